@@ -1,0 +1,11 @@
+package io.pgops.audit;
+
+import io.pgops.stack.testkit.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+    @Test
+    void serviceDependsOnNoOtherServiceAndItsDomainIsPlainJava() {
+        ArchitectureRules.checkService("audit");
+    }
+}

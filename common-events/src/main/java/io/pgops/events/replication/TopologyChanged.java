@@ -1,0 +1,51 @@
+package io.pgops.events.replication;
+
+import io.pgops.events.EventDoc;
+import io.pgops.events.Nullable;
+import io.pgops.events.internal.Require;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The cluster's topology as the replication service now sees it: which node should be primary and which is.
+ * Published on {@code pgops.replication.events}; the latest one per cluster is also kept on the compacted
+ * {@code pgops.topology} topic, which routing (HAProxy, clients) and services read at start-up.
+ *
+ * @param cluster the cluster
+ * @param term the current term
+ * @param targetPrimary the node that should be primary (the decision)
+ * @param currentPrimary the node that is primary now (observed); {@code null} while none accepts writes; differs
+ *     from {@code targetPrimary} while a change is in progress
+ * @param timeline the current primary's timeline (the last one known while there is none)
+ * @param members every node of the cluster, primary first
+ * @param reason what changed, in words, e.g. {@code "db2 promoted; db1 fenced"}
+ * @param changedAt when this topology was computed (UTC instant)
+ */
+@EventDoc("The cluster's topology changed: target and current primary, term, timeline and every member.")
+public record TopologyChanged(
+        ClusterId cluster,
+        Term term,
+        NodeName targetPrimary,
+        @Nullable NodeName currentPrimary,
+        Timeline timeline,
+        List<Member> members,
+        String reason,
+        Instant changedAt)
+        implements ReplicationEvent {
+    public TopologyChanged {
+        Require.nonNull(cluster, "cluster");
+        Require.nonNull(term, "term");
+        Require.nonNull(targetPrimary, "targetPrimary");
+        Require.nonNull(timeline, "timeline");
+        members = List.copyOf(Require.nonNull(members, "members"));
+        if (members.stream().noneMatch(m -> m.name().equals(targetPrimary))) {
+            throw new IllegalArgumentException("targetPrimary " + targetPrimary + " is not among the members");
+        }
+        Require.text(reason, "reason");
+        Require.nonNull(changedAt, "changedAt");
+    }
+}

@@ -1,0 +1,64 @@
+package io.pgops.kit.health;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only while the Kafka cluster answers a metadata request (every service needs it). */
+@Readiness
+@ApplicationScoped
+public class KafkaReadinessCheck implements HealthCheck {
+    private final String bootstrap;
+    private Admin admin;
+
+    public KafkaReadinessCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        try {
+            int nodes =
+                    admin().describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+            return HealthCheckResponse.named("kafka")
+                    .status(nodes > 0)
+                    .withData("bootstrap", bootstrap)
+                    .withData("brokers", nodes)
+                    .build();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return HealthCheckResponse.named("kafka")
+                    .down()
+                    .withData("bootstrap", bootstrap)
+                    .withData("error", String.valueOf(e.getMessage()))
+                    .build();
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+            admin = Admin.create(p);
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.pgops.kit.inventory;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster inventory every service reads: {@code pgops.clusters.<cluster-id>.*}. The local stack
+ * writes it (config/inventory.properties); in production it is a config file or ConfigMap.
+ */
+@ConfigMapping(prefix = "pgops.clusters")
+public interface Inventory {
+
+    /** Managed clusters by cluster id. */
+    @WithParentName
+    Map<String, Cluster> clusters();
+
+    interface Cluster {
+        /** Nodes by node name. */
+        Map<String, Node> nodes();
+
+        /** Database the probes and agents connect to. */
+        @WithDefault("postgres")
+        String database();
+
+        /** The account pgops uses on this cluster; the password is referenced, never inline. */
+        Credentials credentials();
+    }
+
+    interface Node {
+        /** Host name or address of the node. */
+        String host();
+
+        /** PostgreSQL port of the node. */
+        @WithDefault("5432")
+        int port();
+
+        /** The role the node was built with (primary, sync-standby, async-standby); only a hint. */
+        Optional<String> roleHint();
+
+        /** Never promote this node (Patroni's nofailover tag). */
+        @WithDefault("false")
+        boolean nofailover();
+
+        /** Failover priority: higher is preferred; 0 never. */
+        @WithDefault("1")
+        int priority();
+    }
+
+    interface Credentials {
+        /** User name. */
+        String username();
+
+        /** File that holds the password (mode 600); read when connecting, never logged. */
+        String passwordFile();
+    }
+}

@@ -1,0 +1,57 @@
+package io.pgops.stack;
+
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.postgres.Secrets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two files every service reads (through {@code quarkus.config.locations}): the cluster
+ * inventory, with credentials by reference, and the connection settings of the suite itself.
+ */
+public final class ServiceConfig {
+    private ServiceConfig() {}
+
+    /**
+     * The inventory format every service reads: {@code pgops.clusters.<cluster-id>.nodes.<node>.*}.
+     * Role hints are only the bootstrap roles: the live roles come from probes and the topology.
+     */
+    public static Map<String, String> inventory(String clusterId, List<PgNode> nodes, Path passwordFile) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String prefix = "pgops.clusters." + clusterId + ".";
+        m.put(prefix + "credentials.username", PgTopology.PGOPS_USER);
+        m.put(prefix + "credentials.password-file", passwordFile.toString());
+        m.put(prefix + "database", "postgres");
+        for (int i = 0; i < nodes.size(); i++) {
+            PgNode n = nodes.get(i);
+            String np = prefix + "nodes." + n.name() + ".";
+            m.put(np + "host", "127.0.0.1");
+            m.put(np + "port", Integer.toString(n.port()));
+            m.put(np + "role-hint", i == 0 ? "primary" : i == 1 ? "sync-standby" : "async-standby");
+        }
+        return m;
+    }
+
+    /** A map as a properties file's text, in the map's order. */
+    public static String properties(String comment, Map<String, String> entries) {
+        StringBuilder sb = new StringBuilder("# ").append(comment).append('\n');
+        entries.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    /** Kafka and pgops' own database; holds a password, so it is written with mode 600. */
+    public static void writeSuite(Path file, String bootstrap, PgNode pgopsDb, Secrets secrets) {
+        String text = String.join(
+                "\n",
+                "# pgops suite connections, written by the local stack (mode 600: holds a password)",
+                "kafka.bootstrap.servers=" + bootstrap,
+                "quarkus.datasource.reactive.url=postgresql://127.0.0.1:" + pgopsDb.port() + "/pgops",
+                "quarkus.datasource.username=" + PgTopology.PGOPS_USER,
+                "quarkus.datasource.password=" + secrets.password("pgops-db"),
+                "");
+        Secrets.writePrivate(file, text);
+    }
+}

@@ -1,0 +1,209 @@
+package io.pgops.stack.kafka;
+
+import io.pgops.events.Topics;
+import io.pgops.stack.process.Cmd;
+import io.pgops.stack.process.Wait;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * A single-node Apache Kafka broker in KRaft mode, run from the jars kafka-dist copied out of Maven
+ * Central. Storage is formatted on first start; pgops' topics are created explicitly.
+ */
+public final class KafkaBroker {
+    /** Partitions per pgops topic: the key (cluster id) keeps one cluster's story on one partition. */
+    public static final int PARTITIONS = 3;
+
+    private final Path dir;
+    private final Path libs;
+    private final int port;
+    private final int controllerPort;
+
+    public KafkaBroker(Path dir, Path libs, int port, int controllerPort) {
+        this.dir = dir;
+        this.libs = libs;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Locates the broker's jars: system property pgops.kafka.libs, env PGOPS_KAFKA_LIBS, or the repo's. */
+    public static Path locateLibs(Path repo) {
+        String configured = System.getProperty("pgops.kafka.libs", System.getenv("PGOPS_KAFKA_LIBS"));
+        Path libs = configured != null ? Path.of(configured) : repo.resolve("kafka-dist/target/kafka-libs");
+        if (!Files.isDirectory(libs)) {
+            throw new IllegalStateException("Kafka broker jars not found in " + libs
+                    + ": build them with `./mvnw -q -f kafka-dist/pom.xml package`");
+        }
+        return libs;
+    }
+
+    /** Writes server.properties and formats the storage once. */
+    public void prepare(String java) {
+        Path props = dir.resolve("server.properties");
+        try {
+            Files.createDirectories(dir.resolve("data"));
+            Files.writeString(props, serverProperties());
+            Files.writeString(dir.resolve("log4j2.properties"), LOG4J);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + props, e);
+        }
+        if (!Files.exists(dir.resolve("data/meta.properties"))) {
+            Cmd.of(
+                            java,
+                            "-cp",
+                            libs + "/*",
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            clusterUuid(),
+                            "-c",
+                            props.toString(),
+                            "--ignore-formatted")
+                    .timeoutSeconds(120)
+                    .run();
+        }
+    }
+
+    /** The broker's command line (the caller decides whether it runs detached or as a child). */
+    public List<String> command(String java) {
+        List<String> argv = new ArrayList<>(List.of(
+                java,
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+                "-Dpgops.component=kafka:" + dir,
+                "-cp",
+                libs + "/*",
+                "kafka.Kafka",
+                dir.resolve("server.properties").toString()));
+        return argv;
+    }
+
+    private String serverProperties() {
+        return String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "controller.listener.names=CONTROLLER",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs=" + dir.resolve("data"),
+                        "num.partitions=" + PARTITIONS,
+                        "auto.create.topics.enable=false",
+                        // a single node: internal topics must have replication factor 1
+                        "offsets.topic.replication.factor=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "share.coordinator.state.topic.replication.factor=1",
+                        "share.coordinator.state.topic.min.isr=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        "log.retention.hours=168",
+                        "")
+                + "\n";
+    }
+
+    private static final String LOG4J = String.join(
+                    "\n",
+                    "appender.out.type=Console",
+                    "appender.out.name=out",
+                    "appender.out.layout.type=PatternLayout",
+                    "appender.out.layout.pattern=%d{ISO8601} %p %c{1} %m%n",
+                    "rootLogger.level=WARN",
+                    "rootLogger.appenderRef.out.ref=out",
+                    "logger.started.name=kafka.server.KafkaRaftServer",
+                    "logger.started.level=INFO")
+            + "\n";
+
+    private static String clusterUuid() {
+        byte[] raw = new byte[16];
+        SecureRandom random = new SecureRandom();
+        String id;
+        do {
+            random.nextBytes(raw);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        } while (id.startsWith("-"));
+        return id;
+    }
+
+    /** Waits until the broker answers metadata requests, then creates the pgops topics that are missing. */
+    public void awaitReadyAndCreateTopics(Duration timeout) {
+        Wait.until("Kafka broker on " + bootstrapServers() + " to answer", timeout, this::answers);
+        createTopics();
+    }
+
+    private boolean answers() {
+        try (Admin admin = admin()) {
+            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public void createTopics() {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = Topics.all().stream()
+                    .filter(t -> !existing.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), PARTITIONS, (short) 1)
+                            .configs(
+                                    t.compacted()
+                                            ? Map.of(
+                                                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                                                    TopicConfig.CLEANUP_POLICY_COMPACT)
+                                            : Map.of()))
+                    .collect(Collectors.toList());
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create pgops topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        return Admin.create(p);
+    }
+}

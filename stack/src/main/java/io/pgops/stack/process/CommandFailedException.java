@@ -1,0 +1,8 @@
+package io.pgops.stack.process;
+
+/** A tool exited non-zero; the message carries what it printed. */
+public final class CommandFailedException extends RuntimeException {
+    public CommandFailedException(String command, int exitCode, String output) {
+        super(command + " failed (exit " + exitCode + "): " + output.strip());
+    }
+}

@@ -1,0 +1,198 @@
+package io.pgops.stack.testkit;
+
+import io.pgops.stack.Http;
+import io.pgops.stack.ServiceConfig;
+import io.pgops.stack.kafka.KafkaBroker;
+import io.pgops.stack.postgres.PgBinaries;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.postgres.Secrets;
+import io.pgops.stack.process.Daemons;
+import io.pgops.stack.process.OsUser;
+import io.pgops.stack.process.Ports;
+import io.pgops.stack.process.Wait;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The real pieces for integration tests, on free loopback ports, shared by every test of one JVM:
+ * a Kafka broker (same jars and settings as the local stack), pgops' own PostgreSQL, the 3-node
+ * cluster and packaged services, each started on first use. A shutdown hook stops them, and a
+ * watchdog process does it should the JVM be killed, so nothing outlives the test run. Nothing here
+ * skips: a missing tool fails the test with what to install.
+ */
+public final class TestStack {
+    private static TestStack instance;
+
+    private final Path dir;
+    private final Path repo;
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final Secrets secrets;
+    private final PgTopology pg;
+    private final List<PgNode> pgNodes = new ArrayList<>();
+    private final List<Process> children = new ArrayList<>();
+    private KafkaBroker kafka;
+    private PgNode pgopsDb;
+    private List<PgNode> cluster;
+
+    private TestStack() {
+        try {
+            dir = Files.createTempDirectory(
+                    Path.of("/tmp"),
+                    "pgops-it-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a test directory in /tmp", e);
+        }
+        repo = Path.of(System.getProperty("pgops.repo.dir", ".."))
+                .toAbsolutePath()
+                .normalize();
+        PgBinaries bin = PgBinaries.locate();
+        OsUser pgUser = OsUser.forPostgres();
+        secrets = new Secrets(dir.resolve("secrets"));
+        pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
+        Watchdog.guard(dir, pgUser, bin);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
+    }
+
+    /** The shared stack of this JVM. */
+    public static synchronized TestStack get() {
+        if (instance == null) {
+            instance = new TestStack();
+        }
+        return instance;
+    }
+
+    /** The broker's bootstrap servers; starts it (and creates pgops' topics) on first use. */
+    public synchronized String kafkaBootstrap() {
+        if (kafka == null) {
+            KafkaBroker broker =
+                    new KafkaBroker(dir.resolve("kafka"), KafkaBroker.locateLibs(repo), Ports.free(), Ports.free());
+            broker.prepare(java);
+            child(broker.command(java), "kafka");
+            broker.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
+            kafka = broker;
+        }
+        return kafka.bootstrapServers();
+    }
+
+    /** pgops' own PostgreSQL, started on first use. */
+    public synchronized PgNode pgopsDb() {
+        if (pgopsDb == null) {
+            pgopsDb = pg.pgopsDatabase("pgops-db", Ports.free());
+            pgNodes.add(pgopsDb);
+        }
+        return pgopsDb;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** The 3-node cluster (primary, sync standby, async standby), built on first use. */
+    public synchronized List<PgNode> cluster() {
+        if (cluster == null) {
+            List<String> names = List.of("node1", "node2", "node3");
+            List<Integer> ports =
+                    IntStream.range(0, 3).mapToObj(i -> Ports.free()).toList();
+            List<PgNode> nodes = pg.cluster(new PgTopology.ClusterSpec("it", names, ports));
+            pgNodes.addAll(nodes);
+            PgTopology.awaitReplication(nodes.getFirst(), nodes.subList(1, 3), Duration.ofSeconds(60));
+            cluster = nodes;
+        }
+        return cluster;
+    }
+
+    /**
+     * Starts a packaged service ({@code <module>/target/quarkus-app}) against this stack, with the
+     * inventory of {@link #cluster()} when {@code withCluster}, and waits until it is ready.
+     *
+     * @return its HTTP base URL
+     */
+    public synchronized String startService(String module, boolean withCluster, Map<String, String> extra) {
+        Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
+        }
+        Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig());
+        if (withCluster) {
+            config.putAll(ServiceConfig.inventory("it", cluster(), secrets.file(PgTopology.PGOPS_USER)));
+        }
+        config.putAll(extra);
+        int port = Ports.free();
+        config.put("quarkus.http.port", Integer.toString(port));
+        Path file = dir.resolve(module + ".properties");
+        Secrets.writePrivate(file, ServiceConfig.properties(module + " under test", config));
+        Process p = child(
+                List.of(
+                        java,
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dquarkus.config.locations=" + file.toUri(),
+                        "-jar",
+                        jar.toString()),
+                module);
+        String url = "http://127.0.0.1:" + port;
+        Path log = dir.resolve(module + ".log");
+        Wait.until(module + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(module + " exited:\n" + Daemons.tail(log, 20));
+            }
+            return Http.status(url + "/q/health/ready") == 200;
+        });
+        return url;
+    }
+
+    /** What a service needs to reach this stack's Kafka and pgops' own database. */
+    public Map<String, String> serviceConfig() {
+        return Map.of(
+                "kafka.bootstrap.servers",
+                kafkaBootstrap(),
+                "quarkus.datasource.reactive.url",
+                "postgresql://127.0.0.1:" + pgopsDb().port() + "/pgops",
+                "quarkus.datasource.username",
+                PgTopology.PGOPS_USER,
+                "quarkus.datasource.password",
+                secrets.password("pgops-db"));
+    }
+
+    private Process child(List<String> argv, String name) {
+        Process p = Daemons.startChild(argv, dir.resolve(name + ".log"), dir);
+        children.add(p);
+        try {
+            Files.writeString(
+                    dir.resolve(Watchdog.PIDS), p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot record pid", e);
+        }
+        return p;
+    }
+
+    private void shutdown() {
+        for (Process p : children.reversed()) { // services before the broker they use
+            p.destroy();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (PgNode n : pgNodes) {
+            n.stop("immediate");
+        }
+        Watchdog.deleteTree(dir);
+    }
+}
