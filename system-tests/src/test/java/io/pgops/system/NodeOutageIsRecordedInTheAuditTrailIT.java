@@ -147,7 +147,8 @@ class NodeOutageIsRecordedInTheAuditTrailIT {
                     if (r.status() != 200) {
                         return false;
                     }
-                    for (JsonNode e : JSON.readTree(r.body())) {
+                    // a page: {"items": [...], "next": cursor}
+                    for (JsonNode e : JSON.readTree(r.body()).get("items")) {
                         if (node.equals(e.at("/data/node").asText())) {
                             found[0] = e;
                             return true;

@@ -1,9 +1,14 @@
 package io.pgops.audit.messaging;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pgops.audit.service.AuditStore;
-import io.pgops.events.EventEnvelope;
+import io.pgops.audit.config.AuditConfig;
+import io.pgops.audit.domain.AuditEntry;
+import io.pgops.audit.service.AppendResult;
+import io.pgops.audit.service.AuditSchema;
+import io.pgops.audit.service.AuditWriter;
+import io.pgops.audit.service.Received;
 import io.pgops.events.MalformedEventException;
 import io.pgops.kit.messaging.EventMessages;
 import io.quarkus.runtime.StartupEvent;
@@ -11,66 +16,106 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes every pgops topic and records each event once. The message is acknowledged (its offset
- * committed) only after its row is durable; a malformed record is nacked with its reason, which
- * sends it to pgops.deadletter, and ingestion carries on.
+ * Consumes every pgops topic in batches and appends each batch to the hash chain in one
+ * transaction. A malformed record is nacked on its own with its reason (SmallRye sends it to
+ * pgops.deadletter) and the rest of the batch is recorded; the batch is acknowledged — its offsets
+ * committed — only once its rows are durable and its dead letters are written.
  */
 @ApplicationScoped
 public class AuditIngest {
     private static final Logger LOG = Logger.getLogger(AuditIngest.class);
 
-    private final AuditStore store;
+    private final AuditSchema schema;
+    private final AuditWriter writer;
+    private final AuditConfig config;
     private final Counter recorded;
     private final Counter duplicates;
     private final Counter malformed;
+    private final DistributionSummary batchSize;
 
-    public AuditIngest(AuditStore store, MeterRegistry registry) {
-        this.store = store;
+    public AuditIngest(AuditSchema schema, AuditWriter writer, AuditConfig config, MeterRegistry registry) {
+        this.schema = schema;
+        this.writer = writer;
+        this.config = config;
         this.recorded = registry.counter("pgops.audit.events", "outcome", "recorded");
         this.duplicates = registry.counter("pgops.audit.events", "outcome", "duplicate");
         this.malformed = registry.counter("pgops.audit.events", "outcome", "malformed");
+        this.batchSize = DistributionSummary.builder("pgops.audit.batch.size")
+                .description("records per consumed batch")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent ev) {
-        store.createSchema().await().atMost(Duration.ofSeconds(30));
+        schema.create().await().atMost(Duration.ofSeconds(30));
     }
 
     @Incoming("audit-in")
-    public Uni<Void> ingest(Message<byte[]> message) {
-        EventEnvelope envelope;
-        try {
-            envelope = EventMessages.decode(message);
-        } catch (MalformedEventException e) {
-            malformed.increment();
-            LOG.warnf("malformed record sent to the dead-letter topic: %s", e.reason());
-            return Uni.createFrom().completionStage(() -> message.nack(e));
+    public Uni<Void> ingest(Message<List<byte[]>> batch) {
+        List<Message<byte[]>> records = KafkaBatches.records(batch);
+        batchSize.record(records.size());
+        List<Received> events = new ArrayList<>(records.size());
+        List<Uni<Void>> deadLetters = new ArrayList<>();
+        for (Message<byte[]> record : records) {
+            IncomingKafkaRecordMetadata<?, ?> meta =
+                    record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+            try {
+                AuditEntry entry = AuditEntry.of(EventMessages.decode(record), record.getPayload());
+                events.add(
+                        meta == null
+                                ? new Received(entry, null, -1, -1)
+                                : new Received(entry, meta.getTopic(), meta.getPartition(), meta.getOffset()));
+            } catch (MalformedEventException e) {
+                malformed.increment();
+                LOG.warnf(
+                        "malformed record %s sent to the dead-letter topic: %s",
+                        meta == null ? "" : meta.getTopic() + "/" + meta.getPartition() + "@" + meta.getOffset(),
+                        e.reason());
+                deadLetters.add(deadLetter(record, e));
+            }
         }
-        Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        String data = new String(message.getPayload(), StandardCharsets.UTF_8);
-        return store.record(
-                        envelope,
-                        meta.map(IncomingKafkaRecordMetadata::getTopic).orElse(null),
-                        meta.map(IncomingKafkaRecordMetadata::getPartition).orElse(null),
-                        meta.map(IncomingKafkaRecordMetadata::getOffset).orElse(null),
-                        data)
-                .invoke(isNew -> (isNew ? recorded : duplicates).increment())
-                .onItem()
-                .transformToUni(isNew -> Uni.createFrom().completionStage(message::ack))
+        Uni<Void> dead = deadLetters.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(deadLetters).andFailFast().replaceWithVoid();
+        return dead.chain(() -> append(events))
+                .invoke(r -> {
+                    recorded.increment(r.recorded());
+                    duplicates.increment(r.duplicates());
+                })
+                .chain(() -> Uni.createFrom().completionStage(batch::ack));
+    }
+
+    private Uni<AppendResult> append(List<Received> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(new AppendResult(0, 0, null));
+        }
+        return writer.append(events)
                 .onFailure()
-                .invoke(e -> LOG.errorf("cannot record event %s yet, retrying: %s", envelope.id(), e.getMessage()))
-                // not durable yet: retry (the row is keyed by event id, so a retry cannot duplicate it);
-                // the offset stays uncommitted meanwhile, and readiness reports the stalled channel
+                .invoke(e -> LOG.errorf(
+                        "cannot record a batch of %d events yet, retrying: %s", events.size(), e.getMessage()))
+                // not durable yet: retry (already recorded ids are skipped, so a retry cannot duplicate);
+                // the offsets stay uncommitted meanwhile, and readiness reports the stalled channel
                 .onFailure()
                 .retry()
-                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
+                .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff())
+                .indefinitely();
+    }
+
+    private Uni<Void> deadLetter(Message<byte[]> record, MalformedEventException reason) {
+        return Uni.createFrom()
+                .completionStage(() -> record.nack(reason))
+                .onFailure()
+                .invoke(e -> LOG.errorf("cannot write a dead letter yet, retrying: %s", e.getMessage()))
+                .onFailure()
+                .retry()
+                .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff())
                 .indefinitely();
     }
 }

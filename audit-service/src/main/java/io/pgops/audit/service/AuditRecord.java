@@ -6,8 +6,11 @@ import java.util.Map;
 /**
  * One recorded event as the query API returns it.
  *
- * @param seq position in the trail (ascending with recording order)
+ * @param seq position in the trail and the hash chain (ascending with recording order)
+ * @param node the node the event is about, when it names one
  * @param principal who asked, for operator commands; null for facts
+ * @param recordedAt when the row was written
+ * @param hash the row's chain hash, hex
  * @param data the event's payload as published
  */
 public record AuditRecord(
@@ -15,8 +18,11 @@ public record AuditRecord(
         String eventId,
         String type,
         String cluster,
+        String node,
         String source,
         Instant time,
         String correlationId,
         String principal,
+        Instant recordedAt,
+        String hash,
         Map<String, Object> data) {}

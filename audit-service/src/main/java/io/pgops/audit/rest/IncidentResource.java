@@ -1,0 +1,36 @@
+package io.pgops.audit.rest;
+
+import io.pgops.audit.domain.Incident;
+import io.pgops.audit.service.AuditQueries;
+import io.pgops.kit.rest.Problems;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The story of one incident: every event of one flow, in order, with the time between steps. */
+@Path("/audit/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+public class IncidentResource {
+    private final AuditQueries queries;
+
+    public IncidentResource(AuditQueries queries) {
+        this.queries = queries;
+    }
+
+    @GET
+    @Path("/{correlationId}")
+    public Uni<Response> incident(
+            @PathParam("correlationId")
+                    @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must be a correlation id (an event id)")
+                    String correlationId) {
+        return queries.incident(correlationId)
+                .map(found -> found.<Response>map((Incident i) -> Response.ok(i).build())
+                        .orElseGet(() -> Problems.response(
+                                404, "Not Found", "no recorded event has correlation id " + correlationId)));
+    }
+}

@@ -1,0 +1,156 @@
+package io.pgops.audit.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgops.audit.Samples;
+import io.pgops.events.CloudEventCodec;
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.stack.Http;
+import io.pgops.stack.testkit.TestStack;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged audit-service as a process, against a real broker and pgops' own PostgreSQL: what
+ * is published on the pgops topics is recorded exactly once, and bad records are dead-lettered
+ * without stopping ingestion.
+ */
+class AuditTrailIT {
+    static final double SLOW = Double.parseDouble(System.getProperty("pgops.test.slowness", "1"));
+    static final Duration RECORDED = scaled(60);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static TestStack stack;
+    static String audit;
+
+    static Duration scaled(int seconds) {
+        return Duration.ofMillis((long) (seconds * 1000 * SLOW));
+    }
+
+    @BeforeAll
+    static void startTheAuditService() {
+        stack = TestStack.get();
+        audit = stack.startService("audit-service", false, Map.of());
+    }
+
+    @Test
+    void replayingEveryTopicFromOffsetZeroAddsNoRowAndCountsEachEventAsADuplicate() throws Exception {
+        String cluster = "replay-" + System.nanoTime() % 100000;
+        List<EventEnvelope> events = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-11-25T02:15:00Z");
+        for (int i = 0; i < 60; i++) {
+            events.addAll(Samples.failover(cluster, t0.plusSeconds(60L * i)));
+            events.add(Samples.promoteRequested(cluster, "db1", "alice@example.com", t0.plusSeconds(60L * i + 30)));
+        }
+        publish(events);
+        awaitRows(audit, cluster, events.size());
+
+        // a second consumer of the same trail, in a new group: it reads every topic from offset 0
+        String replay = stack.startService(
+                "audit-service",
+                false,
+                Map.of("mp.messaging.incoming.audit-in.group.id", "pgops-audit-replay-" + UUID.randomUUID()));
+        await("the replaying instance to have seen all " + events.size() + " events again")
+                .atMost(RECORDED)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> counter(replay, "duplicate") >= events.size());
+
+        assertEquals(events.size(), rows(audit, cluster).size(), "replay added no row");
+        JsonNode v = JSON.readTree(Http.get(audit + "/audit/verify").body());
+        assertTrue(v.get("intact").asBoolean(), v.toString());
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicWithTheirReasonAndIngestionCarriesOn() throws Exception {
+        String cluster = "bad-" + System.nanoTime() % 100000;
+        EventEnvelope good = Samples.unreachable(cluster, "node3", Instant.now());
+        Map<String, byte[]> noType = new HashMap<>(CloudEventCodec.headers(good));
+        noType.remove("ce_type");
+        Map<String, byte[]> unknownType = new HashMap<>(CloudEventCodec.headers(good));
+        unknownType.put("ce_type", "io.pgops.health.node-exploded.v1".getBytes(StandardCharsets.UTF_8));
+        String marker = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> p = Kafka.producer(stack.kafkaBootstrap())) {
+            p.send(Kafka.record(
+                            Topics.HEALTH_EVENTS,
+                            cluster,
+                            CloudEventCodec.headers(good),
+                            ("{\"not json " + marker).getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            p.send(Kafka.record(Topics.HEALTH_EVENTS, cluster, noType, CloudEventCodec.body(good)))
+                    .get();
+            p.send(Kafka.record(Topics.HEALTH_EVENTS, cluster, unknownType, CloudEventCodec.body(good)))
+                    .get();
+            p.send(Kafka.record(good)).get();
+        }
+
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = Kafka.consumer(stack.kafkaBootstrap(), Topics.DEADLETTER)) {
+            await("three dead letters of cluster " + cluster).atMost(RECORDED).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (cluster.equals(r.key())) {
+                        String reason = new String(
+                                r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+                        reasons.put(reason, r.topic());
+                    }
+                }
+                return reasons.size() == 3;
+            });
+        }
+        String all = String.join(" | ", reasons.keySet());
+        assertTrue(all.contains("not valid JSON"), all);
+        assertTrue(all.contains("missing CloudEvents attribute ce_type"), all);
+        assertTrue(all.contains("unknown event type io.pgops.health.node-exploded.v1"), all);
+        awaitRows(audit, cluster, 1);
+        assertEquals(good.id(), rows(audit, cluster).getFirst().get("eventId").asText());
+    }
+
+    static void publish(List<EventEnvelope> events) throws Exception {
+        try (KafkaProducer<String, byte[]> p = Kafka.producer(stack.kafkaBootstrap())) {
+            for (EventEnvelope e : events) {
+                p.send(Kafka.record(e));
+            }
+            p.flush();
+        }
+    }
+
+    static void awaitRows(String service, String cluster, int n) {
+        await(n + " events of " + cluster + " in the audit trail")
+                .atMost(RECORDED)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> rows(service, cluster).size() >= n);
+    }
+
+    static List<JsonNode> rows(String service, String cluster) throws Exception {
+        Http.Response r = Http.get(service + "/audit/events?limit=1000&cluster=" + cluster);
+        List<JsonNode> out = new ArrayList<>();
+        if (r.status() == 200) {
+            JSON.readTree(r.body()).get("items").forEach(out::add);
+        }
+        return out;
+    }
+
+    static double counter(String service, String outcome) {
+        for (String line : Http.get(service + "/q/metrics").body().split("\n")) {
+            if (line.startsWith("pgops_audit_events_total") && line.contains("outcome=\"" + outcome + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+}
