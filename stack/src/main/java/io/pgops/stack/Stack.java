@@ -10,6 +10,7 @@ import io.pgops.stack.process.Daemons;
 import io.pgops.stack.process.OsUser;
 import io.pgops.stack.process.Ports;
 import io.pgops.stack.process.Wait;
+import io.pgops.stack.routing.Routing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -97,10 +98,21 @@ public final class Stack {
         ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets);
 
         if (withServices) {
+            List<String> started = new ArrayList<>(StackLayout.SERVICES);
             for (String service : StackLayout.SERVICES) {
-                startService(service, inventory, suite);
+                startService(service, service, inventory, suite, List.of());
             }
-            for (String service : StackLayout.SERVICES) {
+            for (PgNode n : nodes) {
+                String agent = StackLayout.agentOf(n.name());
+                startService(
+                        agent,
+                        "replication-service",
+                        inventory,
+                        suite,
+                        List.of("-Dpgops.agent.cluster=" + StackLayout.CLUSTER_ID, "-Dpgops.agent.node=" + n.name()));
+                started.add(agent);
+            }
+            for (String service : started) {
                 Component c = state.find(service).orElseThrow();
                 Wait.until(
                         service + " to report ready on http://127.0.0.1:" + c.port() + "/q/health/ready (log: "
@@ -114,6 +126,9 @@ public final class Stack {
                             return Http.status("http://127.0.0.1:" + c.port() + "/q/health/ready") == 200;
                         });
             }
+        }
+        if (withServices) {
+            startRouting(nodes, secrets);
         }
         out.printf("pgops is up in %.1f s (data: %s)%n", (System.nanoTime() - t0) / 1e9, layout.dataDir());
     }
@@ -141,12 +156,44 @@ public final class Stack {
         return kafka;
     }
 
-    private void startService(String service, Path inventory, Path suite) {
+    /** HAProxy (write and read ports) and PgBouncer in front of the write port. */
+    private void startRouting(List<PgNode> nodes, Secrets secrets) {
+        Routing routing = new Routing(layout.routingDir(), port("haproxy"), port("haproxy-read"), port("pgbouncer"));
+        List<Routing.Backend> backends = nodes.stream()
+                .map(n -> new Routing.Backend(
+                        n,
+                        state.find(StackLayout.agentOf(n.name())).orElseThrow().port()))
+                .toList();
+        OsUser pgUser = OsUser.forPostgres();
+        routing.writeConfig(backends, PgTopology.PGOPS_USER, secrets.password(PgTopology.PGOPS_USER), pgUser);
+        startDaemon("haproxy", "router", routing.writePort(), routing.haproxyCommand(), "haproxy.cfg");
+        record(new Component("haproxy-read", "router-port", routing.readPort(), 0, "", ""));
+        startDaemon("pgbouncer", "router", routing.bouncerPort(), routing.pgbouncerCommand(pgUser), "pgbouncer.ini");
+        Wait.until(
+                "HAProxy's write port " + routing.writePort() + " and PgBouncer's port " + routing.bouncerPort()
+                        + " to listen",
+                Duration.ofSeconds(30),
+                () -> Ports.answers(routing.writePort()) && Ports.answers(routing.bouncerPort()));
+    }
+
+    private void startDaemon(String name, String kind, int port, List<String> argv, String markerFile) {
+        String marker = layout.routingDir().resolve(markerFile).toString();
+        Component existing = state.find(name).orElse(null);
+        if (existing != null && Daemons.isOurs(existing.pid(), existing.marker())) {
+            return;
+        }
+        step(name + " on :" + port);
+        Path log = layout.logDir().resolve(name + ".log");
+        long pid = Daemons.startDetached(argv, log, layout.dataDir());
+        record(new Component(name, kind, port, pid, marker, log.toString()));
+    }
+
+    private void startService(String service, String module, Path inventory, Path suite, List<String> extraArgs) {
         Component existing = state.find(service).orElse(null);
         if (existing != null && Daemons.isOurs(existing.pid(), existing.marker())) {
             return;
         }
-        Path jar = layout.serviceJar(service);
+        Path jar = layout.serviceJar(module);
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with `./mvnw -DskipTests package`");
         }
@@ -160,9 +207,9 @@ public final class Stack {
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.config.locations=" + inventory.toUri() + "," + suite.toUri(),
-                "-Dpgops.instance=" + service + "@" + layout.dataDir(),
-                "-jar",
-                jar.toString()));
+                "-Dpgops.instance=" + service + "@" + layout.dataDir()));
+        argv.addAll(extraArgs);
+        argv.addAll(List.of("-jar", jar.toString()));
         step(service + " on :" + port);
         long pid = Daemons.startDetached(argv, log, layout.dataDir());
         record(new Component(service, "service", port, pid, "pgops.instance=" + service + "@", log.toString()));
@@ -175,7 +222,7 @@ public final class Stack {
         PgBinaries bin = PgBinaries.find().orElse(null);
         for (Component c : sortForStop(reversed)) {
             switch (c.kind()) {
-                case "service", "kafka" -> {
+                case "service", "kafka", "router" -> {
                     if (Daemons.isOurs(c.pid(), c.marker())) {
                         step("stopping " + c.name() + " (pid " + c.pid() + ")");
                         Daemons.stop(c.pid(), Duration.ofSeconds(20));
@@ -204,7 +251,7 @@ public final class Stack {
 
     private static List<Component> sortForStop(List<Component> cs) {
         List<Component> out = new ArrayList<>();
-        for (String kind : List.of("service", "postgres", "kafka")) {
+        for (String kind : List.of("router", "service", "postgres", "kafka")) {
             cs.stream().filter(c -> c.kind().equals(kind)).forEach(out::add);
         }
         return out;

@@ -55,8 +55,23 @@ public record StackLayout(Path repo, Path dataDir, int portBase) {
         return repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The agent (a replication-service in the agent role) beside each node. */
+    public static String agentOf(String node) {
+        return "agent-" + node;
+    }
+
+    public Path routingDir() {
+        return dataDir.resolve("routing");
+    }
+
     public int preferredPort(String component) {
         return switch (component) {
+            case "haproxy" -> portBase + 50;
+            case "haproxy-read" -> portBase + 51;
+            case "pgbouncer" -> portBase + 64;
+            case "agent-node1" -> portBase + 86;
+            case "agent-node2" -> portBase + 87;
+            case "agent-node3" -> portBase + 88;
             case "kafka" -> portBase + 92;
             case "kafka-controller" -> portBase + 93;
             case "node1" -> portBase + 32;

@@ -43,7 +43,7 @@ public final class StackStatus {
                     rows.add(
                             new Row(c.name(), c.kind(), n.pid().orElse(0), c.port(), up, up ? pgDetail(n) : "stopped"));
                 }
-                case "kafka" -> {
+                case "kafka", "router" -> {
                     boolean up = Daemons.isOurs(c.pid(), c.marker());
                     rows.add(new Row(
                             c.name(),

@@ -11,6 +11,7 @@ import io.pgops.stack.process.Daemons;
 import io.pgops.stack.process.OsUser;
 import io.pgops.stack.process.Ports;
 import io.pgops.stack.process.Wait;
+import io.pgops.stack.routing.Routing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ public final class TestStack {
     private KafkaBroker kafka;
     private PgNode pgopsDb;
     private List<PgNode> cluster;
+    private Routing routing;
+    private final Map<String, String> agents = new java.util.HashMap<>();
 
     private TestStack() {
         try {
@@ -122,6 +125,12 @@ public final class TestStack {
      * @return its HTTP base URL
      */
     public synchronized String startService(String module, boolean withCluster, Map<String, String> extra) {
+        return startService(module, module, withCluster, extra);
+    }
+
+    /** As {@link #startService(String, boolean, Map)}, for a second instance of a module under its own name. */
+    public synchronized String startService(
+            String name, String module, boolean withCluster, Map<String, String> extra) {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
@@ -133,8 +142,8 @@ public final class TestStack {
         config.putAll(extra);
         int port = Ports.free();
         config.put("quarkus.http.port", Integer.toString(port));
-        Path file = dir.resolve(module + ".properties");
-        Secrets.writePrivate(file, ServiceConfig.properties(module + " under test", config));
+        Path file = dir.resolve(name + ".properties");
+        Secrets.writePrivate(file, ServiceConfig.properties(name + " under test", config));
         Process p = child(
                 List.of(
                         java,
@@ -144,16 +153,52 @@ public final class TestStack {
                         "-Dquarkus.config.locations=" + file.toUri(),
                         "-jar",
                         jar.toString()),
-                module);
+                name);
         String url = "http://127.0.0.1:" + port;
-        Path log = dir.resolve(module + ".log");
-        Wait.until(module + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
+        Path log = dir.resolve(name + ".log");
+        Wait.until(name + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
             if (!p.isAlive()) {
-                throw new IllegalStateException(module + " exited:\n" + Daemons.tail(log, 20));
+                throw new IllegalStateException(name + " exited:\n" + Daemons.tail(log, 20));
             }
             return Http.status(url + "/q/health/ready") == 200;
         });
         return url;
+    }
+
+    /**
+     * The cluster's front door: an agent (replication-service in the agent role) beside each node,
+     * HAProxy checking them, PgBouncer in front of HAProxy's write port. Started on first use.
+     */
+    public synchronized Routing routing() {
+        if (routing == null) {
+            List<Routing.Backend> backends = new ArrayList<>();
+            for (PgNode n : cluster()) {
+                String url = startService(
+                        "agent-" + n.name(),
+                        "replication-service",
+                        true,
+                        Map.of("pgops.agent.cluster", "it", "pgops.agent.node", n.name()));
+                agents.put(n.name(), url);
+                backends.add(new Routing.Backend(n, Integer.parseInt(url.substring(url.lastIndexOf(':') + 1))));
+            }
+            Routing r = new Routing(dir.resolve("routing"), Ports.free(), Ports.free(), Ports.free());
+            OsUser pgUser = OsUser.forPostgres();
+            r.writeConfig(backends, PgTopology.PGOPS_USER, secrets.password(PgTopology.PGOPS_USER), pgUser);
+            child(r.haproxyCommand(), "haproxy");
+            child(r.pgbouncerCommand(pgUser), "pgbouncer");
+            Wait.until(
+                    "HAProxy and PgBouncer to listen",
+                    Duration.ofSeconds(30),
+                    () -> Ports.answers(r.writePort()) && Ports.answers(r.bouncerPort()));
+            routing = r;
+        }
+        return routing;
+    }
+
+    /** The base URL of the agent beside {@code node} (after {@link #routing()}). */
+    public synchronized String agentUrl(String node) {
+        routing();
+        return agents.get(node);
     }
 
     /** What a service needs to reach this stack's Kafka and pgops' own database. */

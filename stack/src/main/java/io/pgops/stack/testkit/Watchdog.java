@@ -28,6 +28,9 @@ final class Watchdog {
                 "while kill -0 \"$jvm\" 2>/dev/null; do sleep 1; done",
                 "[ -f '" + dir + "/" + PIDS + "' ] && while read -r p; do kill -9 \"$p\" 2>/dev/null; done < '" + dir
                         + "/" + PIDS + "'",
+                // PgBouncer runs under runuser: its own pid file names the process to stop
+                "[ -f '" + dir + "/routing/pgbouncer.pid' ] && kill -9 \"$(cat '" + dir
+                        + "/routing/pgbouncer.pid')\" 2>/dev/null",
                 "for d in '" + dir + "'/pg/*/; do",
                 "  [ -f \"$d/postmaster.pid\" ] && " + asPg + "'" + bin.tool("pg_ctl") + "' -D \"$d\" -m immediate stop"
                         + " >/dev/null 2>&1",

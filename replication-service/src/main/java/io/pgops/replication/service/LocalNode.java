@@ -1,0 +1,159 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.Timeline;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.inventory.Passwords;
+import io.pgops.replication.config.AgentConfig;
+import io.pgops.replication.domain.NodeStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's view of its own node, over a small kept pool (HAProxy asks every 500 ms; a new
+ * connection per look would cost the node more than the look). The upstream primary's position,
+ * needed only to bound replica lag, is read from the sender named in pg_stat_wal_receiver.
+ */
+@ApplicationScoped
+public class LocalNode {
+    static final String STATUS_SQL = "SELECT pg_is_in_recovery() AS standby,"
+            + " current_setting('default_transaction_read_only') = 'on' AS read_only,"
+            + " current_setting('server_version_num')::int AS version,"
+            + " (SELECT timeline_id FROM pg_control_checkpoint()) AS timeline,"
+            + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,"
+            + " pg_last_wal_replay_lsn()::text AS replay_lsn,"
+            + " (SELECT status FROM pg_stat_wal_receiver) AS receiver_status,"
+            + " (SELECT sender_host FROM pg_stat_wal_receiver) AS sender_host,"
+            + " (SELECT sender_port FROM pg_stat_wal_receiver) AS sender_port";
+
+    private final Vertx vertx;
+    private final AgentConfig config;
+    private final Optional<Inventory.Cluster> cluster;
+    private final Optional<Inventory.Node> node;
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+
+    public LocalNode(Vertx vertx, AgentConfig config, Inventory inventory) {
+        this.vertx = vertx;
+        this.config = config;
+        this.cluster = config.cluster().map(id -> {
+            Inventory.Cluster c = inventory.clusters().get(id);
+            if (c == null) {
+                throw new IllegalStateException("pgops.agent.cluster=" + id + " is not in the inventory");
+            }
+            return c;
+        });
+        this.node = config.node().map(n -> {
+            Inventory.Node found = cluster.map(c -> c.nodes().get(n)).orElse(null);
+            if (found == null) {
+                throw new IllegalStateException("pgops.agent.node=" + n + " is not a node of pgops.agent.cluster");
+            }
+            return found;
+        });
+    }
+
+    /** True when this instance runs as an agent (pgops.agent.cluster and .node set). */
+    public boolean isAgent() {
+        return node.isPresent();
+    }
+
+    public String name() {
+        return config.cluster().orElse("?") + "/" + config.node().orElse("?");
+    }
+
+    /** One look at the node; with {@code withPrimaryLsn} also the upstream primary's position. */
+    public Uni<NodeStatus> status(boolean withPrimaryLsn) {
+        Instant at = Instant.now();
+        Inventory.Node n = node.orElseThrow(() -> new IllegalStateException("not an agent"));
+        return pool(n.host(), n.port())
+                .query(STATUS_SQL)
+                .execute()
+                .ifNoItem()
+                .after(config.statusTimeout())
+                .failWith(() -> new IllegalStateException("no answer within " + config.statusTimeout()))
+                .onItem()
+                .transformToUni(rows -> {
+                    Row r = rows.iterator().next();
+                    NodeStatus s = read(r, at);
+                    String sender = r.getString("sender_host");
+                    Integer senderPort = r.getInteger("sender_port");
+                    if (!withPrimaryLsn || sender == null || senderPort == null) {
+                        return Uni.createFrom().item(s);
+                    }
+                    return upstreamLsn(sender, senderPort)
+                            .map(s::withPrimaryLsn)
+                            .onFailure()
+                            .recoverWithItem(s);
+                })
+                .onFailure()
+                .recoverWithItem(e -> NodeStatus.down(e.getClass().getSimpleName() + ": " + e.getMessage(), at));
+    }
+
+    private static NodeStatus read(Row r, Instant at) {
+        Long tli = r.getLong("timeline");
+        return new NodeStatus(
+                true,
+                r.getBoolean("standby"),
+                r.getBoolean("read_only"),
+                r.getString("receiver_status"),
+                lsn(r.getString("current_lsn")),
+                lsn(r.getString("replay_lsn")),
+                null,
+                tli == null ? null : new Timeline(tli),
+                r.getInteger("version"),
+                null,
+                at);
+    }
+
+    private Uni<Lsn> upstreamLsn(String host, int port) {
+        // a Unix-socket sender (starts with '/') cannot be reached over TCP by the agent
+        if (host.startsWith("/")) {
+            return Uni.createFrom().failure(new IllegalStateException("sender is a Unix socket"));
+        }
+        return pool(host, port)
+                .query("SELECT pg_current_wal_lsn()::text AS lsn")
+                .execute()
+                .ifNoItem()
+                .after(config.statusTimeout())
+                .fail()
+                .map(rows -> lsn(rows.iterator().next().getString("lsn")));
+    }
+
+    private Pool pool(String host, int port) {
+        return pools.computeIfAbsent(host + ":" + port, k -> {
+            Inventory.Cluster c = cluster.orElseThrow();
+            PgConnectOptions options = new PgConnectOptions()
+                    .setHost(host)
+                    .setPort(port)
+                    .setDatabase(c.database())
+                    .setUser(c.credentials().username())
+                    .setPassword(Passwords.read(c.credentials()))
+                    .setConnectTimeout((int) config.statusTimeout().toMillis())
+                    .addProperty("application_name", "pgops-agent");
+            return PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(2))
+                    .connectingTo(options)
+                    .using(vertx)
+                    .build();
+        });
+    }
+
+    private static Lsn lsn(String text) {
+        return text == null ? null : Lsn.parse(text);
+    }
+
+    @PreDestroy
+    void close() {
+        pools.values().forEach(Pool::closeAndForget);
+    }
+}

@@ -1,0 +1,147 @@
+package io.pgops.stack.routing;
+
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.postgres.Secrets;
+import io.pgops.stack.process.OsUser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The front door of a cluster, as the reference architecture puts it: HAProxy with a write port
+ * (servers checked on their agent's {@code /primary}) and a read port ({@code /replica}), sessions
+ * shut on a server marked down, and PgBouncer in front of the write port as the application's one
+ * entry point. Writes the configuration files and gives the command lines.
+ *
+ * @param dir where the configuration, pid and log files go
+ * @param writePort HAProxy's port for writes (to the primary)
+ * @param readPort HAProxy's port for reads (round robin over streaming standbys)
+ * @param bouncerPort PgBouncer's port (in front of the write port)
+ */
+public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
+
+    /** A PostgreSQL node and the port of the agent beside it. */
+    public record Backend(PgNode node, int agentPort) {}
+
+    /** Interval of HAProxy's checks; with fall 2 a dead primary is out within about a second. */
+    static final String CHECK_INTERVAL = "500ms";
+
+    public static Optional<Path> haproxyBinary() {
+        return binary("haproxy");
+    }
+
+    public static Optional<Path> pgbouncerBinary() {
+        return binary("pgbouncer");
+    }
+
+    private static Optional<Path> binary(String name) {
+        for (String d : List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")) {
+            Path p = Path.of(d, name);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public String haproxyConfig(List<Backend> backends) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# pgops local stack: writes follow /primary, reads follow /replica\n");
+        sb.append("global\n  maxconn 500\n\n");
+        sb.append("defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 30m\n  timeout server 30m\n");
+        sb.append("  timeout check 1s\n\n");
+        listen(sb, "write", writePort, "/primary", backends, "first");
+        listen(sb, "read", readPort, "/replica", backends, "roundrobin");
+        return sb.toString();
+    }
+
+    private static void listen(
+            StringBuilder sb, String name, int port, String check, List<Backend> backends, String balance) {
+        sb.append("listen ").append(name).append('\n');
+        sb.append("  bind 127.0.0.1:").append(port).append('\n');
+        sb.append("  balance ").append(balance).append('\n');
+        sb.append("  option httpchk\n");
+        sb.append("  http-check send meth GET uri ").append(check).append('\n');
+        sb.append("  http-check expect status 200\n");
+        sb.append("  default-server inter ")
+                .append(CHECK_INTERVAL)
+                .append(" fall 2 rise 1 on-marked-down shutdown-sessions\n");
+        for (Backend b : backends) {
+            sb.append("  server ")
+                    .append(b.node().name())
+                    .append(" 127.0.0.1:")
+                    .append(b.node().port())
+                    .append(" check port ")
+                    .append(b.agentPort())
+                    .append('\n');
+        }
+        sb.append('\n');
+    }
+
+    public List<String> haproxyCommand() {
+        return List.of(
+                haproxyBinary()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "haproxy not found: run `apt-get install -y haproxy` as root"))
+                        .toString(),
+                "-db",
+                "-f",
+                dir.resolve("haproxy.cfg").toString());
+    }
+
+    /** Writes haproxy.cfg, pgbouncer.ini and its auth file (mode 600) and hands the dir to {@code user}. */
+    public void writeConfig(List<Backend> backends, String user, String password, OsUser osUser) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("haproxy.cfg"), haproxyConfig(backends));
+            Files.writeString(dir.resolve("pgbouncer.ini"), pgbouncerIni(user));
+            Secrets.writePrivate(dir.resolve("userlist.txt"), "\"" + user + "\" \"" + password + "\"\n");
+            osUser.own(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write routing configuration in " + dir, e);
+        }
+    }
+
+    String pgbouncerIni(String adminUser) {
+        return String.join(
+                "\n",
+                "; pgops local stack: the application's one entry point, in front of HAProxy's write port",
+                "[databases]",
+                "* = host=127.0.0.1 port=" + writePort,
+                "",
+                "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + bouncerPort,
+                "unix_socket_dir =",
+                "auth_type = scram-sha-256",
+                "auth_file = " + dir.resolve("userlist.txt"),
+                "admin_users = " + adminUser,
+                "pool_mode = transaction",
+                "max_client_conn = 200",
+                "default_pool_size = 20",
+                "server_connect_timeout = 3",
+                "server_login_retry = 1",
+                "server_check_delay = 0",
+                "ignore_startup_parameters = extra_float_digits",
+                "pidfile = " + dir.resolve("pgbouncer.pid"),
+                "logfile = " + dir.resolve("pgbouncer.log"),
+                "");
+    }
+
+    /** PgBouncer refuses to run as root: as root it runs as the PostgreSQL account. */
+    public List<String> pgbouncerCommand(OsUser osUser) {
+        List<String> argv = new ArrayList<>();
+        if (osUser.switchNeeded()) {
+            argv.addAll(List.of("runuser", "-u", osUser.name(), "--"));
+        }
+        argv.add(pgbouncerBinary()
+                .orElseThrow(() ->
+                        new IllegalStateException("pgbouncer not found: run `apt-get install -y pgbouncer` as root"))
+                .toString());
+        argv.add(dir.resolve("pgbouncer.ini").toString());
+        return argv;
+    }
+}
