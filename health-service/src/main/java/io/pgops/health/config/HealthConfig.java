@@ -2,9 +2,15 @@ package io.pgops.health.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import java.time.Duration;
+import java.util.Map;
 
-/** Probe schedule and debounce of the health-service ({@code pgops.health.*}). */
+/**
+ * Probe schedule, connections, debounce and every check's limit ({@code pgops.health.*}). Each limit
+ * is a key of {@link Limits} with its default; {@code pgops.health.clusters.<id>.<key>} overrides it
+ * for one cluster ({@link ClusterOverrides}).
+ */
 @ConfigMapping(prefix = "pgops.health")
 public interface HealthConfig {
 
@@ -16,11 +22,34 @@ public interface HealthConfig {
     @WithDefault("2s")
     Duration connectTimeout();
 
-    /** Consecutive failed probes before NodeUnreachable (and PrimaryUnreachable) is published. */
+    /** PostgreSQL {@code statement_timeout} of the probe's session: no check statement may run longer. */
+    @WithDefault("2s")
+    Duration statementTimeout();
+
+    /**
+     * How often a node is also probed over a brand-new connection (check {@code accepts-connections}):
+     * the kept connection would hide a node that refuses new ones (max_connections reached, pg_hba
+     * broken). {@code 0s} disables it.
+     */
+    @WithDefault("1m")
+    Duration freshConnectInterval();
+
+    /** Statements quoted in evidence are cut to this many characters. */
+    @WithDefault("200")
+    int queryTextLength();
+
+    /** Consecutive failed probes before a breach (NodeUnreachable, HealthCheckFailed, LagExceeded). */
     @WithDefault("3")
     int failuresToBreach();
 
-    /** Consecutive passing probes before NodeReachable is published. */
+    /** Consecutive passing probes before a recovery (NodeReachable, HealthCheckRecovered, LagRecovered). */
     @WithDefault("2")
     int passesToRecover();
+
+    /** The default limit of every check ({@code pgops.health.<key>}). */
+    @WithParentName
+    Limits limits();
+
+    /** Per-cluster overrides by cluster id ({@code pgops.health.clusters.<id>.<key>}). */
+    Map<String, ClusterOverrides> clusters();
 }

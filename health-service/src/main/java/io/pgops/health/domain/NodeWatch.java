@@ -7,97 +7,106 @@ import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Roles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * The reachability verdict for one node, with debounce and hysteresis: a breach after N failed
- * probes in a row, a recovery after M passing ones, and nothing in between, so a long outage is one
- * event, not one per probe. A breach opens a correlation id that its recovery carries too.
+ * The reachability verdict for one node: a {@link Watch} whose breach is {@code NodeUnreachable}
+ * (plus {@code PrimaryUnreachable} when the node was the primary, by its last answer or by the
+ * topology) and whose recovery is {@code NodeReachable} with the same correlation id.
  */
 public final class NodeWatch {
-    enum Verdict {
-        UNKNOWN,
-        UP,
-        DOWN
-    }
-
     private final ClusterId cluster;
     private final NodeName node;
     private final String host;
     private final int port;
-    private final Debounce debounce;
+    private final Watch watch;
 
-    private Verdict verdict = Verdict.UNKNOWN;
-    private int failures;
-    private int passes;
     private String lastRole;
     private Lsn lastLsn;
     private Instant lastSeenAt;
     private Instant downSince;
-    private String correlationId;
 
     public NodeWatch(ClusterId cluster, NodeName node, String host, int port, Debounce debounce) {
         this.cluster = cluster;
         this.node = node;
         this.host = host;
         this.port = port;
-        this.debounce = debounce;
+        this.watch = new Watch(debounce);
     }
 
     /** What to publish after this probe, with the incident's correlation id; usually nothing. */
     public Decision observe(ProbeOutcome probe) {
-        return probe.reachable() ? passed(probe) : failed(probe);
+        return observe(probe, false);
     }
 
-    private Decision failed(ProbeOutcome probe) {
-        failures++;
-        passes = 0;
-        if (verdict == Verdict.DOWN || failures < debounce.failuresToBreach()) {
+    /**
+     * As {@link #observe(ProbeOutcome)}; {@code topologyPrimary} says the topology names this node
+     * as the current primary, so its loss is a {@code PrimaryUnreachable} even if no probe ever
+     * saw it answer.
+     */
+    public Decision observe(ProbeOutcome probe, boolean topologyPrimary) {
+        Watch.Outcome o = watch.observe(!probe.reachable(), probe.at());
+        if (probe.reachable()) {
+            return passed(probe, o);
+        }
+        return failed(probe, o, topologyPrimary);
+    }
+
+    private Decision failed(ProbeOutcome probe, Watch.Outcome o, boolean topologyPrimary) {
+        int failures = o.streak();
+        if (o.change() != Watch.Change.BREACHED) {
             return Decision.none(failures + " failed probe(s) in a row");
         }
-        verdict = Verdict.DOWN;
         downSince = probe.at();
-        correlationId = UUID.randomUUID().toString();
         HealthEvent unreachable =
                 new NodeUnreachable(cluster, node, host, port, failures, probe.error(), lastSeenAt, probe.at());
-        if ("primary".equals(lastRole)) {
+        if (Roles.PRIMARY.equals(lastRole) || topologyPrimary) {
             HealthEvent primary = new PrimaryUnreachable(cluster, node, failures, probe.error(), lastLsn, probe.at());
             return new Decision(
                     List.of(unreachable, primary),
-                    correlationId,
+                    o.correlationId(),
                     "primary " + node + " failed " + failures + " probes in a row");
         }
-        return new Decision(List.of(unreachable), correlationId, node + " failed " + failures + " probes in a row");
+        return new Decision(List.of(unreachable), o.correlationId(), node + " failed " + failures + " probes in a row");
     }
 
-    private Decision passed(ProbeOutcome probe) {
-        passes++;
-        failures = 0;
+    private Decision passed(ProbeOutcome probe, Watch.Outcome o) {
+        String previousRole = lastRole;
         lastRole = probe.role();
         lastLsn = probe.lsn() != null ? probe.lsn() : lastLsn;
         lastSeenAt = probe.at();
-        if (verdict == Verdict.UNKNOWN) {
-            verdict = Verdict.UP;
-            return Decision.none("first answer: " + node + " is " + probe.role());
+        if (o.change() != Watch.Change.RECOVERED) {
+            return Decision.none(
+                    previousRole == null
+                            ? "first answer: " + node + " is " + probe.role()
+                            : o.streak() + " passing probe(s) in a row");
         }
-        if (verdict == Verdict.UP || passes < debounce.passesToRecover()) {
-            return Decision.none(passes + " passing probe(s) in a row");
-        }
-        verdict = Verdict.UP;
         long downMillis = Duration.between(downSince, probe.at()).toMillis();
-        String incident = correlationId;
-        correlationId = null;
         return new Decision(
                 List.of(new NodeReachable(cluster, node, probe.role(), probe.timeline(), downMillis, probe.at())),
-                incident,
-                node + " answered " + passes + " probes in a row after " + downMillis + " ms down");
+                o.correlationId(),
+                node + " answered " + o.streak() + " probes in a row after " + downMillis + " ms down");
     }
 
     public NodeName node() {
         return node;
+    }
+
+    /** Whether the node is declared unreachable (a breach is open). */
+    public boolean down() {
+        return watch.state() == Watch.State.FAILING;
+    }
+
+    /** The role the node reported at its last answer, null if it never answered. */
+    public String lastRole() {
+        return lastRole;
+    }
+
+    public Instant lastSeenAt() {
+        return lastSeenAt;
     }
 
     /**

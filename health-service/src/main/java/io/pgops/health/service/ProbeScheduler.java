@@ -1,82 +1,79 @@
 package io.pgops.health.service;
 
-import io.pgops.events.health.HealthEvent;
-import io.pgops.events.model.ClusterId;
-import io.pgops.events.model.NodeName;
 import io.pgops.health.config.HealthConfig;
-import io.pgops.health.domain.Debounce;
-import io.pgops.health.domain.NodeWatch;
+import io.pgops.health.domain.Publication;
+import io.pgops.health.domain.sample.NodeSample;
 import io.pgops.health.messaging.HealthEventPublisher;
-import io.pgops.kit.inventory.Inventory;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Every interval, probes every node of every cluster in the inventory, feeds each node's
- * {@link NodeWatch}, and publishes what the watches decide.
+ * Every interval, probes every node of every cluster at once, lets each cluster's watch judge the
+ * cycle, publishes what it decided and refreshes the metrics. A dead node is a finding, never an
+ * error of the service.
  */
 @ApplicationScoped
 public class ProbeScheduler {
     private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
 
-    private final Inventory inventory;
-    private final NodeProber prober;
+    private final Clusters clusters;
     private final HealthEventPublisher publisher;
-    private final Debounce debounce;
-    private final Map<String, NodeWatch> watches = new ConcurrentHashMap<>();
+    private final HealthMetrics metrics;
+    private final int textLength;
 
-    public ProbeScheduler(Inventory inventory, NodeProber prober, HealthEventPublisher publisher, HealthConfig config) {
-        this.inventory = inventory;
-        this.prober = prober;
+    public ProbeScheduler(
+            Clusters clusters, HealthEventPublisher publisher, HealthMetrics metrics, HealthConfig config) {
+        this.clusters = clusters;
         this.publisher = publisher;
-        this.debounce = new Debounce(config.failuresToBreach(), config.passesToRecover());
+        this.metrics = metrics;
+        this.textLength = config.queryTextLength();
     }
 
     @Scheduled(every = "${pgops.health.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> probeAll() {
-        List<Uni<Void>> probes = new ArrayList<>();
-        inventory
-                .clusters()
-                .forEach((clusterId, cluster) -> cluster.nodes().forEach((nodeName, node) -> {
-                    NodeWatch watch = watches.computeIfAbsent(
-                            clusterId + "/" + nodeName,
-                            k -> new NodeWatch(
-                                    ClusterId.of(clusterId),
-                                    NodeName.of(nodeName),
-                                    node.host(),
-                                    node.port(),
-                                    debounce));
-                    probes.add(prober.probe(cluster, node).onItem().transformToUni(outcome -> {
-                        NodeWatch.Decision decision = watch.observe(outcome);
-                        if (decision.events().isEmpty()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        LOG.infof("%s/%s: %s", clusterId, nodeName, decision.reason());
-                        List<Uni<Void>> sends = new ArrayList<>();
-                        for (HealthEvent e : decision.events()) {
-                            sends.add(Uni.createFrom()
-                                    .completionStage(() -> publisher.publish(e, decision.correlationId())));
-                        }
-                        return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-                    }));
-                }));
-        if (probes.isEmpty()) {
+        List<Uni<Void>> cycles = new ArrayList<>();
+        clusters.all().forEach(c -> cycles.add(cycle(c)));
+        if (cycles.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return Uni.join()
-                .all(probes)
+                .all(cycles)
                 .andCollectFailures()
                 .replaceWithVoid()
                 .onFailure()
-                .invoke(e -> LOG.warnf("publishing health events failed: %s", e.getMessage()))
+                .invoke(e -> LOG.warnf("a probe cycle failed: %s", e.getMessage()))
                 .onFailure()
                 .recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    Uni<Void> cycle(Clusters.Watched c) {
+        Instant start = Instant.now();
+        List<Uni<NodeSample>> probes = new ArrayList<>();
+        c.sessions().values().forEach(s -> probes.add(s.probe(c.thresholds(), textLength)));
+        return Uni.join().all(probes).andFailFast().onItem().transformToUni(samples -> {
+            List<Publication> decided = c.watch().observe(samples, c.thresholds());
+            metrics.cycle(c.id().value(), Duration.between(start, Instant.now()));
+            metrics.update(c.watch().view(Instant.now()));
+            return publish(c, decided);
+        });
+    }
+
+    private Uni<Void> publish(Clusters.Watched c, List<Publication> decided) {
+        if (decided.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (Publication p : decided) {
+            LOG.infof("%s: %s", c.id(), p.reason());
+            sends.add(Uni.createFrom().completionStage(() -> publisher.publish(p.event(), p.correlationId())));
+        }
+        return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
     }
 }

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(UnreachableNodeResource.class)
+@QuarkusTestResource(value = UnreachableNodeResource.class, restrictToAnnotatedClass = true)
 class UnreachableNodeIsPublishedTest {
 
     @Inject

@@ -19,6 +19,7 @@ public class UnreachableNodeResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(InMemoryConnector.switchOutgoingChannelsToInMemory("health-events"));
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("topology"));
         try {
             Path pw = Files.createTempFile("pgops-test-", ".password");
             Files.writeString(pw, "not-used\n");

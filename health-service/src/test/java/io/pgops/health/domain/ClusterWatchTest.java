@@ -1,0 +1,200 @@
+package io.pgops.health.domain;
+
+import static io.pgops.health.domain.Samples.N1;
+import static io.pgops.health.domain.Samples.N2;
+import static io.pgops.health.domain.Samples.N3;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.health.HealthCheckFailed;
+import io.pgops.events.health.HealthCheckRecovered;
+import io.pgops.events.health.HealthEvent;
+import io.pgops.events.health.LagExceeded;
+import io.pgops.events.health.LagRecovered;
+import io.pgops.events.health.NodeUnreachable;
+import io.pgops.events.health.PrimaryUnreachable;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.TopologyChanged;
+import io.pgops.health.domain.sample.NodeSample;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterWatchTest {
+    private static final ClusterId IT = ClusterId.of("it");
+    private final Thresholds t = Thresholds.defaults();
+    private final ClusterWatch watch = new ClusterWatch(
+            IT,
+            Map.of(
+                    N1, new ClusterWatch.Endpoint("10.0.0.1", 5432),
+                    N2, new ClusterWatch.Endpoint("10.0.0.2", 5432),
+                    N3, new ClusterWatch.Endpoint("10.0.0.3", 5432)),
+            t.debounce());
+    private Instant now = Instant.parse("2026-11-25T03:00:00Z");
+
+    private static final Lsn PRIMARY_LSN = Lsn.parse("1/0");
+    private static final long MIB = 1024 * 1024;
+
+    /** A cycle of the healthy topology where node3 has replayed up to {@code lagBytes} behind. */
+    private List<Publication> cycle(long node3LagBytes) {
+        now = now.plusSeconds(5);
+        Lsn replay3 = Lsn.of(PRIMARY_LSN.value() - node3LagBytes);
+        return watch.observe(
+                List.of(
+                        Samples.primary(
+                                N1,
+                                now,
+                                PRIMARY_LSN,
+                                List.of(Samples.streaming(N2, PRIMARY_LSN), Samples.streaming(N3, replay3))),
+                        Samples.standby(N2, now, PRIMARY_LSN, 0),
+                        Samples.standby(N3, now, replay3, 0)),
+                t);
+    }
+
+    private List<Publication> cycle(NodeSample... samples) {
+        return watch.observe(List.of(samples), t);
+    }
+
+    private static List<HealthEvent> events(List<Publication> p) {
+        return p.stream().map(Publication::event).toList();
+    }
+
+    @Test
+    void aStandbyLaggingThreeProbesRaisesHealthCheckFailedAndLagExceededWithTheLsns() {
+        cycle(0);
+        assertTrue(cycle(20 * MIB).isEmpty());
+        assertTrue(cycle(20 * MIB).isEmpty());
+        List<Publication> breach = cycle(20 * MIB);
+        assertEquals(2, breach.size(), breach.toString());
+        HealthCheckFailed failed =
+                assertInstanceOf(HealthCheckFailed.class, breach.get(0).event());
+        assertEquals("replication-lag", failed.check());
+        assertEquals(N3, failed.node());
+        assertEquals(20 * MIB, (long) failed.measured());
+        assertEquals("bytes", failed.unit());
+        LagExceeded lag = assertInstanceOf(LagExceeded.class, breach.get(1).event());
+        assertEquals(PRIMARY_LSN, lag.primaryLsn());
+        assertEquals(Lsn.of(PRIMARY_LSN.value() - 20 * MIB), lag.standbyReplayLsn());
+        assertEquals(20 * MIB, lag.lagBytes());
+        assertEquals(N1, lag.primary());
+        assertEquals(breach.get(0).correlationId(), breach.get(1).correlationId());
+
+        assertTrue(cycle(20 * MIB).isEmpty(), "no storm while the breach lasts");
+        assertTrue(cycle(0).isEmpty(), "one pass is not a recovery");
+        List<Publication> recovery = cycle(0);
+        assertInstanceOf(HealthCheckRecovered.class, recovery.get(0).event());
+        LagRecovered recovered =
+                assertInstanceOf(LagRecovered.class, recovery.get(1).event());
+        assertEquals(15_000, recovered.exceededForMillis(), "from the breach to the recovery");
+        assertEquals(breach.get(0).correlationId(), recovery.get(1).correlationId());
+    }
+
+    @Test
+    void aStandbyLaggingOnlyEveryOtherProbeRaisesNothing() {
+        List<Publication> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.addAll(cycle(i % 3 == 2 ? 0 : 20 * MIB));
+        }
+        assertTrue(all.isEmpty(), all.toString());
+    }
+
+    @Test
+    void aFailoverIsNotABreachStormItsReplicationBreachesCloseAndReplicationChecksSettle() {
+        cycle(0);
+        for (int i = 0; i < 3; i++) {
+            cycle(20 * MIB);
+        }
+        List<Publication> all = new ArrayList<>();
+        // node1 dies; node2 is promoted; node3 is not re-pointed yet (missing from node2's pg_stat_replication)
+        for (int i = 0; i < 6; i++) {
+            now = now.plusSeconds(5);
+            all.addAll(cycle(
+                    Samples.down(N1, now),
+                    Samples.primary(N2, now, Lsn.parse("1/2000000"), List.of()),
+                    Samples.standby(N3, now, PRIMARY_LSN, 0)));
+        }
+        List<HealthEvent> events = events(all);
+        assertEquals(2, events.size(), events.toString());
+        assertInstanceOf(NodeUnreachable.class, events.get(0));
+        PrimaryUnreachable p = assertInstanceOf(PrimaryUnreachable.class, events.get(1));
+        assertEquals(N1, p.node());
+        assertTrue(watch.view(now).settling(), "replication checks hold still after the primary moved to node2");
+        assertEquals(N2, watch.view(now).primary());
+    }
+
+    @Test
+    void aStandbyPromotedWhileLaggingClosesItsLagIncidentSayingWhy() {
+        cycle(0);
+        cycle(20 * MIB);
+        cycle(20 * MIB);
+        String incident = cycle(20 * MIB).getFirst().correlationId();
+        now = now.plusSeconds(5);
+        List<Publication> out = cycle(
+                Samples.primary(N1, now, PRIMARY_LSN, List.of(Samples.streaming(N2, PRIMARY_LSN))),
+                Samples.standby(N2, now, PRIMARY_LSN, 0),
+                Samples.primary(N3, now, Lsn.parse("0/1000"), List.of()));
+        HealthCheckRecovered r =
+                assertInstanceOf(HealthCheckRecovered.class, out.get(0).event());
+        assertTrue(r.evidence().contains("changed role from standby to primary"), r.evidence());
+        assertInstanceOf(LagRecovered.class, out.get(1).event());
+        assertEquals(incident, out.get(0).correlationId());
+    }
+
+    @Test
+    void whileTheTopologySaysAChangeIsInProgressLagIsNotJudged() {
+        watch.topology(topology(2, N2, null), t);
+        List<Publication> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            all.addAll(cycle(20 * MIB));
+        }
+        assertTrue(all.isEmpty(), all.toString());
+        watch.topology(topology(3, N1, N1), t);
+        now = now.plus(t.topologySettle());
+        for (int i = 0; i < 3; i++) {
+            all.addAll(cycle(20 * MIB));
+        }
+        assertTrue(events(all).stream().anyMatch(LagExceeded.class::isInstance), "judged again once settled");
+    }
+
+    @Test
+    void theNodeTheTopologyNamesPrimaryIsReportedAsPrimaryUnreachableEvenIfNeverSeenAnswering() {
+        watch.topology(topology(4, N2, N2), t);
+        List<Publication> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            now = now.plusSeconds(5);
+            all.addAll(cycle(Samples.down(N2, now)));
+        }
+        assertTrue(events(all).stream()
+                .anyMatch(e -> e instanceof PrimaryUnreachable p && p.node().equals(N2)));
+    }
+
+    @Test
+    void anOlderTermReplayedFromTheCompactedTopicIsIgnored() {
+        watch.topology(topology(5, N1, N1), t);
+        watch.topology(topology(4, N2, N2), t);
+        assertEquals(N1, watch.view(now).topology().currentPrimary());
+    }
+
+    private TopologyChanged topology(long term, NodeName target, NodeName current) {
+        return new TopologyChanged(
+                IT,
+                new Term(term),
+                target,
+                current,
+                new Timeline(1),
+                List.of(
+                        new Member(N1, "primary", "10.0.0.1", 5432, null, false),
+                        new Member(N2, "standby", "10.0.0.2", 5432, null, true),
+                        new Member(N3, "standby", "10.0.0.3", 5432, null, false)),
+                "test",
+                now);
+    }
+}
