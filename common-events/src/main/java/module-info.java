@@ -15,6 +15,7 @@ module io.pgops.events {
     exports io.pgops.events.replication;
     exports io.pgops.events.backup;
     exports io.pgops.events.maintenance;
+    exports io.pgops.events.audit;
 
     opens io.pgops.events to
             com.fasterxml.jackson.databind;
@@ -27,5 +28,7 @@ module io.pgops.events {
     opens io.pgops.events.backup to
             com.fasterxml.jackson.databind;
     opens io.pgops.events.maintenance to
+            com.fasterxml.jackson.databind;
+    opens io.pgops.events.audit to
             com.fasterxml.jackson.databind;
 }

@@ -52,7 +52,8 @@ public final class EventTypes {
         return List.copyOf(TYPES.keySet());
     }
 
-    /** The area of an event record class: {@code health}, {@code replication}, {@code backup} or {@code maintenance}. */
+    /** The area of an event record class: {@code health}, {@code replication}, {@code backup}, {@code maintenance}
+     * or {@code audit}. */
     public static String areaOf(Class<? extends PgopsEvent> eventClass) {
         typeOf(eventClass);
         return AREAS.get(eventClass);

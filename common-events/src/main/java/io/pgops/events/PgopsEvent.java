@@ -1,5 +1,6 @@
 package io.pgops.events;
 
+import io.pgops.events.audit.AuditEvent;
 import io.pgops.events.backup.BackupEvent;
 import io.pgops.events.health.HealthEvent;
 import io.pgops.events.maintenance.MaintenanceEvent;
@@ -11,7 +12,7 @@ import io.pgops.events.replication.ReplicationEvent;
  * named in the past tense are facts; records named {@code …Requested} are commands and implement
  * {@link OperatorCommand}. {@link EventTypes} maps each record to its CloudEvents type.
  */
-public sealed interface PgopsEvent permits HealthEvent, ReplicationEvent, BackupEvent, MaintenanceEvent {
+public sealed interface PgopsEvent permits HealthEvent, ReplicationEvent, BackupEvent, MaintenanceEvent, AuditEvent {
     /** The cluster the event is about; the Kafka key and the CloudEvents {@code subject}. */
     ClusterId cluster();
 }

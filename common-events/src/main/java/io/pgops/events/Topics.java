@@ -12,6 +12,9 @@ public final class Topics {
     public static final String REPLICATION_EVENTS = "pgops.replication.events";
     public static final String BACKUP_EVENTS = "pgops.backup.events";
     public static final String MAINTENANCE_EVENTS = "pgops.maintenance.events";
+    /** Signed checkpoints of the audit trail's hash chain. */
+    public static final String AUDIT_EVENTS = "pgops.audit.events";
+
     public static final String HEALTH_COMMANDS = "pgops.health.commands";
     public static final String REPLICATION_COMMANDS = "pgops.replication.commands";
     public static final String BACKUP_COMMANDS = "pgops.backup.commands";
@@ -32,6 +35,10 @@ public final class Topics {
                     MAINTENANCE_EVENTS,
                     false,
                     "Facts of the maintenance service: maintenance tasks, migrations, config drift."),
+            new TopicSpec(
+                    AUDIT_EVENTS,
+                    false,
+                    "Facts of the audit service about the trail itself: signed checkpoints of its hash chain."),
             new TopicSpec(HEALTH_COMMANDS, false, "Commands for the health service (none defined yet)."),
             new TopicSpec(REPLICATION_COMMANDS, false, "Operator commands for the replication service."),
             new TopicSpec(BACKUP_COMMANDS, false, "Operator commands for the backup service."),

@@ -39,7 +39,8 @@ class ArchitectureTest {
                         "io.pgops.events.health..",
                         "io.pgops.events.replication..",
                         "io.pgops.events.backup..",
-                        "io.pgops.events.maintenance..")
+                        "io.pgops.events.maintenance..",
+                        "io.pgops.events.audit..")
                 .because("value objects are the vocabulary events are made of: move event logic out of"
                         + " io.pgops.events.model")
                 .check(CONTRACT);
@@ -47,7 +48,7 @@ class ArchitectureTest {
 
     @Test
     void areasDoNotDependOnEachOther() {
-        for (String area : new String[] {"health", "replication", "backup", "maintenance"}) {
+        for (String area : new String[] {"health", "replication", "backup", "maintenance", "audit"}) {
             noClasses()
                     .that()
                     .resideInAPackage("io.pgops.events." + area + "..")
@@ -61,7 +62,7 @@ class ArchitectureTest {
     }
 
     private static String[] otherAreas(String area) {
-        return java.util.stream.Stream.of("health", "replication", "backup", "maintenance")
+        return java.util.stream.Stream.of("health", "replication", "backup", "maintenance", "audit")
                 .filter(a -> !a.equals(area))
                 .map(a -> "io.pgops.events." + a + "..")
                 .toArray(String[]::new);

@@ -48,7 +48,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(34, EventTypes.all().size(), "7 health + 9 replication + 10 backup + 8 maintenance");
+        assertEquals(35, EventTypes.all().size(), "7 health + 9 replication + 10 backup + 8 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 
@@ -57,7 +57,8 @@ class EventCatalogueTest {
     void typeAndClassMapBothWays(Class<? extends PgopsEvent> type) {
         String name = EventTypes.typeOf(type);
         assertTrue(
-                name.matches("io\\.pgops\\.(health|replication|backup|maintenance)\\.[a-z0-9]+(-[a-z0-9]+)*\\.v1"),
+                name.matches(
+                        "io\\.pgops\\.(health|replication|backup|maintenance|audit)\\.[a-z0-9]+(-[a-z0-9]+)*\\.v1"),
                 name);
         assertEquals(Optional.of(type), EventTypes.classOf(name));
         assertEquals(name, EventTypes.typeOf(Samples.of(type)));
@@ -136,7 +137,7 @@ class EventCatalogueTest {
 
     @Test
     void onlyTheTopologyTopicIsCompacted() {
-        assertEquals(10, Topics.all().size());
+        assertEquals(11, Topics.all().size());
         assertEquals(
                 Set.of(Topics.TOPOLOGY),
                 Topics.all().stream()

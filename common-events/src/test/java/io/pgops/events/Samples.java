@@ -1,5 +1,6 @@
 package io.pgops.events;
 
+import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupRequested;
@@ -89,6 +90,7 @@ public final class Samples {
         replication(m);
         backup(m);
         maintenance(m);
+        audit(m);
         return m;
     }
 
@@ -425,5 +427,19 @@ public final class Samples {
                         false,
                         "hot standby needs max_connections >= the primary's 200; db3 will refuse to start after a restart",
                         T.plusSeconds(8000)));
+    }
+
+    private static void audit(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {
+        put(
+                m,
+                new ChainCheckpointed(
+                        ChainCheckpointed.SUITE,
+                        48_213L,
+                        "5f2d1c0e8b7a69584736251403f2e1d0c9b8a7968574635241302f1e0d1c2b3a",
+                        "Ed25519",
+                        "0c3b7e5d9a1f2e4d6c8b0a9f7e5d3c1b2a4f6e8d0c2b4a6f8e0d2c4b6a8f0e1d",
+                        "MCowBQYDK2VwAyEA7T0wH7GkV5l0x9QhJ8m3rY2cN4bF6dS1aE9uZ0pL5kQ=",
+                        "q4Zr1mN8vB2cX5zL7kJ0hG3fD6sA9pO1iU4yT7rE2wQ5tY8uI1oP3aS6dF9gH2jK5lZ8xC1vB4nM7qW0eR3tY6w==",
+                        T.plusSeconds(60)));
     }
 }

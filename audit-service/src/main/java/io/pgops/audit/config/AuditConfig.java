@@ -2,7 +2,9 @@ package io.pgops.audit.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The audit-service's own settings, under {@code pgops.audit}. */
 @ConfigMapping(prefix = "pgops.audit")
@@ -13,6 +15,9 @@ public interface AuditConfig {
     /** Walking the hash chain for {@code GET /audit/verify}. */
     Verify verify();
 
+    /** Signed checkpoints of the chain head, published on pgops.audit.events. */
+    Checkpoint checkpoint();
+
     interface Retry {
         /** First pause before a failed batch is written again. */
         @WithDefault("200ms")
@@ -21,6 +26,21 @@ public interface AuditConfig {
         /** Longest pause between attempts; a batch is retried until it is durable. */
         @WithDefault("10s")
         Duration maxBackoff();
+    }
+
+    interface Checkpoint {
+        /**
+         * How often the chain head is signed and published when it moved; {@code off} disables
+         * checkpoints (read by the scheduler as {@code pgops.audit.checkpoint.interval}).
+         */
+        @WithDefault("1m")
+        String interval();
+
+        /**
+         * File holding the Ed25519 signing key (created with mode 600 on first start). Unset: a key per
+         * process, which cannot be pinned across restarts.
+         */
+        Optional<Path> keyFile();
     }
 
     interface Verify {

@@ -3,6 +3,8 @@ package io.pgops.audit.rest;
 import io.pgops.audit.domain.ChainLink;
 import io.pgops.audit.domain.Verification;
 import io.pgops.audit.service.AppendOnlyGuards;
+import io.pgops.events.audit.ChainCheckpointed;
+import java.time.Instant;
 
 /**
  * The answer of {@code GET /audit/verify}.
@@ -14,6 +16,8 @@ import io.pgops.audit.service.AppendOnlyGuards;
  * @param lastIntact the last intact link (position and hash)
  * @param head the chain's current last row, to compare with a published checkpoint
  * @param appendOnly what the database enforces against rewriting the table
+ * @param checkpoint the last checkpoint this process published, checked against the stored chain;
+ *     null before the first one
  */
 public record VerifyReport(
         boolean intact,
@@ -22,7 +26,22 @@ public record VerifyReport(
         Verification.BrokenLink firstBroken,
         Link lastIntact,
         Link head,
-        Guards appendOnly) {
+        Guards appendOnly,
+        Checkpoint checkpoint) {
+
+    /**
+     * A published checkpoint and whether the stored chain still agrees with it.
+     *
+     * @param holds true when row {@code seq} still has the signed hash
+     * @param contradiction why it does not hold, or null
+     */
+    public record Checkpoint(
+            long seq, String hash, Instant checkpointedAt, String keyId, boolean holds, String contradiction) {
+        static Checkpoint of(ChainCheckpointed c, String contradiction) {
+            return new Checkpoint(
+                    c.seq(), c.hash(), c.checkpointedAt(), c.keyId(), contradiction == null, contradiction);
+        }
+    }
 
     /** A chain position and its hash (hex). */
     public record Link(long seq, String hash) {
@@ -56,7 +75,7 @@ public record VerifyReport(
         }
     }
 
-    static VerifyReport of(Verification v, ChainLink head, AppendOnlyGuards guards) {
+    static VerifyReport of(Verification v, ChainLink head, AppendOnlyGuards guards, Checkpoint checkpoint) {
         return new VerifyReport(
                 v.intact(),
                 v.from(),
@@ -64,6 +83,7 @@ public record VerifyReport(
                 v.firstBroken(),
                 Link.of(v.last()),
                 Link.of(head),
-                Guards.of(guards));
+                Guards.of(guards),
+                checkpoint);
     }
 }

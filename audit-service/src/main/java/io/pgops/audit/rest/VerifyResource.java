@@ -1,6 +1,9 @@
 package io.pgops.audit.rest;
 
+import io.pgops.audit.domain.ChainLink;
+import io.pgops.audit.domain.Checkpoints;
 import io.pgops.audit.domain.Verification;
+import io.pgops.audit.messaging.CheckpointPublisher;
 import io.pgops.audit.service.AppendOnlyGuards;
 import io.pgops.audit.service.AuditSchema;
 import io.pgops.audit.service.ChainAudit;
@@ -14,16 +17,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 
-/** Proof that the trail is unaltered: walks the hash chain and names the first broken link. */
+/**
+ * Proof that the trail is unaltered: walks the hash chain and names the first broken link, and checks
+ * the last signed checkpoint this process published against the stored row it vouches for.
+ */
 @Path("/audit/verify")
 @Produces(MediaType.APPLICATION_JSON)
 public class VerifyResource {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private final ChainAudit chain;
     private final AuditSchema schema;
+    private final CheckpointPublisher checkpoints;
 
-    public VerifyResource(ChainAudit chain, AuditSchema schema) {
+    public VerifyResource(ChainAudit chain, AuditSchema schema, CheckpointPublisher checkpoints) {
         this.chain = chain;
         this.schema = schema;
+        this.checkpoints = checkpoints;
     }
 
     /** Verifies rows {@code from..to} (default: the whole chain). */
@@ -31,10 +41,17 @@ public class VerifyResource {
     @Blocking
     public VerifyReport verify(
             @QueryParam("from") @DefaultValue("1") @Min(1) long from, @QueryParam("to") @Min(1) Long to) {
-        AppendOnlyGuards guards = schema.guards().await().atMost(Duration.ofSeconds(10));
+        AppendOnlyGuards guards = schema.guards().await().atMost(TIMEOUT);
         // the head first: rows appended while walking are then beyond it, not a surprise
-        var head = chain.head().orElse(null);
+        ChainLink head = chain.head().await().atMost(TIMEOUT).orElse(null);
         Verification v = chain.verify(from, to == null && head != null ? head.seq() : to);
-        return VerifyReport.of(v, head, guards);
+        VerifyReport.Checkpoint checkpoint = checkpoints
+                .last()
+                .map(c -> VerifyReport.Checkpoint.of(
+                        c,
+                        Checkpoints.contradiction(
+                                c, chain.linkAt(c.seq()).await().atMost(TIMEOUT).orElse(null))))
+                .orElse(null);
+        return VerifyReport.of(v, head, guards, checkpoint);
     }
 }

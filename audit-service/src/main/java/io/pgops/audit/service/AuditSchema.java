@@ -65,6 +65,7 @@ public class AuditSchema {
             FROM pg_class c WHERE c.oid = 'audit_event'::regclass""";
 
     private final Pool pool;
+    private volatile boolean created;
 
     public AuditSchema(Pool pool) {
         this.pool = pool;
@@ -87,6 +88,7 @@ public class AuditSchema {
                             return conn.query(TABLE + GUARDS).execute().replaceWithVoid();
                         }))
                 .chain(this::guards)
+                .invoke(g -> created = true)
                 .invoke(g -> {
                     if (g.serviceOwnsTable() || !g.rejectTriggers()) {
                         LOG.warnf("audit trail append-only guards: %s", g.summary());
@@ -94,6 +96,11 @@ public class AuditSchema {
                         LOG.infof("audit trail append-only guards: %s", g.summary());
                     }
                 });
+    }
+
+    /** Whether {@link #create()} has completed in this process (the table can be read). */
+    public boolean isCreated() {
+        return created;
     }
 
     /** What the database enforces now. */

@@ -7,6 +7,7 @@ import io.pgops.audit.domain.ChainVerifier;
 import io.pgops.audit.domain.HashChain;
 import io.pgops.audit.domain.StoredRow;
 import io.pgops.audit.domain.Verification;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -33,14 +34,21 @@ public class ChainAudit {
     }
 
     /** The last row of the chain; empty while the trail is empty. */
-    public Optional<ChainLink> head() {
-        RowSet<Row> rows = pool.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    public Uni<Optional<ChainLink>> head() {
+        return pool.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
                 .execute()
-                .await()
-                .atMost(QUERY_TIMEOUT);
-        return rows.size() == 0
-                ? Optional.empty()
-                : Optional.of(link(rows.iterator().next()));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(link(rows.iterator().next())));
+    }
+
+    /** The stored link at a position; empty when no row has it. */
+    public Uni<Optional<ChainLink>> linkAt(long seq) {
+        return pool.preparedQuery("SELECT seq, hash FROM audit_event WHERE seq = $1")
+                .execute(Tuple.of(seq))
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(link(rows.iterator().next())));
     }
 
     /**

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.audit.Samples;
+import io.pgops.audit.domain.Checkpoints;
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
+import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.stack.Http;
 import io.pgops.stack.testkit.TestStack;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,7 @@ class AuditTrailIT {
     @BeforeAll
     static void startTheAuditService() {
         stack = TestStack.get();
-        audit = stack.startService("audit-service", false, Map.of());
+        audit = stack.startService("audit-service", false, Map.of("pgops.audit.checkpoint.interval", "2s"));
     }
 
     @Test
@@ -118,6 +120,38 @@ class AuditTrailIT {
         assertTrue(all.contains("unknown event type io.pgops.health.node-exploded.v1"), all);
         awaitRows(audit, cluster, 1);
         assertEquals(good.id(), rows(audit, cluster).getFirst().get("eventId").asText());
+    }
+
+    @Test
+    void theChainHeadIsPublishedOnTheAuditTopicAsACheckpointSignedByTheService() throws Exception {
+        String cluster = "cp-" + System.nanoTime() % 100000;
+        publish(List.of(Samples.unreachable(cluster, "node1", Instant.now())));
+        awaitRows(audit, cluster, 1);
+        long seq = rows(audit, cluster).getFirst().get("seq").asLong();
+
+        ChainCheckpointed[] found = new ChainCheckpointed[1];
+        try (KafkaConsumer<String, byte[]> c = Kafka.consumer(stack.kafkaBootstrap(), Topics.AUDIT_EVENTS)) {
+            await("a checkpoint of row " + seq + " or later on " + Topics.AUDIT_EVENTS)
+                    .atMost(RECORDED)
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                            Map<String, byte[]> headers = new HashMap<>();
+                            r.headers().forEach(h -> headers.put(h.key(), h.value()));
+                            if (CloudEventCodec.decode(headers, r.value()).data() instanceof ChainCheckpointed cp
+                                    && cp.seq() >= seq) {
+                                found[0] = cp;
+                            }
+                        }
+                        return found[0] != null;
+                    });
+        }
+        ChainCheckpointed cp = found[0];
+        assertEquals(null, Checkpoints.untrusted(cp, null), "signature valid");
+        // what an outside verifier does: the chain up to the checkpoint is intact and ends in the signed hash
+        JsonNode v =
+                JSON.readTree(Http.get(audit + "/audit/verify?to=" + cp.seq()).body());
+        assertTrue(v.get("intact").asBoolean(), v.toString());
+        assertEquals(cp.hash(), v.at("/lastIntact/hash").asText(), v.toString());
     }
 
     static void publish(List<EventEnvelope> events) throws Exception {
