@@ -122,6 +122,11 @@ public final class PgNode {
     }
 
     /** The postmaster's pid, read from postmaster.pid. */
+    public java.util.Optional<Long> pidValue() {
+        OptionalLong p = pid();
+        return p.isPresent() ? java.util.Optional.of(p.getAsLong()) : java.util.Optional.empty();
+    }
+
     public OptionalLong pid() {
         try {
             List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
@@ -131,6 +136,29 @@ public final class PgNode {
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** SIGKILL to the postmaster, as a crash or an OOM kill would end it (its backends follow it). */
+    public void kill() {
+        pidValue().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** SIGSTOP to the postmaster and every backend: the node hangs, as a stalled VM would. */
+    public void pause() {
+        signalAll("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signalAll("CONT");
+    }
+
+    private void signalAll(String signal) {
+        pidValue().flatMap(ProcessHandle::of).ifPresent(postmaster -> {
+            List<String> argv = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster.pid())));
+            postmaster.descendants().forEach(p -> argv.add(Long.toString(p.pid())));
+            Cmd.of(argv).tryRun(); // a backend that exited meanwhile is no error
+        });
     }
 
     /** Runs SQL as the local superuser over the private socket; returns unaligned, tuples-only output. */

@@ -81,7 +81,7 @@ public final class PgTopology {
         }
         for (PgNode standby : nodes.subList(1, nodes.size())) {
             if (!standby.isInitialised()) {
-                standby.cloneFrom(primary, REPLICATION_USER, passFile(), standby.name());
+                standby.cloneFrom(primary, REPLICATION_USER, passFile(), slotName(standby.name()));
             }
             standby.start();
         }
@@ -89,8 +89,8 @@ public final class PgTopology {
         if (nodes.size() > 1
                 && "primary".equals(primary.role())
                 && primary.sql("SHOW synchronous_standby_names").isEmpty()) {
-            primary.sql("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 ("
-                    + nodes.get(1).name() + ")'");
+            primary.sql("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (\""
+                    + nodes.get(1).name() + "\")'");
             primary.sql("SELECT pg_reload_conf()");
         }
         return nodes;
@@ -108,7 +108,7 @@ public final class PgTopology {
                 "CREATE ROLE " + PGOPS_USER + " WITH SUPERUSER LOGIN PASSWORD '" + secrets.password(PGOPS_USER) + "'");
         primary.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         for (PgNode standby : standbys) {
-            primary.sql("SELECT pg_create_physical_replication_slot('" + standby.name() + "')");
+            primary.sql("SELECT pg_create_physical_replication_slot('" + slotName(standby.name()) + "')");
         }
     }
 
@@ -128,6 +128,11 @@ public final class PgTopology {
             db.start();
         }
         return db;
+    }
+
+    /** The replication slot of a standby: its node name where slot names allow only [a-z0-9_]. */
+    public static String slotName(String node) {
+        return node.replaceAll("[^a-z0-9_]", "_");
     }
 
     /** Waits until the primary reports every standby streaming, the first one as 'sync'. */

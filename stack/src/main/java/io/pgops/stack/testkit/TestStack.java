@@ -119,6 +119,20 @@ public final class TestStack {
     }
 
     /**
+     * A further 3-node cluster of its own ({@code <id>-node1} primary, {@code <id>-node2} sync,
+     * {@code <id>-node3} async), for tests that kill, pause or promote nodes and must not disturb
+     * the shared {@link #cluster()}.
+     */
+    public synchronized List<PgNode> newCluster(String id) {
+        List<String> names = List.of(id + "-node1", id + "-node2", id + "-node3");
+        List<Integer> ports = IntStream.range(0, 3).mapToObj(i -> Ports.free()).toList();
+        List<PgNode> nodes = pg.cluster(new PgTopology.ClusterSpec(id, names, ports));
+        pgNodes.addAll(nodes);
+        PgTopology.awaitReplication(nodes.getFirst(), nodes.subList(1, 3), Duration.ofSeconds(60));
+        return nodes;
+    }
+
+    /**
      * Starts a packaged service ({@code <module>/target/quarkus-app}) against this stack, with the
      * inventory of {@link #cluster()} when {@code withCluster}, and waits until it is ready.
      *
