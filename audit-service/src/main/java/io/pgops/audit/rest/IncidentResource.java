@@ -4,22 +4,40 @@ import io.pgops.audit.domain.Incident;
 import io.pgops.audit.service.AuditQueries;
 import io.pgops.kit.rest.Problems;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /** The story of one incident: every event of one flow, in order, with the time between steps. */
 @Path("/audit/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource {
+    /** How many of a cluster's latest events the recent incidents are taken from. */
+    static final int RECENT_WINDOW = 500;
+
     private final AuditQueries queries;
 
     public IncidentResource(AuditQueries queries) {
         this.queries = queries;
+    }
+
+    /** The latest flows of a cluster (among its latest 500 events), each told as an incident, newest first. */
+    @GET
+    public Uni<List<Incident>> recent(
+            @QueryParam("cluster") @NotNull @Pattern(regexp = EventQuery.NAME, message = "must be a cluster id")
+                    String cluster,
+            @QueryParam("limit") @DefaultValue("10") @Min(1) @Max(100) int limit) {
+        return queries.recentIncidents(cluster, limit, RECENT_WINDOW);
     }
 
     @GET

@@ -55,6 +55,41 @@ public class AuditQueries {
         });
     }
 
+    /** Clusters of the latest {@code window} events, most recently active first. */
+    public Uni<List<ClusterActivity>> recentClusters(int window) {
+        return pool.preparedQuery("SELECT cluster_id, count(*) AS events, max(event_time) AS last_at FROM"
+                        + " (SELECT cluster_id, event_time, seq FROM audit_event ORDER BY seq DESC LIMIT $1) recent"
+                        + " GROUP BY cluster_id ORDER BY max(seq) DESC")
+                .execute(Tuple.of(window))
+                .map(rows -> {
+                    List<ClusterActivity> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new ClusterActivity(
+                            r.getString("cluster_id"),
+                            r.getLong("events"),
+                            r.getOffsetDateTime("last_at").toInstant())));
+                    return out;
+                });
+    }
+
+    /** The latest {@code limit} flows of a cluster among its latest {@code window} events, newest first. */
+    public Uni<List<Incident>> recentIncidents(String cluster, int limit, int window) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id IN"
+                        + " (SELECT correlation_id FROM (SELECT correlation_id, seq FROM audit_event"
+                        + " WHERE cluster_id = $1 ORDER BY seq DESC LIMIT $3) recent"
+                        + " GROUP BY correlation_id ORDER BY max(seq) DESC LIMIT $2)"
+                        + " ORDER BY event_time, seq LIMIT " + MAX_STEPS)
+                .execute(Tuple.of(cluster, limit, window))
+                .map(rows -> {
+                    java.util.Map<String, List<Incident.Fact>> flows = new java.util.LinkedHashMap<>();
+                    rows.forEach(r -> flows.computeIfAbsent(r.getString("correlation_id"), k -> new ArrayList<>())
+                            .add(fact(record(r))));
+                    List<Incident> out = new ArrayList<>();
+                    flows.forEach((id, facts) -> out.add(Incident.of(id, facts)));
+                    out.sort(java.util.Comparator.comparing(Incident::endedAt).reversed());
+                    return out;
+                });
+    }
+
     /** The story of one flow; empty when nothing carries this correlation id. */
     public Uni<Optional<Incident>> incident(String correlationId) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id = $1"

@@ -169,6 +169,18 @@ class QueryApiTest {
                 .body("detail", containsString("no-such-flow"));
     }
 
+    @Test
+    void recentIncidentsOfAClusterAndTheClustersOfTheRecentTrailAreListed() {
+        given().get("/audit/clusters").then().statusCode(200).body("[0].cluster", equalTo(cluster));
+        given().get("/audit/incidents?cluster=" + cluster)
+                .then()
+                .statusCode(200)
+                .body("", hasSize(2))
+                .body("[0].steps[0].fact.type", equalTo("io.pgops.replication.promote-requested.v1"))
+                .body("[1].correlationId", equalTo(story.getFirst().correlationId()));
+        given().get("/audit/incidents").then().statusCode(400).body("violations[0].field", equalTo("cluster"));
+    }
+
     private static List<Object> types(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> r.get("type")).toList();
     }
