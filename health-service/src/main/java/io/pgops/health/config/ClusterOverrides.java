@@ -52,4 +52,6 @@ public interface ClusterOverrides {
     Optional<List<String>> networkSuperusers();
 
     Optional<Duration> topologySettle();
+
+    Optional<Duration> backupMaxAge();
 }

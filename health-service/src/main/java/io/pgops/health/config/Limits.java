@@ -93,4 +93,11 @@ public interface Limits {
     /** How long replication checks hold still after the primary changed (topology awareness). */
     @WithDefault("60s")
     Duration topologySettle();
+
+    /**
+     * The newest BackupCompleted of a cluster may be this old (check backup-freshness, judged on the
+     * primary); with none seen, the time since this instance started watching counts.
+     */
+    @WithDefault("26h")
+    Duration backupMaxAge();
 }

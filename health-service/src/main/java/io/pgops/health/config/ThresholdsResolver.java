@@ -55,6 +55,7 @@ public class ThresholdsResolver {
                 c.flatMap(ClusterOverrides::deadlocks).orElse(d.deadlocks()),
                 c.flatMap(ClusterOverrides::sslRequired).orElse(d.sslRequired()),
                 superusers,
-                c.flatMap(ClusterOverrides::topologySettle).orElse(d.topologySettle()));
+                c.flatMap(ClusterOverrides::topologySettle).orElse(d.topologySettle()),
+                c.flatMap(ClusterOverrides::backupMaxAge).orElse(d.backupMaxAge()));
     }
 }

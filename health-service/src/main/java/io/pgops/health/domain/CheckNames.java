@@ -28,13 +28,14 @@ public final class CheckNames {
     public static final String HBA_RULES = "hba-rules";
     public static final String PASSWORD_ENCRYPTION = "password-encryption";
     public static final String SUPERUSER_NETWORK_LOGINS = "superuser-network-logins";
+    public static final String BACKUP_FRESHNESS = "backup-freshness";
 
     /**
      * Checks whose meaning depends on who is primary: they hold still while the topology settles and
      * their open breaches close when the node changes role.
      */
-    public static final Set<String> REPLICATION =
-            Set.of(REPLICATION_LAG, REPLICATION_CONNECTED, SYNC_STANDBY, SLOT_INACTIVE, SLOT_RETAINED_WAL);
+    public static final Set<String> TOPOLOGY_DEPENDENT = Set.of(
+            REPLICATION_LAG, REPLICATION_CONNECTED, SYNC_STANDBY, SLOT_INACTIVE, SLOT_RETAINED_WAL, BACKUP_FRESHNESS);
 
     private CheckNames() {}
 }

@@ -1,5 +1,6 @@
 package io.pgops.health.domain;
 
+import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.replication.TopologyChanged;
@@ -48,6 +49,8 @@ public final class ClusterWatch {
     private ClusterView.TopologyView topology;
     private NodeName primary;
     private Instant settleUntil = Instant.EPOCH;
+    private BackupCompleted lastBackup;
+    private Instant watchingSince;
 
     public ClusterWatch(ClusterId cluster, Map<NodeName, Endpoint> endpoints, Debounce debounce) {
         this.cluster = cluster;
@@ -68,6 +71,7 @@ public final class ClusterWatch {
         List<Publication> out = new ArrayList<>();
         Instant at =
                 samples.stream().map(NodeSample::at).max(Instant::compareTo).orElse(Instant.now());
+        watchingSince = watchingSince == null ? at : watchingSince;
         NodeName topologyPrimary = topology == null ? null : topology.currentPrimary();
         for (NodeSample s : samples) {
             NodeWatch w = reach.get(s.node());
@@ -99,6 +103,9 @@ public final class ClusterWatch {
             List<CheckResult> results = new ArrayList<>();
             if (!settling) {
                 results.addAll(ReplicationChecks.evaluate(s, primarySample, t));
+                if (s == primarySample) {
+                    results.add(BackupChecks.freshness(cluster, lastBackup, watchingSince, s.at(), t));
+                }
             }
             results.addAll(SessionChecks.evaluate(s, t));
             results.addAll(CapacityChecks.evaluate(s, t));
@@ -126,7 +133,7 @@ public final class ClusterWatch {
     private List<Publication> closeReplicationChecks(NodeName node, String from, String to, Instant at) {
         List<Publication> out = new ArrayList<>();
         for (Map.Entry<String, CheckState> e : checks.get(node).entrySet()) {
-            if (!CheckNames.REPLICATION.contains(e.getKey())) {
+            if (!CheckNames.TOPOLOGY_DEPENDENT.contains(e.getKey())) {
                 continue;
             }
             CheckState st = e.getValue();
@@ -168,6 +175,14 @@ public final class ClusterWatch {
             settleUntil = later(settleUntil, tc.changedAt().plus(t.topologySettle()));
         }
         topology = next;
+    }
+
+    /** The newest completed backup of this cluster (an older one, replayed, is ignored). */
+    public synchronized void backupCompleted(BackupCompleted b) {
+        if (b.cluster().equals(cluster)
+                && (lastBackup == null || b.completedAt().isAfter(lastBackup.completedAt()))) {
+            lastBackup = b;
+        }
     }
 
     private boolean settling(Instant at) {

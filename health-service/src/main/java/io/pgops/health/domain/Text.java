@@ -24,7 +24,10 @@ final class Text {
         if (ms < 120_000) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000);
         }
-        return String.format(Locale.ROOT, "%.1f min", ms / 60_000);
+        if (ms < 7_200_000) {
+            return String.format(Locale.ROOT, "%.1f min", ms / 60_000);
+        }
+        return String.format(Locale.ROOT, "%.1f h", ms / 3_600_000);
     }
 
     static String percent(double ratio) {

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param sslRequired whether {@code ssl = off} fails the ssl check
  * @param networkSuperusers roles allowed to log in as superuser from the network (pgops' own account)
  * @param topologySettle how long replication checks hold still after the primary changed
+ * @param backupMaxAge the age of the newest completed backup above which backup-freshness fails
  */
 public record Thresholds(
         Debounce debounce,
@@ -52,7 +53,8 @@ public record Thresholds(
         int deadlocks,
         boolean sslRequired,
         Set<String> networkSuperusers,
-        Duration topologySettle) {
+        Duration topologySettle,
+        Duration backupMaxAge) {
 
     public Thresholds {
         networkSuperusers = Set.copyOf(networkSuperusers);
@@ -82,6 +84,7 @@ public record Thresholds(
                 0,
                 true,
                 Set.of(),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                Duration.ofHours(26));
     }
 }

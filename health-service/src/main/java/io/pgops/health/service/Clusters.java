@@ -1,5 +1,6 @@
 package io.pgops.health.service;
 
+import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.replication.TopologyChanged;
@@ -89,6 +90,16 @@ public class Clusters {
             return false;
         }
         w.watch().topology(tc, w.thresholds());
+        return true;
+    }
+
+    /** A completed backup of a cluster of the inventory; others are ignored. */
+    public boolean backupCompleted(BackupCompleted b) {
+        Watched w = clusters.get(b.cluster().value());
+        if (w == null) {
+            return false;
+        }
+        w.watch().backupCompleted(b);
         return true;
     }
 

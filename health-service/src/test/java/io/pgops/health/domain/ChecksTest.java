@@ -141,7 +141,8 @@ class ChecksTest {
                 t.deadlocks(),
                 true,
                 Set.of("pgops"),
-                t.topologySettle());
+                t.topologySettle(),
+                t.backupMaxAge());
         NodeSample s = Samples.standby(N1, AT, Lsn.ZERO, 0)
                 .withSecurity(new Security(
                         false,

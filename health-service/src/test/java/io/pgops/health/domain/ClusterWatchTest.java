@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.health.HealthCheckFailed;
 import io.pgops.events.health.HealthCheckRecovered;
 import io.pgops.events.health.HealthEvent;
@@ -22,6 +23,7 @@ import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.health.domain.sample.NodeSample;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +183,68 @@ class ClusterWatchTest {
         watch.topology(topology(5, N1, N1), t);
         watch.topology(topology(4, N2, N2), t);
         assertEquals(N1, watch.view(now).topology().currentPrimary());
+    }
+
+    @Test
+    void backupFreshnessIsJudgedOnThePrimaryAgainstTheNewestBackupSeen() {
+        cycle(0);
+        watch.backupCompleted(new BackupCompleted(
+                IT, "b-old", "physical", N2, "repo", new Timeline(1), null, null, 1, 1, now.minus(Duration.ofDays(3))));
+        watch.backupCompleted(new BackupCompleted(
+                IT,
+                "b-new",
+                "physical",
+                N2,
+                "repo",
+                new Timeline(1),
+                null,
+                null,
+                1,
+                1,
+                now.minus(Duration.ofHours(1))));
+        watch.backupCompleted(new BackupCompleted(
+                IT,
+                "b-replayed",
+                "physical",
+                N2,
+                "repo",
+                new Timeline(1),
+                null,
+                null,
+                1,
+                1,
+                now.minus(Duration.ofDays(2))));
+        cycle(0);
+        ClusterView.CheckView fresh = check(N1, CheckNames.BACKUP_FRESHNESS);
+        assertEquals(Watch.State.PASSING, fresh.state());
+        assertTrue(
+                fresh.evidence().startsWith("newest backup b-new (physical, from node2) completed 60.1 min ago"),
+                fresh.evidence());
+        now = now.plus(Duration.ofHours(26));
+        List<Publication> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.addAll(cycle(0));
+        }
+        HealthCheckFailed stale =
+                assertInstanceOf(HealthCheckFailed.class, all.getFirst().event());
+        assertEquals(CheckNames.BACKUP_FRESHNESS, stale.check());
+        assertEquals(N1, stale.node());
+    }
+
+    @Test
+    void withNoBackupSeenTheAgeCountsFromWhenWatchingStarted() {
+        cycle(0);
+        assertEquals(Watch.State.PASSING, check(N1, CheckNames.BACKUP_FRESHNESS).state());
+        assertTrue(check(N1, CheckNames.BACKUP_FRESHNESS).evidence().startsWith("no BackupCompleted of it seen"));
+    }
+
+    private ClusterView.CheckView check(NodeName node, String check) {
+        return watch.view(now).nodes().stream()
+                .filter(n -> n.node().equals(node))
+                .flatMap(n -> n.checks().stream())
+                .filter(c -> c.check().equals(check))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(check + " not judged on " + node));
     }
 
     private TopologyChanged topology(long term, NodeName target, NodeName current) {

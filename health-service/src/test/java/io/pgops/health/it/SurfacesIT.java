@@ -9,7 +9,10 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.EventTypes;
+import io.pgops.events.PgopsEvent;
 import io.pgops.events.Topics;
+import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
@@ -26,6 +29,7 @@ import io.restassured.RestAssured;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,6 +164,32 @@ class SurfacesIT {
         given().get("/clusters/it/health").then().body("topology.currentPrimary", equalTo("node1"));
     }
 
+    @Test
+    void aBackupCompletedOnTheBackupTopicIsWhatBackupFreshnessJudges() throws Exception {
+        awaitFirstProbes();
+        String backupId = "it-" + UUID.randomUUID();
+        publish(new BackupCompleted(
+                ClusterId.of("it"),
+                backupId,
+                "physical",
+                NodeName.of("node2"),
+                "it-repo",
+                new Timeline(1),
+                null,
+                null,
+                1024,
+                1000,
+                Instant.now()));
+        await("backup-freshness on node1 names the backup")
+                .atMost(Deadlines.BREACH)
+                .ignoreExceptions()
+                .until(() -> RestAssured.get("/clusters/it/health")
+                        .jsonPath()
+                        .getString("nodes.find { it.node == 'node1' }.checks.find { it.check == 'backup-freshness' }"
+                                + ".evidence")
+                        .contains(backupId));
+    }
+
     private static TopologyChanged topology(
             long term, String target, String current, List<PgNode> nodes, String reason) {
         List<Member> members = nodes.stream()
@@ -182,17 +212,22 @@ class SurfacesIT {
                 Instant.now());
     }
 
-    private static void publish(TopologyChanged tc) throws Exception {
+    private static void publish(PgopsEvent event) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        EventEnvelope envelope = EventEnvelope.wrap(tc, "/pgops/replication-service", null);
+        EventEnvelope envelope = EventEnvelope.wrap(event, "/pgops/it", null);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             ProducerRecord<String, byte[]> record =
-                    new ProducerRecord<>(Topics.TOPOLOGY, envelope.kafkaKey(), CloudEventCodec.body(envelope));
+                    new ProducerRecord<>(topic(event), envelope.kafkaKey(), CloudEventCodec.body(envelope));
             CloudEventCodec.headers(envelope).forEach((k, v) -> record.headers().add(k, v));
             producer.send(record).get();
         }
+    }
+
+    /** TopologyChanged also goes to the compacted topic, which is the one the service reads. */
+    private static String topic(PgopsEvent event) {
+        return event instanceof TopologyChanged ? Topics.TOPOLOGY : EventTypes.topicOf(event.getClass());
     }
 }

@@ -19,7 +19,7 @@ public class UnreachableNodeResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(InMemoryConnector.switchOutgoingChannelsToInMemory("health-events"));
-        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("topology"));
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("topology", "backup-events"));
         try {
             Path pw = Files.createTempFile("pgops-test-", ".password");
             Files.writeString(pw, "not-used\n");
