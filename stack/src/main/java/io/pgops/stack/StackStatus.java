@@ -1,10 +1,10 @@
 package io.pgops.stack;
 
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.StackState.Component;
-import io.pgops.stack.postgres.PgBinaries;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.process.Daemons;
-import io.pgops.stack.process.OsUser;
 import io.pgops.stack.process.Ports;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgops.stack.postgres.PgBinaries;
+import io.pgops.pgtools.Cmd;
+import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.postgres.PgNode;
-import io.pgops.stack.process.Cmd;
 import io.pgops.stack.process.Wait;
 import io.pgops.stack.testkit.TestStack;
 import java.time.Duration;

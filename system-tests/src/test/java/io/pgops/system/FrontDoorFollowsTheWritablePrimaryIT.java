@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgops.stack.Http;
-import io.pgops.stack.postgres.PgBinaries;
+import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
-import io.pgops.stack.process.Cmd;
+import io.pgops.pgtools.Cmd;
 import io.pgops.stack.routing.Routing;
 import io.pgops.stack.testkit.TestStack;
 import java.time.Duration;

@@ -45,7 +45,7 @@ public final class StackCli {
                     System.exit(2);
                 }
             }
-        } catch (IllegalStateException | io.pgops.stack.process.CommandFailedException e) {
+        } catch (IllegalStateException | io.pgops.pgtools.CommandFailedException e) {
             System.err.println("pgops: " + e.getMessage());
             System.exit(1);
         }

@@ -1,7 +1,7 @@
 package io.pgops.stack.kafka;
 
 import io.pgops.events.Topics;
-import io.pgops.stack.process.Cmd;
+import io.pgops.pgtools.Cmd;
 import io.pgops.stack.process.Wait;
 import java.io.IOException;
 import java.nio.file.Files;

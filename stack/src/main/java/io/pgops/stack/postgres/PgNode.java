@@ -1,7 +1,8 @@
 package io.pgops.stack.postgres;
 
-import io.pgops.stack.process.Cmd;
-import io.pgops.stack.process.OsUser;
+import io.pgops.pgtools.Cmd;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,17 @@ public final class PgNode {
         this.port = port;
         this.bin = bin;
         this.osUser = osUser;
+    }
+
+    /** The node-specific server options, given on pg_ctl's command line (never in postgresql.conf). */
+    public String serverOptions() {
+        return "-p " + port + " -c cluster_name=" + name + " -c unix_socket_directories=" + socketDir
+                + " -c listen_addresses=127.0.0.1";
+    }
+
+    /** The server log pg_ctl writes. */
+    public Path logFile() {
+        return dataDir.resolveSibling(name + ".log");
     }
 
     public String name() {
@@ -85,14 +97,13 @@ public final class PgNode {
         if (isRunning()) {
             return;
         }
-        String opts = "-p " + port + " -c cluster_name=" + name + " -c unix_socket_directories=" + socketDir
-                + " -c listen_addresses=127.0.0.1";
+        String opts = serverOptions();
         cmd(
                         bin.tool("pg_ctl"),
                         "-D",
                         dataDir.toString(),
                         "-l",
-                        dataDir.resolve("../" + name + ".log").normalize().toString(),
+                        logFile().toString(),
                         "-w",
                         "-t",
                         "120",

@@ -1,6 +1,7 @@
 package io.pgops.stack.postgres;
 
-import io.pgops.stack.process.OsUser;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.process.Wait;
 import java.io.IOException;
 import java.nio.file.Files;

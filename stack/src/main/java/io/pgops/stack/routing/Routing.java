@@ -1,8 +1,8 @@
 package io.pgops.stack.routing;
 
+import io.pgops.pgtools.OsUser;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.Secrets;
-import io.pgops.stack.process.OsUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.pgops.stack.testkit;
 
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.Http;
 import io.pgops.stack.ServiceConfig;
 import io.pgops.stack.kafka.KafkaBroker;
-import io.pgops.stack.postgres.PgBinaries;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.postgres.Secrets;
 import io.pgops.stack.process.Daemons;
-import io.pgops.stack.process.OsUser;
 import io.pgops.stack.process.Ports;
 import io.pgops.stack.process.Wait;
 import io.pgops.stack.routing.Routing;

@@ -1,7 +1,7 @@
 package io.pgops.stack.testkit;
 
-import io.pgops.stack.postgres.PgBinaries;
-import io.pgops.stack.process.OsUser;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.pgops.stack.process;
+package io.pgops.pgtools;
 
 /** A tool exited non-zero; the message carries what it printed. */
 public final class CommandFailedException extends RuntimeException {

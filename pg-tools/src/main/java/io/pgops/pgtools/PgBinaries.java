@@ -1,4 +1,4 @@
-package io.pgops.stack.postgres;
+package io.pgops.pgtools;
 
 import java.io.IOException;
 import java.nio.file.Files;

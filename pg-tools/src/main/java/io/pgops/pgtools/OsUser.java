@@ -1,4 +1,4 @@
-package io.pgops.stack.process;
+package io.pgops.pgtools;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pgops.stack.process;
+package io.pgops.pgtools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,202 @@
+package io.pgops.replication.service;
+
+import io.pgops.pgtools.Cmd;
+import io.pgops.pgtools.CommandFailedException;
+import io.pgops.replication.domain.RejoinOutcome;
+import java.util.List;
+
+/**
+ * What an agent does to its own node, each operation idempotent and bounded in time, done by
+ * PostgreSQL's own tools (pg_ctl, pg_rewind, pg_basebackup, psql). The coordinator decides; this only
+ * acts. Not yet wired to commands: the coordinator issue drives these through Kafka with terms.
+ */
+public final class NodeActions {
+    private final NodeHandle node;
+
+    public NodeActions(NodeHandle node) {
+        this.node = node;
+    }
+
+    /** SQL as the superuser over TCP; the password goes through the environment, not the command line. */
+    public String sql(String sql) {
+        return Cmd.of(
+                        node.bin().tool("psql"),
+                        "-X",
+                        "-q",
+                        "-A",
+                        "-t",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(node.port()),
+                        "-U",
+                        node.superuser().user(),
+                        "-d",
+                        "postgres")
+                .env("PGPASSWORD", node.superuser().password())
+                .env("PGCONNECT_TIMEOUT", "5")
+                .input(sql)
+                .timeoutSeconds(90)
+                .run()
+                .strip();
+    }
+
+    public boolean isRunning() {
+        return pgCtl("status").tryRun().exitCode() == 0;
+    }
+
+    public boolean isPrimary() {
+        return "f".equals(sql("SELECT pg_is_in_recovery()"));
+    }
+
+    public void start() {
+        if (!isRunning()) {
+            pgCtl("start", "-w", "-t", "120", "-l", node.logFile().toString(), "-o", node.serverOptions())
+                    .timeoutSeconds(150)
+                    .run();
+        }
+    }
+
+    public void stop(String mode) {
+        if (isRunning()) {
+            pgCtl("stop", "-w", "-t", "60", "-m", mode).timeoutSeconds(90).run();
+        }
+    }
+
+    /**
+     * Promotes the standby and checkpoints at once (so a pg_rewind against it right after sees the new
+     * timeline). A primary is left alone.
+     */
+    public void promote() {
+        if (isPrimary()) {
+            return;
+        }
+        if (!"t".equals(sql("SELECT pg_promote(true, 60)"))) {
+            throw new IllegalStateException(node.name() + " did not finish promotion within 60 s");
+        }
+        sql("CHECKPOINT");
+    }
+
+    /** A physical slot for {@code standby} on this node (slots are not copied to standbys). */
+    public void ensureSlot(String slot) {
+        sql("SELECT pg_create_physical_replication_slot(" + literal(slot) + ") WHERE NOT EXISTS (SELECT 1 FROM"
+                + " pg_replication_slots WHERE slot_name = " + literal(slot) + ")");
+    }
+
+    /** Names the synchronous standby(s) on this primary: {@code FIRST n ("a", "b")}, or none. */
+    public void synchronousStandbys(int count, List<String> names) {
+        String value = names.isEmpty()
+                ? ""
+                : "FIRST " + count + " ("
+                        + String.join(
+                                ", ", names.stream().map(n -> "\"" + n + "\"").toList()) + ")";
+        sql("ALTER SYSTEM SET synchronous_standby_names = " + literal(value));
+        sql("SELECT pg_reload_conf()");
+    }
+
+    /** Re-points this running standby at a new primary; primary_conninfo is reloadable (PG 13+). */
+    public void follow(String host, int port, String slot) {
+        sql("ALTER SYSTEM SET primary_conninfo = " + literal(conninfo(host, port)));
+        sql("ALTER SYSTEM SET primary_slot_name = " + literal(slot));
+        sql("SELECT pg_reload_conf()");
+    }
+
+    /**
+     * Brings a former primary back as a standby of {@code host:port}: rewound when its history can be
+     * rewound, rebuilt with pg_basebackup when not. Leaves the node running and streaming.
+     */
+    public RejoinOutcome rejoin(String host, int port, String slot) {
+        long t0 = System.nanoTime();
+        stop("fast");
+        String reason;
+        String method;
+        try {
+            // pg_rewind (PG 13+) first runs crash recovery itself on a data directory that was not shut
+            // down cleanly, as after a kill -9
+            Cmd.of(
+                            node.bin().tool("pg_rewind"),
+                            "--target-pgdata=" + node.dataDir(),
+                            "--source-server=host=" + host + " port=" + port + " user="
+                                    + node.superuser().user() + " dbname=postgres")
+                    .as(node.osUser())
+                    .env("PGPASSWORD", node.superuser().password())
+                    .timeoutSeconds(600)
+                    .run();
+            method = "rewind";
+            reason = "pg_rewind replayed the new primary's history onto the old data directory";
+        } catch (CommandFailedException e) {
+            rebuild(host, port, slot);
+            method = "rebuild";
+            reason = "pg_rewind failed, rebuilt with pg_basebackup: " + firstLine(e.getMessage());
+        }
+        becomeStandbyOf(host, port, slot);
+        start();
+        return new RejoinOutcome(method, (System.nanoTime() - t0) / 1_000_000, reason);
+    }
+
+    private void rebuild(String host, int port, String slot) {
+        Cmd.of("find", node.dataDir().toString(), "-mindepth", "1", "-delete")
+                .as(node.osUser())
+                .run();
+        Cmd.of(
+                        node.bin().tool("pg_basebackup"),
+                        "-D",
+                        node.dataDir().toString(),
+                        "-h",
+                        host,
+                        "-p",
+                        Integer.toString(port),
+                        "-U",
+                        node.replication().user(),
+                        "-X",
+                        "stream",
+                        "-c",
+                        "fast",
+                        "-S",
+                        slot,
+                        "-w")
+                .as(node.osUser())
+                .env("PGPASSWORD", node.replication().password())
+                .timeoutSeconds(1800)
+                .run();
+    }
+
+    /** standby.signal plus the new upstream, appended to postgresql.auto.conf (later lines win). */
+    private void becomeStandbyOf(String host, int port, String slot) {
+        String settings = "\n# pgops agent: standby of " + host + ":" + port + "\nprimary_conninfo = "
+                + literal(conninfo(host, port)) + "\nprimary_slot_name = " + literal(slot) + "\n";
+        Cmd.of(
+                        "sh",
+                        "-c",
+                        "touch \"$1/standby.signal\" && cat >> \"$1/postgresql.auto.conf\"",
+                        "sh",
+                        node.dataDir().toString())
+                .as(node.osUser())
+                .input(settings)
+                .run();
+    }
+
+    private String conninfo(String host, int port) {
+        return "host=" + host + " port=" + port + " user=" + node.replication().user() + " password="
+                + node.replication().password() + " application_name=" + node.name();
+    }
+
+    private Cmd pgCtl(String... args) {
+        List<String> argv = new java.util.ArrayList<>(
+                List.of(node.bin().tool("pg_ctl"), "-D", node.dataDir().toString()));
+        argv.addAll(List.of(args));
+        return Cmd.of(argv).as(node.osUser());
+    }
+
+    /** A SQL string literal: single quotes doubled, so no value can end the literal. */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String firstLine(String s) {
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}
