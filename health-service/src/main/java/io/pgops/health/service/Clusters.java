@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The clusters of the inventory as the service watches them: per cluster its resolved limits, its
@@ -27,9 +28,17 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Clusters {
-    /** One watched cluster. */
+    /**
+     * One watched cluster.
+     *
+     * @param busy whether a probe cycle of it is running
+     */
     public record Watched(
-            ClusterId id, Thresholds thresholds, ClusterWatch watch, Map<NodeName, NodeSession> sessions) {}
+            ClusterId id,
+            Thresholds thresholds,
+            ClusterWatch watch,
+            Map<NodeName, NodeSession> sessions,
+            AtomicBoolean busy) {}
 
     private final Map<String, Watched> clusters = new LinkedHashMap<>();
 
@@ -54,7 +63,9 @@ public class Clusters {
                                 Clock.systemUTC()));
             });
             ClusterId cid = ClusterId.of(id);
-            clusters.put(id, new Watched(cid, t, new ClusterWatch(cid, endpoints, t.debounce()), sessions));
+            clusters.put(
+                    id,
+                    new Watched(cid, t, new ClusterWatch(cid, endpoints, t.debounce()), sessions, new AtomicBoolean()));
         });
     }
 

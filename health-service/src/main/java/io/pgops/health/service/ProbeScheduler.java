@@ -35,22 +35,22 @@ public class ProbeScheduler {
         this.textLength = config.queryTextLength();
     }
 
+    /**
+     * Starts a cycle for every cluster whose previous cycle has finished. Clusters do not wait for
+     * each other: a hung node delays only its own cluster's next cycle (by at most the probe
+     * timeout), never the other clusters'.
+     */
     @Scheduled(every = "${pgops.health.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> probeAll() {
-        List<Uni<Void>> cycles = new ArrayList<>();
-        clusters.all().forEach(c -> cycles.add(cycle(c)));
-        if (cycles.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    void probeAll() {
+        for (Clusters.Watched c : clusters.all()) {
+            if (!c.busy().compareAndSet(false, true)) {
+                LOG.debugf("%s: previous cycle still running, skipped this tick", c.id());
+                continue;
+            }
+            cycle(c).eventually(() -> c.busy().set(false))
+                    .subscribe()
+                    .with(ok -> {}, e -> LOG.warnf("%s: a probe cycle failed: %s", c.id(), e.getMessage()));
         }
-        return Uni.join()
-                .all(cycles)
-                .andCollectFailures()
-                .replaceWithVoid()
-                .onFailure()
-                .invoke(e -> LOG.warnf("a probe cycle failed: %s", e.getMessage()))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
     }
 
     Uni<Void> cycle(Clusters.Watched c) {
