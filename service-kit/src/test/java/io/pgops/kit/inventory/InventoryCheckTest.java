@@ -1,0 +1,90 @@
+package io.pgops.kit.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InventoryCheckTest {
+    @TempDir
+    Path dir;
+
+    static Inventory.Node node(int port) {
+        return new Inventory.Node() {
+            public String host() {
+                return "127.0.0.1";
+            }
+
+            public int port() {
+                return port;
+            }
+
+            public Optional<String> roleHint() {
+                return Optional.empty();
+            }
+
+            public boolean nofailover() {
+                return false;
+            }
+
+            public int priority() {
+                return 1;
+            }
+        };
+    }
+
+    static Inventory.Cluster cluster(Map<String, Inventory.Node> nodes, Path passwordFile) {
+        return new Inventory.Cluster() {
+            public Map<String, Inventory.Node> nodes() {
+                return nodes;
+            }
+
+            public String database() {
+                return "postgres";
+            }
+
+            public Inventory.Credentials credentials() {
+                return new Inventory.Credentials() {
+                    public String username() {
+                        return "pgops";
+                    }
+
+                    public String passwordFile() {
+                        return passwordFile.toString();
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void aWellFormedInventoryHasNoProblems() throws IOException {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        assertEquals(List.of(), InventoryCheck.problems(Map.of("prod-eu", cluster(Map.of("db1", node(5432)), pw))));
+    }
+
+    @Test
+    void namesThatCouldInjectSqlOrPathsAreRefusedAndEveryProblemIsListed() {
+        List<String> problems = InventoryCheck.problems(
+                Map.of("Prod", cluster(Map.of("db1'; DROP TABLE x; --", node(70000)), dir.resolve("missing"))));
+        assertEquals(4, problems.size(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("'Prod'")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("DROP TABLE")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("70000")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("not readable")), problems.toString());
+    }
+
+    @Test
+    void theMessageNamesThePasswordFileNeverItsContent() throws IOException {
+        Path pw = Files.writeString(dir.resolve("pw"), "s3cret-value\n");
+        List<String> problems = InventoryCheck.problems(Map.of("x", cluster(Map.of("BAD", node(1)), pw)));
+        assertTrue(problems.stream().noneMatch(p -> p.contains("s3cret-value")));
+    }
+}
