@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -73,18 +72,8 @@ public class CheckpointPublisher {
         ChainCheckpointed checkpoint =
                 Checkpoints.sign(head, Instant.now().truncatedTo(ChronoUnit.MICROS), key.keyPair());
         EventEnvelope envelope = EventEnvelope.wrap(checkpoint, SOURCE, null);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        emitter.send(EventMessages.toMessage(envelope)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    done.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                }));
         return Uni.createFrom()
-                .completionStage(done)
+                .completionStage(() -> EventMessages.send(emitter, envelope))
                 .invoke(() -> {
                     last.set(checkpoint);
                     LOG.infof(

@@ -4,7 +4,6 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.health.HealthEvent;
 import io.pgops.kit.messaging.EventMessages;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -28,16 +27,7 @@ public class HealthEventPublisher {
     /** Completes once Kafka acknowledged the event (acks=all). */
     public CompletionStage<Void> publish(HealthEvent event, String correlationId) {
         EventEnvelope envelope = EventEnvelope.wrap(event, source, correlationId);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        emitter.send(EventMessages.toMessage(envelope)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    done.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                }));
+        CompletionStage<Void> done = EventMessages.send(emitter, envelope);
         LOG.infof(
                 "published %s for %s/%s (correlation %s)",
                 envelope.type(), envelope.subject(), event.getClass().getSimpleName(), envelope.correlationId());

@@ -8,8 +8,11 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
@@ -29,6 +32,24 @@ public final class EventMessages {
                 .withHeaders(headers)
                 .build();
         return Message.of(CloudEventCodec.body(envelope)).addMetadata(meta);
+    }
+
+    /**
+     * Sends the event on {@code emitter} (an outgoing Kafka channel of byte[] values); the stage
+     * completes once Kafka acknowledged it (acks=all) and fails when it was refused.
+     */
+    public static CompletionStage<Void> send(Emitter<byte[]> emitter, EventEnvelope envelope) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        emitter.send(toMessage(envelope)
+                .withAck(() -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(e -> {
+                    done.completeExceptionally(e);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return done;
     }
 
     /** Decodes an incoming record; a malformed one throws with the reason (nack it: it goes to the DLQ). */
