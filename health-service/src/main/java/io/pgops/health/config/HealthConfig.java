@@ -3,6 +3,7 @@ package io.pgops.health.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Map;
 
@@ -37,14 +38,17 @@ public interface HealthConfig {
 
     /** Statements quoted in evidence are cut to this many characters. */
     @WithDefault("200")
+    @Min(16)
     int queryTextLength();
 
     /** Consecutive failed probes before a breach (NodeUnreachable, HealthCheckFailed, LagExceeded). */
     @WithDefault("3")
+    @Min(1)
     int failuresToBreach();
 
     /** Consecutive passing probes before a recovery (NodeReachable, HealthCheckRecovered, LagRecovered). */
     @WithDefault("2")
+    @Min(1)
     int passesToRecover();
 
     /** The default limit of every check ({@code pgops.health.<key>}). */

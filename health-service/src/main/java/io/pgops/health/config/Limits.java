@@ -2,6 +2,10 @@ package io.pgops.health.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +26,7 @@ public interface Limits {
 
     /** Inactive replication slots tolerated (check slot-inactive). */
     @WithDefault("0")
+    @PositiveOrZero
     int inactiveSlots();
 
     /** A statement running longer than this counts as long (check long-queries). */
@@ -30,6 +35,7 @@ public interface Limits {
 
     /** Long statements tolerated at once: more than this many fails (check long-queries). */
     @WithDefault("5")
+    @PositiveOrZero
     int longQueryCount();
 
     /** A session idle inside a transaction longer than this fails (check idle-in-transaction). */
@@ -42,22 +48,29 @@ public interface Limits {
 
     /** Blocked sessions tolerated (check blocked-sessions). */
     @WithDefault("0")
+    @PositiveOrZero
     int blockedSessions();
 
     /** Share of usable connections (max_connections minus reserved) that warns (check connections-warning). */
     @WithDefault("0.75")
+    @DecimalMin("0")
+    @DecimalMax("1")
     double connectionsWarning();
 
     /** Share of usable connections that is critical (check connections-critical). */
     @WithDefault("0.90")
+    @DecimalMin("0")
+    @DecimalMax("1")
     double connectionsCritical();
 
     /** Oldest datfrozenxid age, transactions (check xid-wraparound; wraparound is at 2^31). */
     @WithDefault("1000000000")
+    @Positive
     long xidAge();
 
     /** Oldest datminmxid age, multixacts (check multixact-wraparound). */
     @WithDefault("1000000000")
+    @Positive
     long multixactAge();
 
     /** The window counter checks judge growth over (archive-failures, checkpoints-requested, temp-bytes, deadlocks). */
@@ -66,10 +79,13 @@ public interface Limits {
 
     /** WAL archive failures tolerated within the window (check archive-failures). */
     @WithDefault("0")
+    @PositiveOrZero
     int archiveFailures();
 
     /** Share of requested (not timed) checkpoints tolerated within the window (check checkpoints-requested). */
     @WithDefault("0.5")
+    @DecimalMin("0")
+    @DecimalMax("1")
     double checkpointsRequestedRatio();
 
     /** Temporary file bytes tolerated within the window (check temp-bytes). */
@@ -78,6 +94,7 @@ public interface Limits {
 
     /** Deadlocks tolerated within the window (check deadlocks). */
     @WithDefault("0")
+    @PositiveOrZero
     int deadlocks();
 
     /** Whether ssl = off fails the ssl check. */

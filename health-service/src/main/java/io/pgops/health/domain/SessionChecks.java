@@ -42,8 +42,11 @@ public final class SessionChecks {
                 idleMax,
                 t.idleInTransactionAge().toMillis(),
                 "milliseconds",
-                s.idleInTransaction().size() + " session(s) idle in a transaction longer than "
-                        + Text.millis(t.idleInTransactionAge().toMillis()) + named(s.idleInTransaction())));
+                (s.idleInTransaction().isEmpty()
+                                ? "no session idle in a transaction longer than "
+                                : "longest idle in a transaction for more than ")
+                        + Text.millis(t.idleInTransactionAge().toMillis())
+                        + named(s.idleInTransaction())));
 
         List<Sessions.Blocked> blocked = s.blocked().stream()
                 .filter(b -> b.waitMillis() > t.blockedAge().toMillis())

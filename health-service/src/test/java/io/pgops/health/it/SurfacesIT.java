@@ -7,37 +7,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
-import io.pgops.events.CloudEventCodec;
-import io.pgops.events.EventEnvelope;
-import io.pgops.events.EventTypes;
-import io.pgops.events.PgopsEvent;
-import io.pgops.events.Topics;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
-import io.pgops.events.replication.Member;
-import io.pgops.events.replication.TopologyChanged;
-import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.PgopsTestResource;
-import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** What operators and other services see: REST, problem+json, metrics and the consumed topology. */
+/** What operators and other services see: REST, problem+json, metrics, and what consumed backups tell. */
 @QuarkusTest
 @QuarkusTestResource(
         value = PgopsTestResource.class,
@@ -145,30 +129,10 @@ class SurfacesIT {
     }
 
     @Test
-    void aTopologyRecordOnTheCompactedTopicIsWhatTheServiceKnowsAndAChangeInProgressHoldsReplicationChecks()
-            throws Exception {
-        List<PgNode> cluster = TestStack.get().cluster();
-        awaitFirstProbes();
-        long term = 1000 + Instant.now().getEpochSecond() % 1000;
-        publish(topology(term, "node2", null, cluster, "switchover to node2 in progress"));
-        await("the in-progress topology consumed")
-                .ignoreExceptions()
-                .atMost(Deadlines.BREACH)
-                .until(() -> RestAssured.get("/clusters/it/health").jsonPath().getLong("topology.term") == term);
-        given().get("/clusters/it/health").then().body("settling", equalTo(true));
-
-        publish(topology(term + 1, "node1", "node1", cluster, "switchover cancelled: node1 stays primary"));
-        await("settled again once the topology names node1 and topology-settle passed")
-                .atMost(Deadlines.BREACH)
-                .until(() -> !RestAssured.get("/clusters/it/health").jsonPath().getBoolean("settling"));
-        given().get("/clusters/it/health").then().body("topology.currentPrimary", equalTo("node1"));
-    }
-
-    @Test
     void aBackupCompletedOnTheBackupTopicIsWhatBackupFreshnessJudges() throws Exception {
         awaitFirstProbes();
         String backupId = "it-" + UUID.randomUUID();
-        publish(new BackupCompleted(
+        ItEvents.publish(new BackupCompleted(
                 ClusterId.of("it"),
                 backupId,
                 "physical",
@@ -188,46 +152,5 @@ class SurfacesIT {
                         .getString("nodes.find { it.node == 'node1' }.checks.find { it.check == 'backup-freshness' }"
                                 + ".evidence")
                         .contains(backupId));
-    }
-
-    private static TopologyChanged topology(
-            long term, String target, String current, List<PgNode> nodes, String reason) {
-        List<Member> members = nodes.stream()
-                .map(n -> new Member(
-                        NodeName.of(n.name()),
-                        n.name().equals(current) ? "primary" : "standby",
-                        "127.0.0.1",
-                        n.port(),
-                        null,
-                        n.name().equals("node2")))
-                .toList();
-        return new TopologyChanged(
-                ClusterId.of("it"),
-                new Term(term),
-                NodeName.of(target),
-                current == null ? null : NodeName.of(current),
-                new Timeline(1),
-                members,
-                reason,
-                Instant.now());
-    }
-
-    private static void publish(PgopsEvent event) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrap());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        EventEnvelope envelope = EventEnvelope.wrap(event, "/pgops/it", null);
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record =
-                    new ProducerRecord<>(topic(event), envelope.kafkaKey(), CloudEventCodec.body(envelope));
-            CloudEventCodec.headers(envelope).forEach((k, v) -> record.headers().add(k, v));
-            producer.send(record).get();
-        }
-    }
-
-    /** TopologyChanged also goes to the compacted topic, which is the one the service reads. */
-    private static String topic(PgopsEvent event) {
-        return event instanceof TopologyChanged ? Topics.TOPOLOGY : EventTypes.topicOf(event.getClass());
     }
 }
