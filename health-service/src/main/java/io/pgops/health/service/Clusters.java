@@ -16,11 +16,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The clusters of the inventory as the service watches them: per cluster its resolved limits, its
@@ -32,13 +34,15 @@ public class Clusters {
      * One watched cluster.
      *
      * @param busy whether a probe cycle of it is running
+     * @param lastCycle when its last probe cycle finished (judged and published), null before the first
      */
     public record Watched(
             ClusterId id,
             Thresholds thresholds,
             ClusterWatch watch,
             Map<NodeName, NodeSession> sessions,
-            AtomicBoolean busy) {}
+            AtomicBoolean busy,
+            AtomicReference<Instant> lastCycle) {}
 
     private final Map<String, Watched> clusters = new LinkedHashMap<>();
 
@@ -65,7 +69,13 @@ public class Clusters {
             ClusterId cid = ClusterId.of(id);
             clusters.put(
                     id,
-                    new Watched(cid, t, new ClusterWatch(cid, endpoints, t.debounce()), sessions, new AtomicBoolean()));
+                    new Watched(
+                            cid,
+                            t,
+                            new ClusterWatch(cid, endpoints, t.debounce()),
+                            sessions,
+                            new AtomicBoolean(),
+                            new AtomicReference<>()));
         });
     }
 

@@ -47,7 +47,8 @@ public class ProbeScheduler {
                 LOG.debugf("%s: previous cycle still running, skipped this tick", c.id());
                 continue;
             }
-            cycle(c).eventually(() -> c.busy().set(false))
+            cycle(c).invoke(() -> c.lastCycle().set(Instant.now()))
+                    .eventually(() -> c.busy().set(false))
                     .subscribe()
                     .with(ok -> {}, e -> LOG.warnf("%s: a probe cycle failed: %s", c.id(), e.getMessage()));
         }

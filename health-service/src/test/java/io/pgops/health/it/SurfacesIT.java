@@ -89,6 +89,19 @@ class SurfacesIT {
     }
 
     @Test
+    void theServiceIsLiveWhileItsProbeLoopRunsAndReadyWithKafka() {
+        awaitFirstProbes();
+        await("a finished cycle of it")
+                .atMost(Deadlines.BREACH)
+                .until(() -> RestAssured.get("/q/health/live").asString().contains("last cycle"));
+        given().get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'probe-loop' }.status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void badInputIsAnsweredWithProblemJson() {
         given().get("/clusters/Not_A_Cluster!/health")
                 .then()
