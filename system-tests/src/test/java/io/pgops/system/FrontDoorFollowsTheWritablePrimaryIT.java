@@ -3,11 +3,11 @@ package io.pgops.system;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.pgops.stack.Http;
+import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
+import io.pgops.stack.Http;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
-import io.pgops.pgtools.Cmd;
 import io.pgops.stack.routing.Routing;
 import io.pgops.stack.testkit.TestStack;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * over streaming standbys, and a node that stops fitting is taken out of rotation.
  */
 class FrontDoorFollowsTheWritablePrimaryIT {
-    static final Duration REROUTED = NodeOutageIsRecordedInTheAuditTrailIT.scaled(15);
+    static final Duration REROUTED = NodeOutageIsRecordedInTheAuditTrailIT.scaled(30);
 
     static TestStack stack;
     static Routing routing;

@@ -52,7 +52,7 @@ public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
         sb.append("# pgops local stack: writes follow /primary, reads follow /replica\n");
         sb.append("global\n  maxconn 500\n\n");
         sb.append("defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 30m\n  timeout server 30m\n");
-        sb.append("  timeout check 1s\n\n");
+        sb.append("  timeout check 2s\n\n");
         listen(sb, "write", writePort, "/primary", backends, "first");
         listen(sb, "read", readPort, "/replica", backends, "roundrobin");
         return sb.toString();
