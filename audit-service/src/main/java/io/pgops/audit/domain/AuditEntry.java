@@ -93,19 +93,31 @@ public record AuditEntry(
 
     /** {@code data.node} when the event's record has a {@code NodeName node} component and it is set. */
     static String nodeOf(PgopsEvent data) {
-        for (RecordComponent c : data.getClass().getRecordComponents()) {
-            if (c.getName().equals("node") && c.getType() == NodeName.class) {
-                try {
-                    Object node = c.getAccessor().invoke(data);
-                    return node == null ? null : ((NodeName) node).value();
-                } catch (IllegalAccessException | InvocationTargetException ex) {
-                    throw new IllegalStateException(
-                            "cannot read node of " + data.getClass().getSimpleName(), ex);
+        RecordComponent c = NODE_COMPONENT.get(data.getClass());
+        if (c == null) {
+            return null;
+        }
+        try {
+            Object node = c.getAccessor().invoke(data);
+            return node == null ? null : ((NodeName) node).value();
+        } catch (IllegalAccessException | InvocationTargetException ex) {
+            throw new IllegalStateException(
+                    "cannot read node of " + data.getClass().getSimpleName(), ex);
+        }
+    }
+
+    /** The {@code NodeName node} component of each record class, looked up once per class. */
+    private static final ClassValue<RecordComponent> NODE_COMPONENT = new ClassValue<>() {
+        @Override
+        protected RecordComponent computeValue(Class<?> type) {
+            for (RecordComponent c : type.getRecordComponents()) {
+                if (c.getName().equals("node") && c.getType() == NodeName.class) {
+                    return c;
                 }
             }
+            return null;
         }
-        return null;
-    }
+    };
 
     @Override
     public boolean equals(Object o) {

@@ -3,6 +3,7 @@ package io.pgops.audit.messaging;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.pgops.audit.config.AuditConfig;
 import io.pgops.audit.domain.AuditEntry;
 import io.pgops.audit.service.AppendResult;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -40,6 +42,8 @@ public class AuditIngest {
     private final Counter duplicates;
     private final Counter malformed;
     private final DistributionSummary batchSize;
+    private final Timer decoding;
+    private final Timer appending;
 
     public AuditIngest(AuditSchema schema, AuditWriter writer, AuditConfig config, MeterRegistry registry) {
         this.schema = schema;
@@ -51,6 +55,12 @@ public class AuditIngest {
         this.batchSize = DistributionSummary.builder("pgops.audit.batch.size")
                 .description("records per consumed batch")
                 .register(registry);
+        this.decoding = Timer.builder("pgops.audit.batch.decode")
+                .description("decoding a batch and building its recorded forms")
+                .register(registry);
+        this.appending = Timer.builder("pgops.audit.batch.append")
+                .description("one durable append: lock, duplicate check, hashing, insert, commit")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -59,6 +69,7 @@ public class AuditIngest {
 
     @Incoming("audit-in")
     public Uni<Void> ingest(Message<List<byte[]>> batch) {
+        long started = System.nanoTime();
         List<Message<byte[]>> records = KafkaBatches.records(batch);
         batchSize.record(records.size());
         List<Received> events = new ArrayList<>(records.size());
@@ -81,6 +92,7 @@ public class AuditIngest {
                 deadLetters.add(deadLetter(record, e));
             }
         }
+        decoding.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         Uni<Void> dead = deadLetters.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLetters).andFailFast().replaceWithVoid();
@@ -96,7 +108,9 @@ public class AuditIngest {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new AppendResult(0, 0, null));
         }
+        long started = System.nanoTime();
         return writer.append(events)
+                .invoke(() -> appending.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
                 .onFailure()
                 .invoke(e -> LOG.errorf(
                         "cannot record a batch of %d events yet, retrying: %s", events.size(), e.getMessage()))

@@ -1,0 +1,70 @@
+package io.pgops.audit.bench;
+
+import io.pgops.audit.Samples;
+import io.pgops.audit.it.Kafka;
+import io.pgops.events.EventEnvelope;
+import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.testkit.TestStack;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** What the bench needs around the service: a producer, a reader of the trail, a clock. */
+final class Bench {
+    static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
+
+    private Bench() {}
+
+    /** A realistic event of ~600 bytes in its recorded form. */
+    static EventEnvelope event(String cluster, int i) {
+        return Samples.unreachable(cluster, "node" + (i % 3 + 1), T0.plusMillis(i));
+    }
+
+    static KafkaProducer<String, byte[]> producer(TestStack stack) {
+        return Kafka.producer(stack.kafkaBootstrap());
+    }
+
+    /** A plain pool on pgops' own database, to watch rows become visible. */
+    static Pool pool(Vertx vertx, TestStack stack) {
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(stack.pgopsDb().port())
+                .setDatabase("pgops")
+                .setUser(PgTopology.PGOPS_USER)
+                .setPassword(stack.secrets().password("pgops-db"));
+        return PgBuilder.pool().connectingTo(options).using(vertx).build();
+    }
+
+    static long head(Pool pool) {
+        RowSet<Row> rows = await(
+                pool.query("SELECT coalesce(max(seq), 0) FROM audit_event").execute());
+        return rows.iterator().next().getLong(0);
+    }
+
+    static RowSet<Row> after(Pool pool, long seq) {
+        return await(pool.preparedQuery("SELECT seq, event_id FROM audit_event WHERE seq > $1 ORDER BY seq")
+                .execute(Tuple.of(seq)));
+    }
+
+    static <T> T await(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pacing, not waiting for a condition: the bench's own clock. */
+    static void pause(Duration d) {
+        LockSupport.parkNanos(d.toNanos());
+    }
+}

@@ -1,0 +1,149 @@
+package io.pgops.audit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pgops.audit.it.Kafka;
+import io.pgops.events.EventEnvelope;
+import io.pgops.stack.testkit.TestStack;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit-service's benchmark (not part of the build: run it by name, see audit-service/bench/README.md).
+ * Prints figures; asserts only that every event arrived.
+ *
+ * <ol>
+ *   <li>Ingest: a backlog of {@code pgops.bench.backlog} events is published first, then the service
+ *       starts and drains it into durable, hash-chained rows (offsets committed after the rows).
+ *   <li>Latency: {@code pgops.bench.rate} events/s for {@code pgops.bench.seconds} s; a watcher reads
+ *       new rows every 10 ms and times each event from its send to its row being visible.
+ * </ol>
+ */
+class IngestBench {
+    static final int BACKLOG = Integer.getInteger("pgops.bench.backlog", 200_000);
+    static final int RATE = Integer.getInteger("pgops.bench.rate", 5_000);
+    static final int SECONDS = Integer.getInteger("pgops.bench.seconds", 20);
+
+    @Test
+    void ingestRateAndPublicationToQueryableLatency() throws Exception {
+        TestStack stack = TestStack.get();
+        Vertx vertx = Vertx.vertx();
+        Pool pool = Bench.pool(vertx, stack);
+        try (KafkaProducer<String, byte[]> producer = Bench.producer(stack)) {
+            long t = System.nanoTime();
+            for (int i = 0; i < BACKLOG; i++) {
+                producer.send(Kafka.record(Bench.event("bench-" + (i % 8), i)));
+            }
+            producer.flush();
+            System.out.printf("backlog: %,d events published in %.1f s%n", BACKLOG, secs(System.nanoTime() - t));
+
+            try (BenchService audit = new BenchService(stack)) {
+                ingest(pool);
+                System.out.println("ingest batches: " + audit.batchFigures());
+                latency(pool, producer);
+            }
+        } finally {
+            pool.close();
+            vertx.close();
+        }
+    }
+
+    private static void ingest(Pool pool) {
+        List<long[]> samples = new ArrayList<>(); // {nanos, rows}
+        long start = System.nanoTime();
+        long rows = 0;
+        while (rows < BACKLOG
+                && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
+            rows = Bench.head(pool);
+            samples.add(new long[] {System.nanoTime(), rows});
+            Bench.pause(Duration.ofMillis(100));
+        }
+        assertEquals(BACKLOG, rows, "every backlog event recorded");
+        long[] first = samples.stream().filter(s -> s[1] > 0).findFirst().orElseThrow();
+        long[] from =
+                samples.stream().filter(s -> s[1] >= BACKLOG / 10).findFirst().orElseThrow();
+        long[] to = samples.stream()
+                .filter(s -> s[1] >= BACKLOG * 9 / 10)
+                .findFirst()
+                .orElseThrow();
+        long[] last = samples.getLast();
+        System.out.printf(
+                "ingest: %,d events drained in %.1f s from the first row: %,.0f events/s overall,"
+                        + " %,.0f events/s between 10%% and 90%%%n",
+                BACKLOG,
+                secs(last[0] - first[0]),
+                (last[1] - first[1]) / secs(last[0] - first[0]),
+                (to[1] - from[1]) / secs(to[0] - from[0]));
+    }
+
+    private static void latency(Pool pool, KafkaProducer<String, byte[]> producer) throws Exception {
+        int total = RATE * SECONDS;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        long[] latencies = new long[total];
+        int[] seen = {0};
+        AtomicBoolean done = new AtomicBoolean();
+        long base = Bench.head(pool);
+        Thread watcher = Thread.ofPlatform().start(() -> {
+            long last = base;
+            while (!done.get() && seen[0] < total) {
+                for (Row r : Bench.after(pool, last)) {
+                    long now = System.nanoTime();
+                    last = r.getLong(0);
+                    Long sent = sentAt.get(r.getUUID(1).toString());
+                    if (sent != null) {
+                        latencies[seen[0]++] = now - sent;
+                    }
+                }
+                Bench.pause(Duration.ofMillis(10));
+            }
+        });
+        long start = System.nanoTime();
+        long tickNanos = Duration.ofMillis(10).toNanos();
+        int perTick = RATE / 100;
+        for (int i = 0; i < total; i++) {
+            if (i % perTick == 0) { // pace: perTick events every 10 ms
+                long due = start + (i / perTick) * tickNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Bench.pause(Duration.ofNanos(wait));
+                }
+            }
+            EventEnvelope e = Bench.event("bench-lat", i);
+            sentAt.put(e.id(), System.nanoTime());
+            producer.send(Kafka.record(e));
+        }
+        producer.flush();
+        watcher.join(Duration.ofSeconds(60).toMillis());
+        done.set(true);
+        long[] got = Arrays.copyOf(latencies, seen[0]);
+        Arrays.sort(got);
+        assertEquals(total, got.length, "every paced event became queryable");
+        System.out.printf(
+                "latency at %,d events/s for %d s (%,d events), publication -> queryable: p50 %.0f ms,"
+                        + " p99 %.0f ms, max %.0f ms%n",
+                RATE,
+                SECONDS,
+                total,
+                ms(got[got.length / 2]),
+                ms(got[(int) (got.length * 0.99)]),
+                ms(got[got.length - 1]));
+    }
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}
