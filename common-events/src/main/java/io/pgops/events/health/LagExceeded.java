@@ -16,8 +16,8 @@ import java.time.Instant;
  * @param primaryLsn the primary's current WAL write position ({@code pg_current_wal_lsn()}) at the probe
  * @param standbyReplayLsn the standby's replay position ({@code pg_last_wal_replay_lsn()}) at the probe
  * @param lagBytes bytes of WAL the standby has not replayed yet ({@code primaryLsn - standbyReplayLsn}), bytes
- * @param lagMillis the standby's replay delay ({@code pg_stat_replication.replay_lag}), milliseconds; 0 when
- *     PostgreSQL reports none
+ * @param lagMillis the standby's replay delay (now minus the commit time of its last replayed transaction,
+ *     while received WAL waits to be replayed), milliseconds; 0 when everything received is replayed
  * @param maxLagBytes the configured limit for {@code lagBytes}, bytes
  * @param maxLagMillis the configured limit for {@code lagMillis}, milliseconds
  * @param reason which limit was exceeded, in words, e.g. {@code "replay lag 1.2 GiB exceeds 256 MiB"}

@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param primaryLsn the primary's current WAL write position at the probe
  * @param standbyReplayLsn the standby's replay position at the probe
  * @param lagBytes bytes of WAL the standby has not replayed yet, bytes
- * @param lagMillis the standby's replay delay, milliseconds; 0 when PostgreSQL reports none
+ * @param lagMillis the standby's replay delay (as in {@link LagExceeded}), milliseconds; 0 when everything
+ *     received is replayed
  * @param maxLagBytes the configured limit for {@code lagBytes}, bytes
  * @param maxLagMillis the configured limit for {@code lagMillis}, milliseconds
  * @param exceededForMillis how long the lag was above the limit, milliseconds
