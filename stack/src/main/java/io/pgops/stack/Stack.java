@@ -100,7 +100,12 @@ public final class Stack {
         if (withServices) {
             List<String> started = new ArrayList<>(StackLayout.SERVICES);
             for (String service : StackLayout.SERVICES) {
-                startService(service, service, inventory, suite, List.of());
+                // the audit trail's checkpoints are signed with one key kept across restarts
+                List<String> extra = service.equals("audit-service")
+                        ? List.of("-Dpgops.audit.checkpoint.key-file="
+                                + layout.secretsDir().resolve("audit-checkpoint.key"))
+                        : List.of();
+                startService(service, service, inventory, suite, extra);
             }
             for (PgNode n : nodes) {
                 String agent = StackLayout.agentOf(n.name());

@@ -51,8 +51,11 @@ public class CheckpointPublisher {
         return Optional.ofNullable(last.get());
     }
 
+    // delayed: a trigger at start-up would create this bean before the messaging graph has wired its
+    // emitter (SRMSG00019); the first checkpoint can wait a few seconds
     @Scheduled(
             every = "${pgops.audit.checkpoint.interval:1m}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> checkpoint() {
         if (!schema.isCreated()) {
