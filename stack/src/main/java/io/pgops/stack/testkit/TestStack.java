@@ -47,6 +47,9 @@ public final class TestStack {
     private final Map<String, String> agents = new java.util.HashMap<>();
 
     private TestStack() {
+        // what can fail for a missing tool fails before anything exists that would need cleaning up
+        PgBinaries bin = PgBinaries.locate();
+        OsUser pgUser = OsUser.forPostgres();
         try {
             dir = Files.createTempDirectory(
                     Path.of("/tmp"),
@@ -55,14 +58,12 @@ public final class TestStack {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a test directory in /tmp", e);
         }
+        Watchdog.guard(dir, pgUser, bin);
         repo = Path.of(System.getProperty("pgops.repo.dir", ".."))
                 .toAbsolutePath()
                 .normalize();
-        PgBinaries bin = PgBinaries.locate();
-        OsUser pgUser = OsUser.forPostgres();
         secrets = new Secrets(dir.resolve("secrets"));
         pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
-        Watchdog.guard(dir, pgUser, bin);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
     }
 
