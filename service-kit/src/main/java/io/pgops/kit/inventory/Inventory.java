@@ -47,6 +47,10 @@ public interface Inventory {
         /** Failover priority: higher is preferred; 0 never. */
         @WithDefault("1")
         int priority();
+
+        /** Never a synchronous standby (Patroni's nosync tag). */
+        @WithDefault("false")
+        boolean nosync();
     }
 
     interface Credentials {

@@ -37,6 +37,10 @@ class InventoryCheckTest {
             public int priority() {
                 return 1;
             }
+
+            public boolean nosync() {
+                return false;
+            }
         };
     }
 
