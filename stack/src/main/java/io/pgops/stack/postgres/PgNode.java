@@ -119,9 +119,20 @@ public final class PgNode {
         if (!isRunning()) {
             return;
         }
+        java.util.Optional<ProcessHandle> postmaster = pidValue().flatMap(ProcessHandle::of);
         cmd(bin.tool("pg_ctl"), "-D", dataDir.toString(), "-m", mode, "-w", "-t", "60", "stop")
                 .timeoutSeconds(90)
                 .tryRun();
+        // pg_ctl returns once postmaster.pid is gone, a moment before the process itself is
+        postmaster.ifPresent(p -> {
+            try {
+                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // still there after 10 s: status and the caller's checks will say so
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     public boolean isRunning() {

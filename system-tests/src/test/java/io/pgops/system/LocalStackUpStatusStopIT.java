@@ -1,0 +1,94 @@
+package io.pgops.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.stack.Stack;
+import io.pgops.stack.StackLayout;
+import io.pgops.stack.StackState;
+import io.pgops.stack.StackStatus;
+import io.pgops.stack.process.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What `bin/pgops up | status | stop` does, through the same launcher code, on a data directory and
+ * ports of its own: everything comes up ready, a second `up` changes nothing, `stop` leaves no
+ * process behind.
+ */
+class LocalStackUpStatusStopIT {
+
+    @Test
+    void upBringsEverythingUpReadyASecondUpChangesNothingAndStopLeavesNoProcess() throws IOException {
+        Path data = Files.createTempDirectory(
+                Path.of("/tmp"),
+                "pgops-stack-it-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path repo = Path.of(System.getProperty("pgops.repo.dir", ".."))
+                .toAbsolutePath()
+                .normalize();
+        // a base whose preferred ports are free now; any taken later is replaced by a free one
+        int base = Ports.free() / 100 * 100 % 40000 + 20000;
+        try {
+            upStatusStop(new StackLayout(repo, data, base));
+        } finally {
+            io.pgops.pgtools.Cmd.of("rm", "-rf", data.toString()).tryRun();
+        }
+    }
+
+    private static void upStatusStop(StackLayout layout) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Stack stack = new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8));
+        List<StackStatus.Row> rows = List.of();
+        try {
+            stack.up(true);
+            rows = StackStatus.rows(layout, StackState.read(layout.stateFile()).orElseThrow());
+            Map<String, StackStatus.Row> byName =
+                    rows.stream().collect(Collectors.toMap(StackStatus.Row::name, Function.identity()));
+            for (String service : StackLayout.SERVICES) {
+                assertEquals("ready", byName.get(service).detail(), service + ": " + byName.get(service));
+            }
+            assertTrue(
+                    byName.get("node1").detail().contains("node2=sync"),
+                    byName.get("node1").toString());
+            assertTrue(
+                    byName.get("node1").detail().contains("node3=async"),
+                    byName.get("node1").toString());
+            assertEquals("standby", byName.get("node3").detail());
+            assertEquals("listening", byName.get("pgbouncer").detail());
+            assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
+
+            Map<String, Long> pids = pids(rows);
+            new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).up(true);
+            assertEquals(
+                    pids,
+                    pids(StackStatus.rows(
+                            layout, StackState.read(layout.stateFile()).orElseThrow())),
+                    "a second up restarted something");
+        } finally {
+            new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).stop();
+        }
+        for (StackStatus.Row r : rows) {
+            assertFalse(
+                    ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false),
+                    r.name() + " (pid " + r.pid() + ") outlived stop");
+        }
+        assertTrue(StackStatus.rows(layout, StackState.read(layout.stateFile()).orElseThrow()).stream()
+                .noneMatch(StackStatus.Row::running));
+    }
+
+    private static Map<String, Long> pids(List<StackStatus.Row> rows) {
+        return rows.stream().collect(Collectors.toMap(StackStatus.Row::name, StackStatus.Row::pid));
+    }
+}
