@@ -37,7 +37,10 @@ import io.pgops.events.replication.FailoverStarted;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
+import io.pgops.events.replication.PauseRequested;
 import io.pgops.events.replication.PromoteRequested;
+import io.pgops.events.replication.ReinitRequested;
+import io.pgops.events.replication.ResumeRequested;
 import io.pgops.events.replication.StandbyRejoined;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
@@ -159,6 +162,9 @@ public final class Samples {
 
     private static void replication(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {
         put(m, new PromoteRequested(CLUSTER, DB2, false, ALICE, "db1 host is being decommissioned"));
+        put(m, new ReinitRequested(CLUSTER, DB3, ALICE, "db3's disk was replaced"));
+        put(m, new PauseRequested(CLUSTER, ALICE, "kernel upgrade on the hosts, one by one"));
+        put(m, new ResumeRequested(CLUSTER, ALICE, "kernel upgrade done"));
         put(
                 m,
                 new SwitchoverRequested(
@@ -240,11 +246,43 @@ public final class Samples {
                         DB2,
                         TL4,
                         List.of(
-                                new Member(DB2, "primary", "10.20.0.12", 5432, Lsn.parse("16/D1000148"), false),
-                                new Member(DB3, "standby", "10.20.0.13", 5432, Lsn.parse("16/D1000148"), true),
-                                new Member(DB1, "fenced", "10.20.0.11", 5432, null, false)),
+                                new Member(
+                                        DB2,
+                                        "primary",
+                                        "10.20.0.12",
+                                        5432,
+                                        Lsn.parse("16/D1000148"),
+                                        false,
+                                        "running",
+                                        TL4,
+                                        0L,
+                                        List.of()),
+                                new Member(
+                                        DB3,
+                                        "standby",
+                                        "10.20.0.13",
+                                        5432,
+                                        Lsn.parse("16/D1000148"),
+                                        true,
+                                        "streaming",
+                                        TL4,
+                                        0L,
+                                        List.of("priority=2")),
+                                new Member(
+                                        DB1,
+                                        "fenced",
+                                        "10.20.0.11",
+                                        5432,
+                                        null,
+                                        false,
+                                        "stopped",
+                                        null,
+                                        null,
+                                        List.of("nosync"))),
                         "db2 promoted; db1 fenced",
-                        T.plusSeconds(15)));
+                        T.plusSeconds(15),
+                        false,
+                        "replication-service@6f1c2e9a"));
     }
 
     private static void backup(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {

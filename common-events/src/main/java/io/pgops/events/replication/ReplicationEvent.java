@@ -9,6 +9,9 @@ import io.pgops.events.PgopsEvent;
 public sealed interface ReplicationEvent extends PgopsEvent
         permits PromoteRequested,
                 SwitchoverRequested,
+                ReinitRequested,
+                PauseRequested,
+                ResumeRequested,
                 FailoverStarted,
                 NodeFenced,
                 NodePromoted,

@@ -24,6 +24,10 @@ import java.util.List;
  * @param members every node of the cluster, primary first
  * @param reason what changed, in words, e.g. {@code "db2 promoted; db1 fenced"}
  * @param changedAt when this topology was computed (UTC instant)
+ * @param paused {@code true} while the cluster is in maintenance mode: pgops changes no roles by itself and
+ *     refuses switchovers; {@code null} from older producers means not paused
+ * @param coordinator the replication-service instance that decided this topology (the owner of the cluster's
+ *     partition); {@code null} from older producers
  */
 @EventDoc("The cluster's topology changed: target and current primary, term, timeline and every member.")
 public record TopologyChanged(
@@ -34,7 +38,9 @@ public record TopologyChanged(
         Timeline timeline,
         List<Member> members,
         String reason,
-        Instant changedAt)
+        Instant changedAt,
+        @Nullable Boolean paused,
+        @Nullable String coordinator)
         implements ReplicationEvent {
     public TopologyChanged {
         Require.nonNull(cluster, "cluster");
@@ -47,5 +53,28 @@ public record TopologyChanged(
         }
         Require.text(reason, "reason");
         Require.nonNull(changedAt, "changedAt");
+    }
+
+    /** A topology with only the fields of the first version (not paused, coordinator unnamed). */
+    public TopologyChanged(
+            ClusterId cluster,
+            Term term,
+            NodeName targetPrimary,
+            @Nullable NodeName currentPrimary,
+            Timeline timeline,
+            List<Member> members,
+            String reason,
+            Instant changedAt) {
+        this(cluster, term, targetPrimary, currentPrimary, timeline, members, reason, changedAt, null, null);
+    }
+
+    /** True while the cluster is in maintenance mode. */
+    public boolean isPaused() {
+        return Boolean.TRUE.equals(paused);
+    }
+
+    /** The member named {@code node}, if it is one. */
+    public java.util.Optional<Member> member(NodeName node) {
+        return members.stream().filter(m -> m.name().equals(node)).findFirst();
     }
 }
