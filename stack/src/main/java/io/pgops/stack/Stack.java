@@ -89,11 +89,14 @@ public final class Stack {
                 layout.pgBase().resolve(db.name() + ".log").toString()));
 
         Path inventory = layout.configDir().resolve("inventory.properties");
-        writeFile(
-                inventory,
-                ServiceConfig.properties(
-                        "pgops cluster inventory, written by the local stack",
-                        ServiceConfig.inventory(StackLayout.CLUSTER_ID, nodes, secrets.file(PgTopology.PGOPS_USER))));
+        java.util.Map<String, String> inv = new java.util.LinkedHashMap<>(
+                ServiceConfig.inventory(StackLayout.CLUSTER_ID, nodes, secrets.file(PgTopology.PGOPS_USER)));
+        for (PgNode n : nodes) {
+            inv.put(
+                    "pgops.clusters." + StackLayout.CLUSTER_ID + ".nodes." + n.name() + ".agent-url",
+                    "http://127.0.0.1:" + port(StackLayout.agentOf(n.name())));
+        }
+        writeFile(inventory, ServiceConfig.properties("pgops cluster inventory, written by the local stack", inv));
         Path suite = layout.configDir().resolve("suite.properties");
         ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets);
 
@@ -114,7 +117,15 @@ public final class Stack {
                         "replication-service",
                         inventory,
                         suite,
-                        List.of("-Dpgops.agent.cluster=" + StackLayout.CLUSTER_ID, "-Dpgops.agent.node=" + n.name()));
+                        List.of(
+                                "-Dpgops.agent.cluster=" + StackLayout.CLUSTER_ID,
+                                "-Dpgops.agent.node=" + n.name(),
+                                "-Dpgops.agent.data-dir=" + n.dataDir(),
+                                "-Dpgops.agent.server-options=" + n.serverOptions(),
+                                "-Dpgops.agent.log-file=" + n.logFile(),
+                                "-Dpgops.agent.replication.username=" + PgTopology.REPLICATION_USER,
+                                "-Dpgops.agent.replication.password-file="
+                                        + secrets.file(PgTopology.REPLICATION_USER)));
                 started.add(agent);
             }
             for (String service : started) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The agent role ({@code pgops.agent.*}): a replication-service started beside one PostgreSQL node,
  * the only process that touches that node. Set {@code cluster} and {@code node} to make an instance
- * an agent; the node's address and credentials come from the inventory.
+ * an agent; the node's address and the superuser credentials come from the inventory, what only the
+ * host knows (data directory, server options, replication account) from here.
  */
 @ConfigMapping(prefix = "pgops.agent")
 public interface AgentConfig {
@@ -22,4 +23,35 @@ public interface AgentConfig {
     /** How long one look at the node may take before it counts as not answering. */
     @WithDefault("1s")
     Duration statusTimeout();
+
+    /** The node's data directory (required to act on the node: promote, stop, rewind, rebuild). */
+    Optional<String> dataDir();
+
+    /** Options for {@code pg_ctl start -o} (port, cluster_name, socket directory), as the node was built with. */
+    Optional<String> serverOptions();
+
+    /** Where pg_ctl writes the server log; default {@code <data-dir>/../<node>.log}. */
+    Optional<String> logFile();
+
+    /** The directory of PostgreSQL's programs; default the newest under /usr/lib/postgresql. */
+    Optional<String> pgBin();
+
+    /** The replication account standbys stream with ({@code primary_conninfo}, pg_basebackup). */
+    Replication replication();
+
+    /** How long a command may wait for the committed topology of its term before it is refused. */
+    @WithDefault("5s")
+    Duration termConfirmation();
+
+    /** How long a promotion may wait for the standby to replay the old primary's last WAL. */
+    @WithDefault("30s")
+    Duration catchUpTimeout();
+
+    interface Replication {
+        @WithDefault("replicator")
+        String username();
+
+        /** File that holds the replication password (mode 600). */
+        Optional<String> passwordFile();
+    }
 }

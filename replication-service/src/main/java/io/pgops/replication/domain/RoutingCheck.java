@@ -1,5 +1,7 @@
 package io.pgops.replication.domain;
 
+import io.pgops.events.model.NodeName;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -8,8 +10,9 @@ import java.util.OptionalLong;
  *
  * <p>Stricter than Patroni on purpose: a replica whose WAL receiver is not streaming answers 503 (it
  * serves an ever older snapshot), and a primary that refuses writes (fenced read-only) is no primary.
- * Not yet: the topology's target primary and term (they come with the coordinator); until then the
- * node's own state decides.
+ * {@link #primary(NodeStatus, NodeName, Optional)} also requires the newest committed topology to name
+ * this node the target primary, so a node that was replaced (an old primary that came back writable, or
+ * one being switched away from) gets no writes even while it still accepts them.
  */
 public final class RoutingCheck {
     private RoutingCheck() {}
@@ -39,6 +42,25 @@ public final class RoutingCheck {
             return Verdict.no("primary refuses writes (default_transaction_read_only = on): fenced");
         }
         return Verdict.ok("writable primary");
+    }
+
+    /**
+     * The primary check HAProxy uses: writable, and the target primary of the newest committed topology
+     * ({@code target} empty: no topology has been committed yet, so no node may take writes through
+     * pgops' front door).
+     */
+    public static Verdict primary(NodeStatus s, NodeName self, Optional<NodeName> target) {
+        Verdict own = primary(s);
+        if (own.status() != 200) {
+            return own;
+        }
+        if (target.isEmpty()) {
+            return Verdict.no("writable, but no topology has been committed yet");
+        }
+        if (!target.get().equals(self)) {
+            return Verdict.no("writable, but the topology's target primary is " + target.get() + ": fenced off");
+        }
+        return Verdict.ok("writable primary and the topology's target");
     }
 
     /** A streaming standby, within {@code maxLagBytes} of its primary when a bound is given. */

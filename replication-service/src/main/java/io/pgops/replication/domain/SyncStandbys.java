@@ -8,7 +8,9 @@ import java.util.List;
  * Which standbys the primary names in {@code synchronous_standby_names}: the streaming ones not
  * tagged {@code nosync}, the current sync standby first (so a healthy one keeps its role and no
  * commit waits on a newcomer), then the most caught up. The value keeps {@code count} of them
- * synchronous ({@code FIRST n (…)}) and lists the others as potential replacements.
+ * synchronous ({@code FIRST n (…)}) and names only those: PostgreSQL must not promote a "potential"
+ * standby to synchronous on its own, because the topology, which decides who may be promoted without
+ * losing an acknowledged commit, would not know it. A replacement is chosen here and recorded first.
  */
 public final class SyncStandbys {
     private SyncStandbys() {}
@@ -25,7 +27,7 @@ public final class SyncStandbys {
             NodeName name, boolean streaming, boolean currentlySync, long flushLagBytes, boolean nosync) {}
 
     /**
-     * @param value the setting, e.g. {@code FIRST 1 ("node2", "node3")}; empty when no standby qualifies
+     * @param value the setting, e.g. {@code FIRST 1 ("node2")}; empty when no standby qualifies
      *     (then commits are not held hostage by a standby that cannot acknowledge them)
      * @param synchronous the standbys that will be synchronous
      * @param reason why, in words
@@ -48,14 +50,14 @@ public final class SyncStandbys {
         }
         List<NodeName> order = eligible.stream().map(Standby::name).toList();
         int n = Math.min(count, order.size());
+        List<NodeName> sync = order.subList(0, n);
         String value = "FIRST " + n + " ("
                 + String.join(
-                        ", ", order.stream().map(x -> "\"" + x.value() + "\"").toList()) + ")";
-        List<NodeName> sync = order.subList(0, n);
+                        ", ", sync.stream().map(x -> "\"" + x.value() + "\"").toList()) + ")";
         return new Choice(
                 value,
                 sync,
                 "synchronous: " + sync + (n < count ? " (only " + n + " of " + count + " wanted are streaming)" : "")
-                        + (order.size() > n ? "; potential: " + order.subList(n, order.size()) : ""));
+                        + (order.size() > n ? "; asynchronous: " + order.subList(n, order.size()) : ""));
     }
 }

@@ -1,10 +1,13 @@
 package io.pgops.replication.rest;
 
+import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.domain.ByteSize;
 import io.pgops.replication.domain.NodeStatus;
 import io.pgops.replication.domain.RoutingCheck;
+import io.pgops.replication.service.AgentNode;
 import io.pgops.replication.service.LocalNode;
+import io.pgops.replication.service.TopologyView;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -27,15 +30,26 @@ import java.util.function.Function;
 @Produces(MediaType.APPLICATION_JSON)
 public class RoutingResource {
     private final LocalNode node;
+    private final AgentNode agent;
+    private final TopologyView view;
 
-    public RoutingResource(LocalNode node) {
+    public RoutingResource(LocalNode node, AgentNode agent, TopologyView view) {
         this.node = node;
+        this.agent = agent;
+        this.view = view;
     }
 
+    /** 200 only on the writable node that the newest committed topology names the target primary. */
     @GET
     @Path("{check: primary|master|leader}")
     public Uni<Response> primary() {
-        return answer(false, RoutingCheck::primary);
+        if (!node.isAgent()) {
+            return answer(false, RoutingCheck::primary);
+        }
+        return answer(
+                false,
+                s -> RoutingCheck.primary(
+                        s, agent.node(), view.latest(agent.cluster()).map(TopologyChanged::targetPrimary)));
     }
 
     @HEAD
@@ -120,6 +134,9 @@ public class RoutingResource {
         }
         b.put("xlog", xlog);
         b.put("node", node.name());
+        if (node.isAgent()) {
+            b.put("term", agent.highestTerm().value());
+        }
         b.put("reason", v.reason());
         return b;
     }

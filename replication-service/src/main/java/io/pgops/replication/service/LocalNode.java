@@ -1,10 +1,13 @@
 package io.pgops.replication.service;
 
 import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
 import io.pgops.replication.config.AgentConfig;
+import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.NodeStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -36,6 +39,25 @@ public class LocalNode {
             + " (SELECT status FROM pg_stat_wal_receiver) AS receiver_status,"
             + " (SELECT sender_host FROM pg_stat_wal_receiver) AS sender_host,"
             + " (SELECT sender_port FROM pg_stat_wal_receiver) AS sender_port";
+
+    static final String REPORT_SQL = "SELECT pg_is_in_recovery() AS standby,"
+            + " current_setting('default_transaction_read_only') = 'on' AS read_only,"
+            + " CASE WHEN pg_is_in_recovery() THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver),"
+            + " (SELECT timeline_id FROM pg_control_checkpoint()))"
+            + " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,"
+            + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,"
+            + " pg_last_wal_receive_lsn()::text AS receive_lsn,"
+            + " pg_last_wal_replay_lsn()::text AS replay_lsn,"
+            + " (SELECT status FROM pg_stat_wal_receiver) AS receiver_status,"
+            + " current_setting('primary_conninfo') AS conninfo,"
+            + " current_setting('synchronous_standby_names') AS sync_names,"
+            + " (SELECT coalesce(json_agg(json_build_object('name', application_name, 'state', state,"
+            + " 'sync', sync_state, 'flush', flush_lsn::text, 'replay', replay_lsn::text)), '[]')"
+            + " FROM pg_stat_replication)::text AS replicas,"
+            + " (SELECT coalesce(json_agg(slot_name), '[]') FROM pg_replication_slots"
+            + " WHERE slot_type = 'physical')::text AS slots";
+    private static final java.util.regex.Pattern CONNINFO_PORT =
+            java.util.regex.Pattern.compile("(?:^|\\s)port\\s*=\\s*'?(\\d+)");
 
     private final Vertx vertx;
     private final AgentConfig config;
@@ -97,6 +119,79 @@ public class LocalNode {
                 })
                 .onFailure()
                 .recoverWithItem(e -> NodeStatus.down(e.getClass().getSimpleName() + ": " + e.getMessage(), at));
+    }
+
+    /** The agent's report for the coordinator: role, positions, upstream, standbys, slots. */
+    public Uni<AgentReport> report(Term term) {
+        Inventory.Node n = node.orElseThrow(() -> new IllegalStateException("not an agent"));
+        NodeName me = NodeName.of(config.node().orElseThrow());
+        return pool(n.host(), n.port())
+                .query(REPORT_SQL)
+                .execute()
+                .ifNoItem()
+                .after(config.statusTimeout())
+                .failWith(() -> new IllegalStateException("no answer within " + config.statusTimeout()))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    java.util.List<AgentReport.Replica> replicas = new java.util.ArrayList<>();
+                    for (Object o : new io.vertx.core.json.JsonArray(r.getString("replicas"))) {
+                        io.vertx.core.json.JsonObject j = (io.vertx.core.json.JsonObject) o;
+                        replicas.add(new AgentReport.Replica(
+                                j.getString("name"),
+                                j.getString("state"),
+                                j.getString("sync"),
+                                lsn(j.getString("flush")),
+                                lsn(j.getString("replay"))));
+                    }
+                    java.util.List<String> slots = new java.util.ArrayList<>();
+                    new io.vertx.core.json.JsonArray(r.getString("slots")).forEach(x -> slots.add((String) x));
+                    Long tli = r.getLong("timeline");
+                    boolean standby = r.getBoolean("standby");
+                    return new AgentReport(
+                            me,
+                            true,
+                            standby,
+                            r.getBoolean("read_only"),
+                            tli == null ? null : new Timeline(tli),
+                            lsn(r.getString("current_lsn")),
+                            standby ? lsn(r.getString("receive_lsn")) : null,
+                            standby ? lsn(r.getString("replay_lsn")) : null,
+                            r.getString("receiver_status"),
+                            upstreamPort(r.getString("conninfo")),
+                            r.getString("sync_names"),
+                            replicas,
+                            slots,
+                            term,
+                            null,
+                            true);
+                })
+                .onFailure()
+                .recoverWithItem(e -> new AgentReport(
+                        me,
+                        false,
+                        false,
+                        false,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        term,
+                        e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        null));
+    }
+
+    /** Only the port of primary_conninfo: the rest holds a password and never leaves this method. */
+    static Integer upstreamPort(String conninfo) {
+        if (conninfo == null || conninfo.isBlank()) {
+            return null;
+        }
+        java.util.regex.Matcher m = CONNINFO_PORT.matcher(conninfo);
+        return m.find() ? Integer.valueOf(m.group(1)) : 5432;
     }
 
     private static NodeStatus read(Row r, Instant at) {

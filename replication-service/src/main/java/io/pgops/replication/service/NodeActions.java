@@ -1,5 +1,7 @@
 package io.pgops.replication.service;
 
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.Timeline;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.CommandFailedException;
 import io.pgops.replication.domain.RejoinOutcome;
@@ -83,6 +85,79 @@ public final class NodeActions {
     public void ensureSlot(String slot) {
         sql("SELECT pg_create_physical_replication_slot(" + literal(slot) + ") WHERE NOT EXISTS (SELECT 1 FROM"
                 + " pg_replication_slots WHERE slot_name = " + literal(slot) + ")");
+    }
+
+    /** Sets {@code synchronous_standby_names} to exactly {@code value} (as {@code SyncStandbys} chose it). */
+    public void synchronousStandbyNames(String value) {
+        sql("ALTER SYSTEM SET synchronous_standby_names = " + literal(value) + ";\nSELECT pg_reload_conf()");
+    }
+
+    /**
+     * The start of the last checkpoint record in pg_control. After a clean shutdown it is the shutdown
+     * checkpoint, the last record the node wrote: a standby that replayed past it holds everything.
+     */
+    public Lsn lastCheckpoint() {
+        String out = Cmd.of(
+                        node.bin().tool("pg_controldata"), "-D", node.dataDir().toString())
+                .as(node.osUser())
+                .env("LC_ALL", "C")
+                .timeoutSeconds(30)
+                .run();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Latest checkpoint location:")) {
+                return Lsn.parse(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        throw new IllegalStateException("pg_controldata printed no latest checkpoint location");
+    }
+
+    /** Waits until this standby has replayed beyond {@code lsn}; false when the time ran out first. */
+    public boolean awaitReplayPast(Lsn lsn, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String check = "SELECT coalesce(pg_last_wal_replay_lsn() > " + literal(lsn.format()) + "::pg_lsn, false)";
+        while (System.nanoTime() < deadline) {
+            if ("t".equals(sql(check))) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The timeline this node is on (a standby: the one it replays). */
+    public Timeline timeline() {
+        return Timeline.of(Long.parseLong(sql("SELECT CASE WHEN pg_is_in_recovery() THEN"
+                + " coalesce((SELECT received_tli FROM pg_stat_wal_receiver),"
+                + " (SELECT timeline_id FROM pg_control_checkpoint())) ELSE"
+                + " ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END")));
+    }
+
+    /** Where {@code timeline} branched off its parent, from its history file (written at promotion). */
+    public Lsn switchPoint(Timeline timeline) {
+        String history = sql("SELECT pg_read_file('pg_wal/' || lpad(upper(to_hex(" + timeline.value()
+                + ")), 8, '0') || '.history')");
+        String[] lines = history.strip().split("\n");
+        String[] last = lines[lines.length - 1].split("\\s+");
+        return Lsn.parse(last[1]);
+    }
+
+    /**
+     * Replaces this node's data directory with a fresh pg_basebackup of {@code host:port} and starts it
+     * as that node's standby.
+     */
+    public RejoinOutcome reinit(String host, int port, String slot) {
+        long t0 = System.nanoTime();
+        stop("immediate");
+        rebuild(host, port, slot);
+        becomeStandbyOf(host, port, slot);
+        start();
+        return new RejoinOutcome(
+                "rebuild", (System.nanoTime() - t0) / 1_000_000, "rebuilt with pg_basebackup on request");
     }
 
     /** Names the synchronous standby(s) on this primary: {@code FIRST n ("a", "b")}, or none. */

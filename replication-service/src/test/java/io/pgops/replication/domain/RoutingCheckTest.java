@@ -111,4 +111,41 @@ class RoutingCheckTest {
                 200,
                 RoutingCheck.readOnly(standby("streaming", "0/5000000", null)).status());
     }
+
+    @Test
+    void aWritableNodeThatTheTopologyReplacedGetsNoWrites() {
+        RoutingCheck.Verdict v = RoutingCheck.primary(
+                primary(false),
+                io.pgops.events.model.NodeName.of("node1"),
+                java.util.Optional.of(io.pgops.events.model.NodeName.of("node2")));
+        assertEquals(503, v.status());
+        assertTrue(v.reason().contains("node2"), v.reason());
+    }
+
+    @Test
+    void aWritableNodeWithoutACommittedTopologyGetsNoWrites() {
+        assertEquals(
+                503,
+                RoutingCheck.primary(
+                                primary(false), io.pgops.events.model.NodeName.of("node1"), java.util.Optional.empty())
+                        .status());
+    }
+
+    @Test
+    void theWritableTargetPrimaryGetsWrites() {
+        io.pgops.events.model.NodeName n1 = io.pgops.events.model.NodeName.of("node1");
+        assertEquals(
+                200,
+                RoutingCheck.primary(primary(false), n1, java.util.Optional.of(n1))
+                        .status());
+    }
+
+    @Test
+    void theTargetThatIsStillAStandbyGetsNoWrites() {
+        io.pgops.events.model.NodeName n1 = io.pgops.events.model.NodeName.of("node1");
+        assertEquals(
+                503,
+                RoutingCheck.primary(standby("streaming", "0/5000000", null), n1, java.util.Optional.of(n1))
+                        .status());
+    }
 }

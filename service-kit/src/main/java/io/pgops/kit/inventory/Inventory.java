@@ -51,6 +51,12 @@ public interface Inventory {
         /** Never a synchronous standby (Patroni's nosync tag). */
         @WithDefault("false")
         boolean nosync();
+
+        /**
+         * Base URL of the replication agent beside this node (e.g. {@code http://10.0.0.11:8008}); the
+         * coordinator drives the node through it. Without it the node can be watched but not managed.
+         */
+        Optional<String> agentUrl();
     }
 
     interface Credentials {

@@ -41,6 +41,10 @@ class InventoryCheckTest {
             public boolean nosync() {
                 return false;
             }
+
+            public Optional<String> agentUrl() {
+                return Optional.empty();
+            }
         };
     }
 

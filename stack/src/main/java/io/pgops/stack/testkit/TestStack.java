@@ -44,7 +44,11 @@ public final class TestStack {
     private PgNode pgopsDb;
     private List<PgNode> cluster;
     private Routing routing;
-    private final Map<String, String> agents = new java.util.HashMap<>();
+    private final Map<String, Map<String, String>> agentUrls = new java.util.HashMap<>();
+    private final Map<String, Process> services = new java.util.HashMap<>();
+    private final Map<String, List<String>> serviceArgv = new java.util.HashMap<>();
+    private final Map<String, String> serviceUrls = new java.util.HashMap<>();
+    private String coordinatorUrl;
 
     private TestStack() {
         // what can fail for a missing tool fails before anything exists that would need cleaning up
@@ -146,30 +150,48 @@ public final class TestStack {
     /** As {@link #startService(String, boolean, Map)}, for a second instance of a module under its own name. */
     public synchronized String startService(
             String name, String module, boolean withCluster, Map<String, String> extra) {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        if (withCluster) {
+            config.putAll(inventory("it", cluster()));
+        }
+        config.putAll(extra);
+        return startService(name, module, config);
+    }
+
+    /**
+     * Starts a packaged service under {@code name} with {@code config} (plus this stack's Kafka and
+     * pgops' database; {@code quarkus.http.port} a free port unless given) and waits until it is ready.
+     */
+    public synchronized String startService(String name, String module, Map<String, String> config) {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
-        Map<String, String> config = new java.util.LinkedHashMap<>(serviceConfig());
-        if (withCluster) {
-            config.putAll(ServiceConfig.inventory("it", cluster(), secrets.file(PgTopology.PGOPS_USER)));
-        }
-        config.putAll(extra);
-        int port = Ports.free();
-        config.put("quarkus.http.port", Integer.toString(port));
+        Map<String, String> all = new java.util.LinkedHashMap<>(serviceConfig());
+        all.putAll(config);
+        all.putIfAbsent("quarkus.http.port", Integer.toString(Ports.free()));
+        int port = Integer.parseInt(all.get("quarkus.http.port"));
         Path file = dir.resolve(name + ".properties");
-        Secrets.writePrivate(file, ServiceConfig.properties(name + " under test", config));
-        Process p = child(
-                List.of(
-                        java,
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Dquarkus.config.locations=" + file.toUri(),
-                        "-jar",
-                        jar.toString()),
-                name);
+        Secrets.writePrivate(file, ServiceConfig.properties(name + " under test", all));
+        List<String> argv = List.of(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.config.locations=" + file.toUri(),
+                "-jar",
+                jar.toString());
         String url = "http://127.0.0.1:" + port;
+        serviceArgv.put(name, argv);
+        serviceUrls.put(name, url);
+        launch(name);
+        return url;
+    }
+
+    private void launch(String name) {
+        Process p = child(serviceArgv.get(name), name);
+        services.put(name, p);
+        String url = serviceUrls.get(name);
         Path log = dir.resolve(name + ".log");
         Wait.until(name + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
             if (!p.isAlive()) {
@@ -177,43 +199,137 @@ public final class TestStack {
             }
             return Http.status(url + "/q/health/ready") == 200;
         });
-        return url;
+    }
+
+    /** Kills a service started by this stack with SIGKILL, as a crash would, and waits for its end. */
+    public synchronized void killService(String name) {
+        Process p = services.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no service " + name);
+        }
+        p.destroyForcibly();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts a killed service again with the same configuration and port; its URL. */
+    public synchronized String restartService(String name) {
+        Process p = services.get(name);
+        if (p != null && p.isAlive()) {
+            return serviceUrls.get(name);
+        }
+        launch(name);
+        return serviceUrls.get(name);
     }
 
     /**
-     * The cluster's front door: an agent (replication-service in the agent role) beside each node,
-     * HAProxy checking them, PgBouncer in front of HAProxy's write port. Started on first use.
+     * The inventory of a cluster as services read it, with each node's agent URL once its front door
+     * ({@link #frontDoor}) exists.
+     */
+    public synchronized Map<String, String> inventory(String clusterId, List<PgNode> nodes) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(
+                ServiceConfig.inventory(clusterId, nodes, secrets.file(PgTopology.PGOPS_USER)));
+        Map<String, String> urls = agentUrls.getOrDefault(clusterId, Map.of());
+        urls.forEach((node, url) -> m.put("pgops.clusters." + clusterId + ".nodes." + node + ".agent-url", url));
+        return m;
+    }
+
+    /**
+     * A cluster's front door: an agent per node and HAProxy + PgBouncer in front.
+     *
+     * @param agentUrls agent base URL by node name
+     * @param agentNames the test stack's service name of each node's agent, by node name
+     */
+    public record FrontDoor(
+            String clusterId,
+            List<PgNode> nodes,
+            Map<String, String> agentUrls,
+            Map<String, String> agentNames,
+            Routing routing) {}
+
+    /**
+     * Starts an agent (replication-service in the agent role, able to act on its node) beside each node
+     * of a cluster, HAProxy checking them and PgBouncer in front of HAProxy's write port. No coordinator:
+     * start one or more with {@link #startCoordinator}.
+     */
+    public synchronized FrontDoor frontDoor(String clusterId, List<PgNode> nodes) {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        for (PgNode n : nodes) {
+            int port = Ports.free();
+            ports.put(n.name(), port);
+            urls.put(n.name(), "http://127.0.0.1:" + port);
+        }
+        agentUrls.put(clusterId, urls);
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        List<Routing.Backend> backends = new ArrayList<>();
+        for (PgNode n : nodes) {
+            Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
+            config.put("pgops.agent.cluster", clusterId);
+            config.put("pgops.agent.node", n.name());
+            config.put("pgops.agent.data-dir", n.dataDir().toString());
+            config.put("pgops.agent.server-options", n.serverOptions());
+            config.put("pgops.agent.log-file", n.logFile().toString());
+            config.put("pgops.agent.replication.username", PgTopology.REPLICATION_USER);
+            config.put(
+                    "pgops.agent.replication.password-file",
+                    secrets.file(PgTopology.REPLICATION_USER).toString());
+            config.put("quarkus.http.port", Integer.toString(ports.get(n.name())));
+            String name = "agent-" + n.name();
+            startService(name, "replication-service", config);
+            names.put(n.name(), name);
+            backends.add(new Routing.Backend(n, ports.get(n.name())));
+        }
+        Routing r = new Routing(dir.resolve("routing-" + clusterId), Ports.free(), Ports.free(), Ports.free());
+        OsUser pgUser = OsUser.forPostgres();
+        r.writeConfig(backends, PgTopology.PGOPS_USER, secrets.password(PgTopology.PGOPS_USER), pgUser);
+        child(r.haproxyCommand(), "haproxy-" + clusterId);
+        child(r.pgbouncerCommand(pgUser), "pgbouncer-" + clusterId);
+        Wait.until(
+                "HAProxy and PgBouncer to listen",
+                Duration.ofSeconds(30),
+                () -> Ports.answers(r.writePort()) && Ports.answers(r.bouncerPort()));
+        return new FrontDoor(clusterId, nodes, urls, names, r);
+    }
+
+    /** Starts a replication-service in the coordinator role for a cluster whose front door exists; its URL. */
+    public synchronized String startCoordinator(String name, String clusterId, List<PgNode> nodes) {
+        Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
+        config.put("pgops.coordinator.enabled", "true");
+        return startService(name, "replication-service", config);
+    }
+
+    /**
+     * The shared cluster's front door ({@link #frontDoor}) with a coordinator, which publishes the
+     * topology the agents' {@code /primary} answers depend on. Started on first use.
      */
     public synchronized Routing routing() {
         if (routing == null) {
-            List<Routing.Backend> backends = new ArrayList<>();
-            for (PgNode n : cluster()) {
-                String url = startService(
-                        "agent-" + n.name(),
-                        "replication-service",
-                        true,
-                        Map.of("pgops.agent.cluster", "it", "pgops.agent.node", n.name()));
-                agents.put(n.name(), url);
-                backends.add(new Routing.Backend(n, Integer.parseInt(url.substring(url.lastIndexOf(':') + 1))));
-            }
-            Routing r = new Routing(dir.resolve("routing"), Ports.free(), Ports.free(), Ports.free());
-            OsUser pgUser = OsUser.forPostgres();
-            r.writeConfig(backends, PgTopology.PGOPS_USER, secrets.password(PgTopology.PGOPS_USER), pgUser);
-            child(r.haproxyCommand(), "haproxy");
-            child(r.pgbouncerCommand(pgUser), "pgbouncer");
+            FrontDoor fd = frontDoor("it", cluster());
+            coordinatorUrl = startCoordinator("coordinator-it", "it", cluster());
+            String primaryAgent = fd.agentUrls().get(cluster().getFirst().name());
             Wait.until(
-                    "HAProxy and PgBouncer to listen",
-                    Duration.ofSeconds(30),
-                    () -> Ports.answers(r.writePort()) && Ports.answers(r.bouncerPort()));
-            routing = r;
+                    "the coordinator's topology to reach the agents (" + primaryAgent + "/primary = 200)",
+                    Duration.ofSeconds(60),
+                    () -> Http.status(primaryAgent + "/primary") == 200);
+            routing = fd.routing();
         }
         return routing;
     }
 
-    /** The base URL of the agent beside {@code node} (after {@link #routing()}). */
+    /** The URL of the shared cluster's coordinator (after {@link #routing()}). */
+    public synchronized String coordinatorUrl() {
+        routing();
+        return coordinatorUrl;
+    }
+
+    /** The base URL of the agent beside {@code node} of the shared cluster (after {@link #routing()}). */
     public synchronized String agentUrl(String node) {
         routing();
-        return agents.get(node);
+        return agentUrls.get("it").get(node);
     }
 
     /** What a service needs to reach this stack's Kafka and pgops' own database. */

@@ -1,0 +1,45 @@
+package io.pgops.replication.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The coordinator role ({@code pgops.coordinator.*}): the one decider per cluster, elected by owning
+ * the cluster's partition of {@code pgops.replication.commands} in the coordinators' consumer group.
+ */
+@ConfigMapping(prefix = "pgops.coordinator")
+public interface CoordinatorConfig {
+
+    /** Run the coordinator role; default: yes, unless this instance is an agent. */
+    Optional<Boolean> enabled();
+
+    /** The coordinators' consumer group: every instance in it is a candidate decider. */
+    @WithDefault("pgops-replication-coordinators")
+    String group();
+
+    /** How often the owner looks at its clusters and repairs what drifted (sync standbys, slots, upstreams). */
+    @WithDefault("1s")
+    Duration reconcileInterval();
+
+    /** The group session timeout: how long a dead coordinator keeps its clusters before another takes over. */
+    @WithDefault("6s")
+    Duration sessionTimeout();
+
+    /** How long one agent call may take (a promotion with its catch-up wait included). */
+    @WithDefault("60s")
+    Duration agentTimeout();
+
+    /** How many synchronous standbys the primary keeps ({@code FIRST n}). */
+    @WithDefault("1")
+    int synchronousCount();
+
+    /** Patroni's maximum_lag_on_failover: the most WAL an asynchronous candidate may lack, bytes. */
+    @WithDefault("1048576")
+    long maximumLagOnFailover();
+
+    /** A switchover candidate may lag at most this much when chosen (it then catches up), bytes. */
+    @WithDefault("67108864")
+    long maximumLagOnSwitchover();
+}

@@ -1,0 +1,429 @@
+package io.pgops.replication.rest;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.PgopsEvent;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Roles;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.PauseRequested;
+import io.pgops.events.replication.PromoteRequested;
+import io.pgops.events.replication.ReinitRequested;
+import io.pgops.events.replication.ResumeRequested;
+import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.SwitchoverRequested;
+import io.pgops.events.replication.TopologyChanged;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.rest.Problems;
+import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.service.AgentClient;
+import io.pgops.replication.service.CommandPublisher;
+import io.pgops.replication.service.TopologyView;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's surface, like {@code patronictl}: the member table, the topology and its history, and
+ * the commands (promote, switchover, reinit, pause, resume). A command is checked against the inventory
+ * and the committed topology first (4xx problem+json, nothing published, when it cannot apply), then
+ * published as a command event with its principal and reason; {@code ?wait=N} waits up to N seconds for
+ * the coordinator's outcome.
+ */
+@Path("/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class ClusterResource {
+    static final String PRINCIPAL_HEADER = "X-Pgops-Principal";
+    static final String PRINCIPAL_PATTERN = "^[A-Za-z0-9._@+-]{1,128}$";
+
+    private final Inventory inventory;
+    private final TopologyView view;
+    private final AgentClient agents;
+    private final CommandPublisher publisher;
+
+    public ClusterResource(Inventory inventory, TopologyView view, AgentClient agents, CommandPublisher publisher) {
+        this.inventory = inventory;
+        this.view = view;
+        this.agents = agents;
+        this.publisher = publisher;
+    }
+
+    public record PromoteBody(
+            @NotNull @Pattern(regexp = NodeName.PATTERN) String node,
+            @NotBlank @Size(max = 500) String reason,
+            Boolean force) {}
+
+    public record SwitchoverBody(
+            @Pattern(regexp = NodeName.PATTERN) String target,
+            Instant scheduledAt,
+            @NotBlank @Size(max = 500) String reason) {}
+
+    public record ReasonBody(@NotBlank @Size(max = 500) String reason) {}
+
+    @GET
+    public List<Map<String, Object>> clusters() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : inventory.clusters().keySet().stream().sorted().toList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cluster", id);
+            view.latest(ClusterId.of(id)).ifPresent(t -> {
+                m.put("term", t.term().value());
+                m.put("targetPrimary", t.targetPrimary().value());
+                m.put(
+                        "currentPrimary",
+                        t.currentPrimary() == null ? null : t.currentPrimary().value());
+                m.put("paused", t.isPaused());
+            });
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The member table: live from the agents, roles and term from the committed topology. */
+    @GET
+    @Path("{id}")
+    public Response members(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
+        Inventory.Cluster c = cluster(id);
+        ClusterId cluster = ClusterId.of(id);
+        Optional<TopologyChanged> t = view.latest(cluster);
+        List<NodeName> names =
+                c.nodes().keySet().stream().sorted().map(NodeName::of).toList();
+        Map<NodeName, AgentReport> live = agents.reports(cluster, names);
+        Optional<AgentReport> primary =
+                t.flatMap(x -> Optional.ofNullable(x.currentPrimary())).map(live::get);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (NodeName n : names) {
+            Inventory.Node spec = c.nodes().get(n.value());
+            AgentReport r = live.get(n);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("member", n.value());
+            row.put("host", spec.host() + ":" + spec.port());
+            boolean isTarget = t.map(x -> x.targetPrimary().equals(n)).orElse(false);
+            String role = r == null || !r.running()
+                    ? "unknown"
+                    : r.writable()
+                            ? (isTarget ? "Leader" : "Primary (not the target!)")
+                            : t.flatMap(x -> x.member(n)).map(Member::sync).orElse(false) ? "Sync Standby" : "Replica";
+            row.put("role", role);
+            row.put(
+                    "state",
+                    r == null
+                            ? "unreachable"
+                            : !r.running()
+                                    ? "stopped"
+                                    : r.writable() ? "running" : r.streaming() ? "streaming" : "running");
+            row.put(
+                    "timeline",
+                    r == null || r.timeline() == null ? null : r.timeline().value());
+            Long lagBytes = null;
+            if (r != null
+                    && r.inRecovery()
+                    && primary.isPresent()
+                    && primary.get().currentLsn() != null
+                    && r.replayLsn() != null) {
+                lagBytes = Math.max(0, primary.get().currentLsn().bytesSince(r.replayLsn()));
+            } else if (r != null && r.writable()) {
+                lagBytes = 0L;
+            }
+            row.put("lagMb", lagBytes == null ? null : Math.round(lagBytes / 1048576.0 * 100) / 100.0);
+            List<String> tags = new ArrayList<>();
+            if (spec.nofailover()) {
+                tags.add("nofailover");
+            }
+            if (spec.nosync()) {
+                tags.add("nosync");
+            }
+            if (spec.priority() != 1) {
+                tags.add("priority=" + spec.priority());
+            }
+            row.put("tags", tags);
+            rows.add(row);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cluster", id);
+        body.put("term", t.map(x -> x.term().value()).orElse(null));
+        body.put("targetPrimary", t.map(x -> x.targetPrimary().value()).orElse(null));
+        body.put("paused", t.map(TopologyChanged::isPaused).orElse(false));
+        body.put("coordinator", t.map(TopologyChanged::coordinator).orElse(null));
+        body.put("members", rows);
+        return Response.ok(body).build();
+    }
+
+    @GET
+    @Path("{id}/topology")
+    public Response topology(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
+        cluster(id);
+        return view.latest(ClusterId.of(id))
+                .map(t -> Response.ok(t).build())
+                .orElseGet(() -> Problems.response(
+                        404, "No topology yet", "no coordinator has published a topology of " + id + " yet"));
+    }
+
+    /** Every command and decision, oldest first: time, type, term, principal, reason. */
+    @GET
+    @Path("{id}/history")
+    public List<Map<String, Object>> history(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
+        cluster(id);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TopologyView.Entry e : view.history(ClusterId.of(id))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", e.time());
+            m.put("type", e.type());
+            m.put("term", e.term());
+            m.put("correlationId", e.correlationId());
+            m.put("principal", e.principal());
+            m.put("reason", e.reason());
+            m.put("data", e.event().data());
+            out.add(m);
+        }
+        return out;
+    }
+
+    @POST
+    @Path("{id}/promote")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response promote(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
+            @Valid @NotNull PromoteBody body) {
+        Inventory.Cluster c = cluster(id);
+        TopologyChanged t = topologyOf(id);
+        if (!c.nodes().containsKey(body.node())) {
+            return Problems.response(422, "Unknown node", body.node() + " is not a node of " + id);
+        }
+        if (t.targetPrimary().value().equals(body.node())
+                && t.member(NodeName.of(body.node()))
+                        .map(m -> Roles.PRIMARY.equals(m.role()))
+                        .orElse(false)) {
+            return Problems.response(409, "Already the primary", body.node() + " is the primary of " + id);
+        }
+        if (c.nodes().get(body.node()).nofailover()
+                || c.nodes().get(body.node()).priority() <= 0) {
+            return Problems.response(
+                    409, "Not promotable", body.node() + " is tagged nofailover (or priority 0) in the inventory");
+        }
+        return send(
+                new PromoteRequested(
+                        ClusterId.of(id),
+                        NodeName.of(body.node()),
+                        Boolean.TRUE.equals(body.force()),
+                        principal,
+                        body.reason()),
+                wait);
+    }
+
+    @POST
+    @Path("{id}/switchover")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response switchover(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
+            @Valid @NotNull SwitchoverBody body) {
+        Inventory.Cluster c = cluster(id);
+        TopologyChanged t = topologyOf(id);
+        if (t.isPaused()) {
+            return Problems.response(409, "Cluster paused", id + " is paused: resume it before a switchover");
+        }
+        if (body.scheduledAt() != null
+                && body.scheduledAt().isAfter(Instant.now().plusSeconds(5))) {
+            return Problems.response(
+                    422, "Scheduling not supported", "scheduled switchovers are not supported yet; omit scheduledAt");
+        }
+        if (body.target() != null) {
+            Inventory.Node n = c.nodes().get(body.target());
+            if (n == null) {
+                return Problems.response(422, "Unknown node", body.target() + " is not a node of " + id);
+            }
+            if (body.target().equals(t.targetPrimary().value())) {
+                return Problems.response(409, "Already the primary", body.target() + " is the primary of " + id);
+            }
+            if (n.nofailover() || n.priority() <= 0) {
+                return Problems.response(
+                        409,
+                        "Not promotable",
+                        body.target() + " is tagged nofailover (or priority 0) in the inventory");
+            }
+        }
+        return send(
+                new SwitchoverRequested(
+                        ClusterId.of(id),
+                        t.targetPrimary(),
+                        body.target() == null ? null : NodeName.of(body.target()),
+                        body.scheduledAt(),
+                        principal,
+                        body.reason()),
+                wait);
+    }
+
+    @POST
+    @Path("{id}/nodes/{node}/reinit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response reinit(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @PathParam("node") @Pattern(regexp = NodeName.PATTERN) String node,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
+            @Valid @NotNull ReasonBody body) {
+        Inventory.Cluster c = cluster(id);
+        TopologyChanged t = topologyOf(id);
+        if (!c.nodes().containsKey(node)) {
+            return Problems.response(404, "Unknown node", node + " is not a node of " + id);
+        }
+        if (t.targetPrimary().value().equals(node)) {
+            return Problems.response(409, "Is the primary", node + " is the primary; only a standby can be rebuilt");
+        }
+        return send(new ReinitRequested(ClusterId.of(id), NodeName.of(node), principal, body.reason()), wait);
+    }
+
+    @POST
+    @Path("{id}/pause")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response pause(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
+            @Valid @NotNull ReasonBody body) {
+        cluster(id);
+        topologyOf(id);
+        return send(new PauseRequested(ClusterId.of(id), principal, body.reason()), wait);
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response resume(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
+            @Valid @NotNull ReasonBody body) {
+        cluster(id);
+        topologyOf(id);
+        return send(new ResumeRequested(ClusterId.of(id), principal, body.reason()), wait);
+    }
+
+    private Response send(PgopsEvent command, int waitSeconds) {
+        EventEnvelope e = publisher.publish(command);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("commandId", e.id());
+        body.put("type", e.type());
+        body.put("correlationId", e.correlationId());
+        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        do {
+            for (EventEnvelope f : view.followUps(e.correlationId())) {
+                Optional<Response> done = outcome(command, f, body);
+                if (done.isPresent()) {
+                    return done.get();
+                }
+            }
+            if (waitSeconds == 0) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        body.put("status", "accepted");
+        return Response.accepted(body).build();
+    }
+
+    private static Optional<Response> outcome(PgopsEvent command, EventEnvelope f, Map<String, Object> body) {
+        return switch (f.data()) {
+            case FailoverRefused r -> {
+                var p = new LinkedHashMap<String, Object>(body);
+                p.put("type", "about:blank");
+                p.put("title", "Refused: " + r.code());
+                p.put("status", 409);
+                p.put("detail", r.reason());
+                p.put("code", r.code());
+                yield Optional.of(Response.status(409)
+                        .type(Problems.PROBLEM_JSON)
+                        .entity(p)
+                        .build());
+            }
+            case FailoverCompleted c -> {
+                body.put("status", "completed");
+                body.put("outcome", c);
+                yield Optional.of(Response.ok(body).build());
+            }
+            case StandbyRejoined s
+            when command instanceof ReinitRequested -> {
+                body.put("status", "completed");
+                body.put("outcome", s);
+                yield Optional.of(Response.ok(body).build());
+            }
+            case TopologyChanged t
+            when command instanceof PauseRequested || command instanceof ResumeRequested -> {
+                body.put("status", "completed");
+                body.put("outcome", t);
+                yield Optional.of(Response.ok(body).build());
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    private Inventory.Cluster cluster(String id) {
+        Inventory.Cluster c = inventory.clusters().get(id);
+        if (c == null) {
+            throw new Refusal(404, "Unknown cluster", id + " is not in the inventory");
+        }
+        return c;
+    }
+
+    private TopologyChanged topologyOf(String id) {
+        return view.latest(ClusterId.of(id))
+                .orElseThrow(() -> new Refusal(
+                        503, "No coordinator yet", "no topology of " + id + " has been committed yet; retry shortly"));
+    }
+
+    /** A request that cannot apply: answered as problem+json, nothing published. */
+    static final class Refusal extends RuntimeException {
+        final int status;
+        final String title;
+
+        Refusal(int status, String title, String detail) {
+            super(detail);
+            this.status = status;
+            this.title = title;
+        }
+    }
+
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    Response refusal(Refusal r) {
+        return Problems.response(r.status, r.title, r.getMessage());
+    }
+}

@@ -1,0 +1,211 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.inventory.Passwords;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
+import io.pgops.replication.config.AgentConfig;
+import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.domain.TermGuard;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's hands on its node: each operation carries the coordinator's term and runs only when
+ * {@link TermGuard} accepts it, one at a time, with PostgreSQL's own tools. Stopping the agent leaves
+ * PostgreSQL running.
+ */
+@ApplicationScoped
+public class AgentNode {
+    private static final Logger LOG = Logger.getLogger(AgentNode.class);
+
+    /** A command refused for its term: the sender is not (or not yet provably) the current decider. */
+    public static final class TermRefused extends RuntimeException {
+        public final TermGuard.Verdict verdict;
+
+        TermRefused(TermGuard.Verdict verdict, String message) {
+            super(message);
+            this.verdict = verdict;
+        }
+    }
+
+    private final AgentConfig config;
+    private final Inventory inventory;
+    private final TopologyView view;
+    private final AtomicReference<Term> highest = new AtomicReference<>(Term.ZERO);
+    private volatile NodeActions actions;
+
+    public AgentNode(AgentConfig config, Inventory inventory, TopologyView view) {
+        this.config = config;
+        this.inventory = inventory;
+        this.view = view;
+    }
+
+    public boolean isAgent() {
+        return config.cluster().isPresent() && config.node().isPresent();
+    }
+
+    public ClusterId cluster() {
+        return ClusterId.of(config.cluster().orElseThrow());
+    }
+
+    public NodeName node() {
+        return NodeName.of(config.node().orElseThrow());
+    }
+
+    /** The highest term seen: in a committed topology or in an accepted command. */
+    public Term highestTerm() {
+        Term committed = view.committedTerm(cluster());
+        return highest.updateAndGet(h -> committed.isNewerThan(h) ? committed : h);
+    }
+
+    /** Runs {@code action} if {@code term} is current, waiting for its committed topology if need be. */
+    public synchronized <T> T underTerm(Term term, String what, java.util.function.Supplier<T> action) {
+        TermGuard.Verdict v = TermGuard.judge(term, highestTerm(), view.committedTerm(cluster()));
+        if (v == TermGuard.Verdict.UNCONFIRMED && view.awaitTerm(cluster(), term, config.termConfirmation())) {
+            v = TermGuard.judge(term, highestTerm(), view.committedTerm(cluster()));
+        }
+        if (v != TermGuard.Verdict.ACCEPT) {
+            String why = v == TermGuard.Verdict.STALE
+                    ? what + " refused: term " + term + " is older than term " + highestTerm() + " already seen"
+                    : what + " refused: no committed topology of term " + term + " within " + config.termConfirmation()
+                            + " (newest: " + view.committedTerm(cluster()) + ")";
+            LOG.warnf("%s/%s: %s", cluster(), node(), why);
+            throw new TermRefused(v, why);
+        }
+        highest.accumulateAndGet(term, (a, b) -> b.isNewerThan(a) ? b : a);
+        LOG.infof("%s/%s: %s (term %s)", cluster(), node(), what, term);
+        return action.get();
+    }
+
+    /** Whether the postmaster runs ({@code pg_ctl status}); null when this agent has no data directory. */
+    public Boolean postmasterRunning() {
+        return config.dataDir().isEmpty() ? null : actions().isRunning();
+    }
+
+    /** Stops the node (fast: sessions end, the WAL reaches the connected standbys); its last checkpoint. */
+    public Lsn fence() {
+        NodeActions a = actions();
+        a.stop("fast");
+        return a.lastCheckpoint();
+    }
+
+    /** Result of a promotion. */
+    public record Promotion(Timeline previousTimeline, Timeline newTimeline, Lsn switchLsn, long promotionMillis) {}
+
+    /**
+     * Promotes the standby once it has replayed beyond {@code waitPast} (the old primary's shutdown
+     * checkpoint; null to promote at once), with the given synchronous standbys in force from the first
+     * write.
+     */
+    public Promotion promote(Lsn waitPast, String synchronousStandbyNames) {
+        NodeActions a = actions();
+        if (a.isPrimary()) {
+            Timeline tl = a.timeline();
+            return new Promotion(tl, tl, a.switchPoint(tl), 0);
+        }
+        if (waitPast != null && !a.awaitReplayPast(waitPast, config.catchUpTimeout())) {
+            throw new IllegalStateException(
+                    node() + " did not replay past " + waitPast + " within " + config.catchUpTimeout());
+        }
+        Timeline before = a.timeline();
+        if (synchronousStandbyNames != null) {
+            a.synchronousStandbyNames(synchronousStandbyNames);
+        }
+        long t0 = System.nanoTime();
+        a.promote();
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        Timeline after = a.timeline();
+        return new Promotion(before, after, a.switchPoint(after), millis);
+    }
+
+    /** Re-points this running standby at {@code primary}. */
+    public void follow(NodeName primary) {
+        Inventory.Node p = node(primary);
+        NodeActions a = actions();
+        if (a.isPrimary()) {
+            throw new IllegalStateException(node() + " is a primary: it must rejoin, not follow");
+        }
+        a.follow(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
+    }
+
+    /** Makes this node a standby of {@code primary}: rewound, else rebuilt; running and streaming after. */
+    public RejoinOutcome rejoin(NodeName primary) {
+        Inventory.Node p = node(primary);
+        return actions().rejoin(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
+    }
+
+    /** Rebuilds this node from {@code primary} with pg_basebackup. */
+    public RejoinOutcome reinit(NodeName primary) {
+        Inventory.Node p = node(primary);
+        return actions().reinit(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
+    }
+
+    /** Starts the node as it is. */
+    public void start() {
+        actions().start();
+    }
+
+    /** On the primary: synchronous standbys (null: unchanged) and missing slots. */
+    public void configure(String synchronousStandbyNames, List<String> slots) {
+        NodeActions a = actions();
+        for (String s : slots) {
+            a.ensureSlot(s);
+        }
+        if (synchronousStandbyNames != null) {
+            a.synchronousStandbyNames(synchronousStandbyNames);
+        }
+    }
+
+    private Inventory.Node node(NodeName name) {
+        Inventory.Node n = inventory.clusters().get(cluster().value()).nodes().get(name.value());
+        if (n == null) {
+            throw new IllegalArgumentException(name + " is not a node of " + cluster());
+        }
+        return n;
+    }
+
+    private NodeActions actions() {
+        NodeActions a = actions;
+        if (a != null) {
+            return a;
+        }
+        Path dataDir = Path.of(config.dataDir()
+                .orElseThrow(() -> new IllegalStateException(
+                        "pgops.agent.data-dir is not set: this agent can watch its node but not act on it")));
+        Inventory.Cluster c = inventory.clusters().get(cluster().value());
+        Inventory.Node me = node(node());
+        String replicationPassword = config.replication()
+                .passwordFile()
+                .map(f -> {
+                    try {
+                        return Files.readString(Path.of(f)).strip();
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("cannot read the replication password file " + f, e);
+                    }
+                })
+                .orElseThrow(() -> new IllegalStateException("pgops.agent.replication.password-file is not set"));
+        PgBinaries bin = config.pgBin().map(b -> new PgBinaries(Path.of(b))).orElseGet(PgBinaries::locate);
+        a = new NodeActions(new NodeHandle(
+                node().value(),
+                dataDir,
+                me.port(),
+                config.serverOptions().orElse(""),
+                config.logFile().map(Path::of).orElse(dataDir.resolveSibling(node().value() + ".log")),
+                bin,
+                OsUser.forPostgres(),
+                new NodeHandle.Account(c.credentials().username(), Passwords.read(c.credentials())),
+                new NodeHandle.Account(config.replication().username(), replicationPassword)));
+        actions = a;
+        return a;
+    }
+}

@@ -1,0 +1,922 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.MalformedEventException;
+import io.pgops.events.PgopsEvent;
+import io.pgops.events.Topics;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.NodeFenced;
+import io.pgops.events.replication.NodePromoted;
+import io.pgops.events.replication.PauseRequested;
+import io.pgops.events.replication.PromoteRequested;
+import io.pgops.events.replication.ReinitRequested;
+import io.pgops.events.replication.ResumeRequested;
+import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.SwitchoverRequested;
+import io.pgops.events.replication.TopologyChanged;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.replication.config.AgentConfig;
+import io.pgops.replication.config.CoordinatorConfig;
+import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.domain.CandidateSelection;
+import io.pgops.replication.domain.ClusterState;
+import io.pgops.replication.domain.FailoverPolicy;
+import io.pgops.replication.domain.MemberState;
+import io.pgops.replication.domain.NodeSpec;
+import io.pgops.replication.domain.Reconcile;
+import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.domain.Slots;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The one decider per cluster. Coordinators form one consumer group on {@code pgops.replication.commands}
+ * (key = cluster id); the owner of a cluster's partition decides for it. On taking a cluster over it
+ * reads {@code pgops.topology} to the end and publishes the topology with the term plus one. Every
+ * decision is produced in a Kafka transaction together with the consumed offsets and the group's
+ * metadata (KIP-447), so a coordinator that lost its partition (paused, partitioned) fails to commit,
+ * and agents, which read committed records only, never act on its term. Between commands it keeps the
+ * cluster matching its topology ({@link Reconcile}).
+ */
+@ApplicationScoped
+public class Coordinator {
+    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+    private static final String SOURCE = "/pgops/replication-service";
+    private static final Duration COMMAND_EXPIRY = Duration.ofMinutes(5);
+
+    /** A decision could not be committed: Kafka fenced this coordinator, the cluster is no longer ours. */
+    static final class LostOwnership extends RuntimeException {
+        LostOwnership(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** What the owner keeps of one cluster. */
+    static final class Owned {
+        final ClusterId cluster;
+        final TopicPartition partition;
+        Term term;
+        NodeName target;
+        boolean paused;
+        TopologyChanged last;
+        final Set<NodeName> fenced = new HashSet<>();
+
+        Owned(ClusterId cluster, TopicPartition partition) {
+            this.cluster = cluster;
+            this.partition = partition;
+        }
+    }
+
+    private final Inventory inventory;
+    private final CoordinatorConfig config;
+    private final AgentConfig agentConfig;
+    private final AgentClient agents;
+    private final TopologyView view;
+    private final String bootstrap;
+    private final String instance;
+    private final Map<ClusterId, Owned> owned = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> toTakeOver = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private KafkaProducer<String, byte[]> producer;
+    private Thread thread;
+
+    public Coordinator(
+            Inventory inventory,
+            CoordinatorConfig config,
+            AgentConfig agentConfig,
+            AgentClient agents,
+            TopologyView view,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            @ConfigProperty(name = "pgops.instance") String instance) {
+        this.inventory = inventory;
+        this.config = config;
+        this.agentConfig = agentConfig;
+        this.agents = agents;
+        this.view = view;
+        this.bootstrap = bootstrap;
+        this.instance = instance;
+    }
+
+    public boolean enabled() {
+        return config.enabled().orElse(agentConfig.node().isEmpty());
+    }
+
+    /** The clusters this instance decides for now. */
+    public Set<ClusterId> ownedClusters() {
+        return Set.copyOf(owned.keySet());
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    void start(@Observes StartupEvent e) {
+        if (!enabled()) {
+            return;
+        }
+        thread = new Thread(this::run, "pgops-coordinator");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                session();
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "coordinator session ended; starting a new one");
+                owned.clear();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void session() {
+        try (KafkaProducer<String, byte[]> p = newProducer();
+                KafkaConsumer<String, byte[]> c = newConsumer()) {
+            producer = p;
+            consumer = c;
+            p.initTransactions();
+            c.subscribe(List.of(Topics.REPLICATION_COMMANDS), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    drop(parts, "revoked");
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> parts) {
+                    drop(parts, "lost");
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    for (TopicPartition tp : parts) {
+                        next.put(tp, c.position(tp));
+                        toTakeOver.add(tp);
+                    }
+                }
+            });
+            long nextReconcile = System.nanoTime();
+            while (running) {
+                var records = c.poll(Duration.ofMillis(200));
+                for (TopicPartition tp : List.copyOf(toTakeOver)) {
+                    toTakeOver.remove(tp);
+                    takeOverClustersOf(tp);
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    try {
+                        handle(r, tp);
+                    } catch (LostOwnership ex) {
+                        LOG.warnf("lost %s: %s", tp, ex.getMessage());
+                        drop(List.of(tp), "fenced");
+                    }
+                }
+                if (System.nanoTime() >= nextReconcile) {
+                    for (Owned o : List.copyOf(owned.values())) {
+                        try {
+                            reconcile(o);
+                        } catch (LostOwnership ex) {
+                            LOG.warnf("lost %s: %s", o.cluster, ex.getMessage());
+                            drop(List.of(o.partition), "fenced");
+                        } catch (RuntimeException ex) {
+                            LOG.warnf("reconcile %s: %s", o.cluster, ex.toString());
+                        }
+                    }
+                    nextReconcile =
+                            System.nanoTime() + config.reconcileInterval().toNanos();
+                }
+            }
+        } finally {
+            owned.clear();
+            consumer = null;
+        }
+    }
+
+    private void drop(Collection<TopicPartition> parts, String why) {
+        for (TopicPartition tp : parts) {
+            toTakeOver.remove(tp);
+            next.remove(tp);
+            owned.values().removeIf(o -> {
+                if (o.partition.equals(tp)) {
+                    LOG.infof("%s: no longer the coordinator of %s (%s)", instance, o.cluster, why);
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    // ---- ownership --------------------------------------------------------------------------------------
+
+    static int partitionOf(ClusterId cluster, int partitions) {
+        return Utils.toPositive(Utils.murmur2(cluster.value().getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private void takeOverClustersOf(TopicPartition tp) {
+        int partitions = consumer.partitionsFor(tp.topic()).size();
+        for (String id : inventory.clusters().keySet()) {
+            ClusterId cluster = ClusterId.of(id);
+            if (partitionOf(cluster, partitions) == tp.partition() && !owned.containsKey(cluster)) {
+                try {
+                    takeOver(cluster, tp);
+                } catch (LostOwnership e) {
+                    LOG.warnf("could not take %s over: %s", cluster, e.getMessage());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void takeOver(ClusterId cluster, TopicPartition tp) {
+        if (!view.awaitCaughtUp(Duration.ofSeconds(15))) {
+            throw new LostOwnership("could not read pgops.topology to the end", null);
+        }
+        Optional<TopologyChanged> last = view.latest(cluster);
+        ClusterState st = observe(cluster);
+        Owned o = new Owned(cluster, tp);
+        o.term = last.map(TopologyChanged::term).orElse(Term.ZERO).next();
+        o.target = last.map(TopologyChanged::targetPrimary).orElseGet(() -> bootstrapTarget(cluster, st));
+        o.paused = last.map(TopologyChanged::isPaused).orElse(false);
+        o.last = last.orElse(null);
+        String reason = instance + " took over " + cluster
+                + last.map(t -> " from term " + t.term().value()
+                                + (t.coordinator() == null ? "" : " of " + t.coordinator()))
+                        .orElse(" (first topology; primary found: " + o.target + ")");
+        publishTopology(o, st, reason, null, List.of());
+        owned.put(cluster, o);
+        LOG.infof("%s: coordinator of %s, term %s, target primary %s", instance, cluster, o.term, o.target);
+    }
+
+    private NodeName bootstrapTarget(ClusterId cluster, ClusterState st) {
+        List<NodeName> writable = st.writable();
+        if (writable.size() == 1) {
+            return writable.getFirst();
+        }
+        return inventory.clusters().get(cluster.value()).nodes().entrySet().stream()
+                .filter(e -> e.getValue().roleHint().map("primary"::equals).orElse(false))
+                .map(e -> NodeName.of(e.getKey()))
+                .findFirst()
+                .orElse(st.nodes().getFirst().name());
+    }
+
+    // ---- observation and publication --------------------------------------------------------------------
+
+    ClusterState observe(ClusterId cluster) {
+        List<NodeSpec> specs = specs(cluster);
+        Map<NodeName, AgentReport> reports =
+                agents.reports(cluster, specs.stream().map(NodeSpec::name).toList());
+        return new ClusterState(specs, reports);
+    }
+
+    List<NodeSpec> specs(ClusterId cluster) {
+        List<NodeSpec> specs = new ArrayList<>();
+        inventory
+                .clusters()
+                .get(cluster.value())
+                .nodes()
+                .forEach((name, n) -> specs.add(
+                        new NodeSpec(NodeName.of(name), n.host(), n.port(), n.nofailover(), n.priority(), n.nosync())));
+        specs.sort(java.util.Comparator.comparing(s -> s.name().value()));
+        return specs;
+    }
+
+    private TopologyChanged topology(Owned o, ClusterState st, String reason) {
+        List<Member> members = st.members(o.target, o.fenced);
+        Optional<NodeName> current = st.currentPrimary(o.target);
+        Timeline tl = current.flatMap(st::report)
+                .map(AgentReport::timeline)
+                .orElse(o.last == null ? Timeline.of(1) : o.last.timeline());
+        return new TopologyChanged(
+                o.cluster, o.term, o.target, current.orElse(null), tl, members, reason, now(), o.paused, instance);
+    }
+
+    private void publishTopology(
+            Owned o, ClusterState st, String reason, String correlationId, List<PgopsEvent> before) {
+        TopologyChanged t = topology(o, st, reason);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        String corr = correlationId;
+        for (PgopsEvent e : before) {
+            EventEnvelope env = EventEnvelope.wrap(e, SOURCE, corr);
+            corr = corr == null ? env.correlationId() : corr;
+            records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, env));
+        }
+        EventEnvelope env = EventEnvelope.wrap(t, SOURCE, corr);
+        records.add(KafkaRecords.of(Topics.TOPOLOGY, env));
+        records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, env));
+        commit(records, o.partition);
+        o.last = t;
+    }
+
+    private void publish(Owned o, String correlationId, PgopsEvent... events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (PgopsEvent e : events) {
+            records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, EventEnvelope.wrap(e, SOURCE, correlationId)));
+        }
+        commit(records, o.partition);
+    }
+
+    /** One transaction: the records and the partition's consumed offset, under the group's generation. */
+    private void commit(List<ProducerRecord<String, byte[]>> records, TopicPartition tp) {
+        Long offset = next.get(tp);
+        if (offset == null) {
+            throw new LostOwnership(tp + " is not assigned to " + instance, null);
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(r);
+            }
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException ignored) {
+                // a fenced producer cannot abort; the session restarts with a new one
+                throw new IllegalStateException("producer unusable after " + e, e);
+            }
+            throw new LostOwnership("decision not committed: " + e, e);
+        }
+    }
+
+    // ---- commands -----------------------------------------------------------------------------------------
+
+    private void handle(ConsumerRecord<String, byte[]> r, TopicPartition tp) {
+        EventEnvelope e;
+        try {
+            e = KafkaRecords.decode(r);
+        } catch (MalformedEventException ex) {
+            deadLetter(r, tp, ex.getMessage());
+            return;
+        }
+        Owned o = owned.get(e.subject());
+        if (o == null) {
+            if (!inventory.clusters().containsKey(e.subject().value())) {
+                deadLetter(r, tp, "cluster " + e.subject() + " is not in this coordinator's inventory");
+            } else {
+                LOG.warnf("command for %s arrived before its takeover; skipped", e.subject());
+                next.put(tp, r.offset() + 1);
+            }
+            return;
+        }
+        next.put(tp, r.offset() + 1);
+        if (e.time().isBefore(Instant.now().minus(COMMAND_EXPIRY))) {
+            refuse(o, e, LeadershipChange.MANUAL, null, "expired", "the command is older than " + COMMAND_EXPIRY);
+            return;
+        }
+        LOG.infof("%s: %s for %s", instance, e.type(), e.subject());
+        switch (e.data()) {
+            case SwitchoverRequested s -> switchover(o, e, s);
+            case PromoteRequested p -> promote(o, e, p);
+            case ReinitRequested ri -> reinit(o, e, ri);
+            case PauseRequested p -> pause(o, e, true, p.principal(), p.reason());
+            case ResumeRequested p -> pause(o, e, false, p.principal(), p.reason());
+            default -> deadLetter(r, tp, e.type() + " is not a command of the replication coordinator");
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, TopicPartition tp, String reason) {
+        LOG.warnf("dead-lettered %s@%d: %s", tp, r.offset(), reason);
+        next.put(tp, r.offset() + 1);
+        commit(List.of(KafkaRecords.deadLetter(r, reason)), tp);
+    }
+
+    private void refuse(Owned o, EventEnvelope e, String kind, NodeName candidate, String code, String reason) {
+        LOG.infof("%s: refused %s: %s", o.cluster, e.type(), reason);
+        publish(
+                o,
+                e.correlationId(),
+                new FailoverRefused(o.cluster, o.term, kind, o.target, candidate, code, reason, now()));
+    }
+
+    private void pause(Owned o, EventEnvelope e, boolean paused, String principal, String reason) {
+        o.paused = paused;
+        publishTopology(
+                o,
+                observe(o.cluster),
+                (paused ? "paused" : "resumed") + " by " + principal + ": " + reason,
+                e.correlationId(),
+                List.of());
+    }
+
+    private void reinit(Owned o, EventEnvelope e, ReinitRequested r) {
+        if (r.node().equals(o.target)) {
+            refuse(
+                    o,
+                    e,
+                    LeadershipChange.MANUAL,
+                    r.node(),
+                    "is-primary",
+                    r.node() + " is the primary; only a standby can be rebuilt");
+            return;
+        }
+        try {
+            RejoinOutcome out = agents.reinit(o.cluster, r.node(), o.term, o.target);
+            publishTopology(
+                    o,
+                    observe(o.cluster),
+                    r.node() + " rebuilt from " + o.target,
+                    e.correlationId(),
+                    List.of(rejoined(o, r.node(), out)));
+        } catch (AgentClient.AgentCallException ex) {
+            refuse(o, e, LeadershipChange.MANUAL, r.node(), "reinit-failed", ex.getMessage());
+        }
+    }
+
+    private StandbyRejoined rejoined(Owned o, NodeName node, RejoinOutcome out) {
+        Timeline tl = o.last == null ? Timeline.of(1) : o.last.timeline();
+        return new StandbyRejoined(
+                o.cluster, o.term, node, o.target, out.method(), tl, null, out.durationMillis(), out.reason(), now());
+    }
+
+    private void switchover(Owned o, EventEnvelope e, SwitchoverRequested s) {
+        String kind = LeadershipChange.SWITCHOVER;
+        if (o.paused) {
+            refuse(o, e, kind, s.to(), "paused", o.cluster + " is paused: resume it before a switchover");
+            return;
+        }
+        if (s.scheduledAt() != null && s.scheduledAt().isAfter(Instant.now().plusSeconds(5))) {
+            refuse(o, e, kind, s.to(), "not-supported", "scheduled switchovers are not supported yet");
+            return;
+        }
+        ClusterState st = observe(o.cluster);
+        Optional<AgentReport> pr = st.report(o.target).filter(AgentReport::writable);
+        if (pr.isEmpty()) {
+            refuse(
+                    o,
+                    e,
+                    kind,
+                    s.to(),
+                    "primary-not-running",
+                    "the primary " + o.target + " is not running as a primary");
+            return;
+        }
+        if (s.from() != null && !s.from().equals(o.target)) {
+            refuse(o, e, kind, s.to(), "not-the-primary", s.from() + " is not the primary; " + o.target + " is");
+            return;
+        }
+        CandidateSelection.Decision d = CandidateSelection.choose(
+                standbys(o, st, o.target, true, pr),
+                pr.get().currentLsn(),
+                pr.get().timeline(),
+                new FailoverPolicy(false, config.maximumLagOnSwitchover()),
+                Optional.ofNullable(s.to()),
+                false);
+        if (d.action() == CandidateSelection.Decision.Action.REFUSE) {
+            refuse(o, e, kind, s.to(), "no-eligible-candidate", d.reason());
+            return;
+        }
+        change(o, e, kind, st, d.candidate(), true, false, d.reason());
+    }
+
+    private void promote(Owned o, EventEnvelope e, PromoteRequested p) {
+        String kind = LeadershipChange.MANUAL;
+        ClusterState st = observe(o.cluster);
+        if (!st.has(p.node())) {
+            refuse(o, e, kind, p.node(), "unknown-node", p.node() + " is not a node of " + o.cluster);
+            return;
+        }
+        Optional<AgentReport> pr = st.report(o.target).filter(AgentReport::writable);
+        if (p.node().equals(o.target) && pr.isPresent()) {
+            refuse(o, e, kind, p.node(), "already-primary", p.node() + " is already the primary");
+            return;
+        }
+        boolean alive = pr.isPresent();
+        Optional<Member> lastPrimary = Optional.ofNullable(o.last).flatMap(t -> t.member(o.target));
+        boolean syncMode = alive
+                ? !pr.get().synchronousStandbyNames().isBlank()
+                : o.last != null && o.last.members().stream().anyMatch(Member::sync);
+        Lsn primaryLsn =
+                alive ? pr.get().currentLsn() : lastPrimary.map(Member::lsn).orElse(null);
+        if (primaryLsn == null) { // unknown: the most any standby holds is the least the primary had
+            primaryLsn = st.reports().values().stream()
+                    .map(AgentReport::walPosition)
+                    .flatMap(Optional::stream)
+                    .max(Lsn::compareTo)
+                    .orElse(Lsn.ZERO);
+        }
+        Timeline tl = alive ? pr.get().timeline() : o.last == null ? Timeline.of(1) : o.last.timeline();
+        CandidateSelection.Decision d = CandidateSelection.choose(
+                standbys(o, st, o.target, false, pr),
+                primaryLsn,
+                tl,
+                new FailoverPolicy(syncMode, config.maximumLagOnFailover()),
+                Optional.of(p.node()),
+                p.force());
+        if (d.action() == CandidateSelection.Decision.Action.REFUSE) {
+            refuse(o, e, kind, p.node(), "candidate-not-safe", d.reason());
+            return;
+        }
+        change(
+                o,
+                e,
+                kind,
+                st,
+                p.node(),
+                alive,
+                p.force(),
+                d.reason() + (p.force() ? " (forced by " + p.principal() + ")" : ""));
+    }
+
+    /** The standbys as candidate selection sees them; {@code streamingOnly}: a switchover needs streaming. */
+    private static List<MemberState> standbys(
+            Owned o, ClusterState st, NodeName primary, boolean streamingOnly, Optional<AgentReport> primaryReport) {
+        List<MemberState> list = new ArrayList<>();
+        for (NodeSpec n : st.nodes()) {
+            if (n.name().equals(primary)) {
+                continue;
+            }
+            Optional<AgentReport> r = st.report(n.name());
+            boolean reachable = r.map(a -> a.running() && a.inRecovery() && (!streamingOnly || a.streaming()))
+                    .orElse(false);
+            // with the primary alive, what it reports now; else what the last topology said
+            boolean wasSync = primaryReport.isPresent()
+                    ? primaryReport
+                            .get()
+                            .replica(n.name())
+                            .map(AgentReport.Replica::isSync)
+                            .orElse(false)
+                    : o.last != null
+                            && o.last.member(n.name()).map(Member::sync).orElse(false);
+            list.add(new MemberState(
+                    n.name(),
+                    reachable,
+                    r.flatMap(AgentReport::walPosition).orElse(Lsn.ZERO),
+                    r.map(AgentReport::timeline).orElse(Timeline.of(1)),
+                    wasSync,
+                    n.nofailover(),
+                    n.priority()));
+        }
+        return list;
+    }
+
+    /**
+     * The leadership change itself. Preparation under the current term (the candidate holds a slot for
+     * every other node, the other standbys cascade from it), then the decision (term + 1, target = the
+     * candidate: from here the old primary's /primary answers 503 and HAProxy cuts it off), fence the old
+     * primary (stop -m fast: its last WAL reaches the streaming standbys), promote the candidate once it
+     * replayed past the old primary's shutdown checkpoint, then rejoin the old primary as its standby.
+     */
+    private void change(
+            Owned o,
+            EventEnvelope e,
+            String kind,
+            ClusterState st,
+            NodeName cand,
+            boolean oldAlive,
+            boolean force,
+            String why) {
+        long t0 = System.nanoTime();
+        NodeName old = o.target;
+        Term current = o.term;
+        List<String> slots = st.nodes().stream()
+                .map(NodeSpec::name)
+                .filter(n -> !n.equals(cand))
+                .map(Slots::of)
+                .toList();
+        try {
+            agents.configure(o.cluster, cand, current, null, slots);
+        } catch (AgentClient.AgentCallException ex) {
+            refuse(o, e, kind, cand, "candidate-not-ready", "could not prepare " + cand + ": " + ex.getMessage());
+            return;
+        }
+        for (NodeSpec n : st.nodes()) {
+            if (n.name().equals(cand) || n.name().equals(old)) {
+                continue;
+            }
+            if (st.report(n.name()).map(r -> r.running() && r.inRecovery()).orElse(false)) {
+                try {
+                    agents.follow(o.cluster, n.name(), current, cand);
+                } catch (AgentClient.AgentCallException ex) {
+                    LOG.warnf("%s: %s could not cascade from %s yet: %s", o.cluster, n.name(), cand, ex.getMessage());
+                }
+            }
+        }
+        Optional<AgentReport> oldReport = st.report(old);
+        Lsn oldLsn = oldReport
+                .filter(AgentReport::writable)
+                .map(AgentReport::currentLsn)
+                .orElse(null);
+        Lsn candLsn = st.report(cand).flatMap(AgentReport::walPosition).orElse(Lsn.ZERO);
+        Timeline tl = oldReport
+                .filter(AgentReport::writable)
+                .map(AgentReport::timeline)
+                .orElse(o.last == null ? Timeline.of(1) : o.last.timeline());
+        Term term = current.next();
+        o.term = term;
+        o.target = cand;
+        publishTopology(
+                o,
+                st,
+                kind + ": " + old + " → " + cand,
+                e.correlationId(),
+                List.of(new FailoverStarted(o.cluster, term, kind, old, cand, oldLsn, candLsn, tl, why, now())));
+
+        Lsn waitPast = null;
+        NodeFenced fenced;
+        if (oldAlive) {
+            try {
+                waitPast = agents.fence(o.cluster, old, term);
+                fenced = new NodeFenced(
+                        o.cluster,
+                        term,
+                        old,
+                        "shutdown",
+                        true,
+                        "stopped with pg_ctl stop -m fast; its shutdown checkpoint is at " + waitPast,
+                        now());
+            } catch (AgentClient.AgentCallException ex) {
+                if (!force) {
+                    giveBack(o, e, kind, old, cand, "fencing-failed", "could not stop " + old + ": " + ex.getMessage());
+                    return;
+                }
+                fenced = new NodeFenced(
+                        o.cluster,
+                        term,
+                        old,
+                        "traffic-cut",
+                        false,
+                        "could not stop it (" + ex.getMessage() + "); forced: HAProxy no longer routes to it",
+                        now());
+            }
+        } else {
+            boolean down = oldReport.map(AgentReport::stopped).orElse(false);
+            fenced = new NodeFenced(
+                    o.cluster,
+                    term,
+                    old,
+                    "traffic-cut",
+                    down,
+                    down
+                            ? "its agent reports PostgreSQL down; /primary answers 503 to the new topology"
+                            : "unreachable: its agent, if alive, answers 503 on /primary to the new topology, so"
+                                    + " HAProxy routes nothing to it",
+                    now());
+        }
+        o.fenced.add(old);
+        if (force && !st.report(cand).map(AgentReport::streaming).orElse(false)) {
+            waitPast = null; // forced: a standby that does not stream cannot catch up; what it lacks is lost
+        }
+
+        String syncNames = Reconcile.syncNamesForNewPrimary(st, cand, old, config.synchronousCount());
+        AgentClient.Promotion promotion;
+        try {
+            promotion = agents.promote(o.cluster, cand, term, waitPast, syncNames);
+        } catch (AgentClient.AgentCallException ex) {
+            if (force && waitPast != null) {
+                try {
+                    promotion = agents.promote(o.cluster, cand, term, null, syncNames);
+                } catch (AgentClient.AgentCallException again) {
+                    publish(o, e.correlationId(), fenced);
+                    refuse(o, e, kind, cand, "promote-failed", again.getMessage());
+                    return;
+                }
+            } else if (oldAlive) {
+                publish(o, e.correlationId(), fenced);
+                giveBack(o, e, kind, old, cand, "promote-failed", ex.getMessage());
+                return;
+            } else {
+                publish(o, e.correlationId(), fenced);
+                refuse(o, e, kind, cand, "promote-failed", ex.getMessage() + "; the cluster has no primary");
+                return;
+            }
+        }
+        Lsn switchLsn = Lsn.parse(promotion.switchLsn());
+        Timeline newTl = Timeline.of(promotion.newTimeline());
+        NodePromoted promoted = new NodePromoted(
+                o.cluster,
+                term,
+                cand,
+                Timeline.of(promotion.previousTimeline()),
+                newTl,
+                switchLsn,
+                promotion.promotionMillis(),
+                now());
+        publishTopology(
+                o,
+                observe(o.cluster),
+                cand + " promoted; " + old + " fenced",
+                e.correlationId(),
+                List.of(fenced, promoted));
+
+        List<PgopsEvent> after = new ArrayList<>();
+        String rejoinNote = "";
+        if (oldAlive) {
+            try {
+                RejoinOutcome out = agents.rejoin(o.cluster, old, term, cand);
+                o.fenced.remove(old);
+                after.add(new StandbyRejoined(
+                        o.cluster,
+                        term,
+                        old,
+                        cand,
+                        out.method(),
+                        newTl,
+                        null,
+                        out.durationMillis(),
+                        out.reason(),
+                        now()));
+                rejoinNote = ", " + old + " rejoined by " + out.method();
+            } catch (AgentClient.AgentCallException ex) {
+                LOG.warnf("%s: %s did not rejoin yet: %s", o.cluster, old, ex.getMessage());
+                rejoinNote = ", " + old + " not rejoined yet";
+            }
+        }
+        ClusterState fin = observe(o.cluster);
+        for (NodeSpec n : fin.nodes()) {
+            if (!n.name().equals(cand)
+                    && fin.report(n.name())
+                            .map(r -> r.running()
+                                    && r.inRecovery()
+                                    && !Integer.valueOf(fin.spec(cand).port()).equals(r.upstreamPort()))
+                            .orElse(false)) {
+                try {
+                    agents.follow(o.cluster, n.name(), term, cand);
+                } catch (AgentClient.AgentCallException ex) {
+                    LOG.warnf("%s: %s does not follow %s yet: %s", o.cluster, n.name(), cand, ex.getMessage());
+                }
+            }
+        }
+        Long lost = oldAlive ? Long.valueOf(0) : (oldLsn == null ? null : Math.max(0, oldLsn.bytesSince(switchLsn)));
+        if (!oldAlive && lost == null) {
+            lost = o.last == null
+                    ? null
+                    : o.last.member(old)
+                            .map(Member::lsn)
+                            .map(l -> Math.max(0, l.bytesSince(switchLsn)))
+                            .orElse(null);
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote;
+        after.add(new FailoverCompleted(
+                o.cluster, term, kind, old, cand, newTl, switchLsn, lost, millis, summary, now()));
+        publishTopology(o, observe(o.cluster), summary, e.correlationId(), after);
+    }
+
+    /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
+    private void giveBack(Owned o, EventEnvelope e, String kind, NodeName old, NodeName cand, String code, String why) {
+        o.term = o.term.next();
+        o.target = old;
+        o.fenced.remove(old);
+        publishTopology(
+                o,
+                observe(o.cluster),
+                "aborted, " + old + " stays primary: " + why,
+                e.correlationId(),
+                List.of(new FailoverRefused(o.cluster, o.term, kind, old, cand, code, why, now())));
+        try {
+            agents.start(o.cluster, old, o.term);
+        } catch (AgentClient.AgentCallException ex) {
+            LOG.warnf("%s: could not restart %s: %s", o.cluster, old, ex.getMessage());
+        }
+    }
+
+    // ---- between commands ---------------------------------------------------------------------------------
+
+    private void reconcile(Owned o) {
+        ClusterState st = observe(o.cluster);
+        if (!o.paused) {
+            List<Reconcile.Step> steps = Reconcile.plan(st, o.target, config.synchronousCount());
+            List<PgopsEvent> events = new ArrayList<>();
+            for (Reconcile.Step step : steps) {
+                try {
+                    switch (step) {
+                        case Reconcile.Start s -> agents.start(o.cluster, s.node(), o.term);
+                        case Reconcile.Follow f -> agents.follow(o.cluster, f.node(), o.term, o.target);
+                        case Reconcile.Configure c ->
+                            agents.configure(o.cluster, c.node(), o.term, c.synchronousStandbyNames(), c.createSlots());
+                        case Reconcile.Rejoin r -> {
+                            RejoinOutcome out = agents.rejoin(o.cluster, r.node(), o.term, o.target);
+                            o.fenced.remove(r.node());
+                            events.add(rejoined(o, r.node(), out));
+                        }
+                    }
+                    LOG.infof("%s: %s", o.cluster, step.reason());
+                } catch (AgentClient.AgentCallException ex) {
+                    LOG.warnf("%s: %s: %s", o.cluster, step.reason(), ex.getMessage());
+                }
+            }
+            if (!steps.isEmpty()) {
+                st = observe(o.cluster);
+            }
+            if (!events.isEmpty()) {
+                publishTopology(
+                        o,
+                        st,
+                        "repaired: "
+                                + String.join(
+                                        "; ",
+                                        steps.stream()
+                                                .map(Reconcile.Step::reason)
+                                                .toList()),
+                        null,
+                        events);
+                return;
+            }
+        }
+        TopologyChanged now = topology(o, st, "observed");
+        if (o.last == null
+                || !ClusterState.shape(now.members()).equals(ClusterState.shape(o.last.members()))
+                || !java.util.Objects.equals(now.currentPrimary(), o.last.currentPrimary())) {
+            publishTopology(o, st, "observed change", null, List.of());
+        }
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "pgops-coordinator-" + instance);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                Long.toString(config.sessionTimeout().toMillis()));
+        p.put(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                Long.toString(config.sessionTimeout().toMillis() / 3));
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgops-coordinator-" + instance);
+        return new KafkaConsumer<>(p);
+    }
+}

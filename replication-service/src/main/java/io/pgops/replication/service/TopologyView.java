@@ -1,0 +1,292 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.MalformedEventException;
+import io.pgops.events.OperatorCommand;
+import io.pgops.events.Topics;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Term;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.TopologyChanged;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * What every instance knows of the replication side, read from Kafka with {@code read_committed} (so
+ * nothing a fenced coordinator wrote is ever seen): the latest topology of each cluster from the
+ * compacted {@code pgops.topology}, and each cluster's history of commands and decisions from
+ * {@code pgops.replication.commands} and {@code .events}, all read from the beginning at start.
+ */
+@ApplicationScoped
+public class TopologyView {
+    private static final Logger LOG = Logger.getLogger(TopologyView.class);
+    private static final int HISTORY_LIMIT = 2000;
+    private static final List<String> TOPICS =
+            List.of(Topics.TOPOLOGY, Topics.REPLICATION_EVENTS, Topics.REPLICATION_COMMANDS);
+
+    /** One command or decision of a cluster's history. */
+    public record Entry(
+            Instant time,
+            String type,
+            String correlationId,
+            Long term,
+            String principal,
+            String reason,
+            EventEnvelope event) {}
+
+    private final String bootstrap;
+    private final Map<ClusterId, TopologyChanged> latest = new ConcurrentHashMap<>();
+    private final Map<ClusterId, List<Entry>> history = new ConcurrentHashMap<>();
+    private final Map<String, OperatorCommand> commands = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OperatorCommand> e) {
+            return size() > 10_000;
+        }
+    });
+    private final Map<String, List<EventEnvelope>> byCorrelation = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<EventEnvelope>> e) {
+            return size() > 10_000;
+        }
+    });
+    private volatile Map<TopicPartition, Long> positions = Map.of();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public TopologyView(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    void start(@Observes StartupEvent e) {
+        thread = new Thread(this::run, "pgops-topology-view");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** The latest committed topology of a cluster. */
+    public Optional<TopologyChanged> latest(ClusterId cluster) {
+        return Optional.ofNullable(latest.get(cluster));
+    }
+
+    /** The newest committed term of a cluster; {@link Term#ZERO} before any topology. */
+    public Term committedTerm(ClusterId cluster) {
+        return latest(cluster).map(TopologyChanged::term).orElse(Term.ZERO);
+    }
+
+    /** Waits until the committed topology of {@code cluster} has at least {@code term}. */
+    public boolean awaitTerm(ClusterId cluster, Term term, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (term.isNewerThan(committedTerm(cluster))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A cluster's history, oldest first. */
+    public List<Entry> history(ClusterId cluster) {
+        List<Entry> h = history.get(cluster);
+        if (h == null) {
+            return List.of();
+        }
+        synchronized (h) {
+            return List.copyOf(h);
+        }
+    }
+
+    /** The events that followed a command (same correlation id), in order. */
+    public List<EventEnvelope> followUps(String correlationId) {
+        List<EventEnvelope> l = byCorrelation.get(correlationId);
+        if (l == null) {
+            return List.of();
+        }
+        synchronized (l) {
+            return List.copyOf(l);
+        }
+    }
+
+    /** Waits until every record committed to the view's topics before this call has been read. */
+    public boolean awaitCaughtUp(Duration timeout) {
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<String, byte[]> c = newConsumer()) {
+            List<TopicPartition> parts = partitions(c);
+            ends = c.endOffsets(parts, timeout);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (!caughtUp(ends)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> at = positions;
+        return ends.entrySet().stream().allMatch(e -> at.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = newConsumer()) {
+                consumer = c;
+                List<TopicPartition> parts = partitions(c);
+                c.assign(parts);
+                c.seekToBeginning(parts);
+                while (running) {
+                    var records = c.poll(Duration.ofMillis(200));
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        apply(r);
+                    }
+                    Map<TopicPartition, Long> at = new HashMap<>();
+                    for (TopicPartition tp : parts) {
+                        at.put(tp, c.position(tp));
+                    }
+                    positions = at;
+                    synchronized (this) {
+                        notifyAll();
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("topology view: %s; reading again from the start", e.toString());
+                latest.clear();
+                history.clear();
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        EventEnvelope e;
+        try {
+            e = KafkaRecords.decode(r);
+        } catch (MalformedEventException ex) {
+            return; // the audit-service and the coordinator dead-letter it; the view just skips it
+        }
+        if (r.topic().equals(Topics.TOPOLOGY)) {
+            if (e.data() instanceof TopologyChanged t) {
+                latest.merge(t.cluster(), t, (old, neu) -> neu.term().compareTo(old.term()) >= 0 ? neu : old);
+            }
+            return;
+        }
+        byCorrelation
+                .computeIfAbsent(e.correlationId(), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(e);
+        String principal = null;
+        String reason = null;
+        if (e.data() instanceof OperatorCommand cmd) {
+            commands.put(e.correlationId(), cmd);
+            principal = cmd.principal();
+            reason = cmd.reason();
+        } else {
+            OperatorCommand cmd = commands.get(e.correlationId());
+            principal = cmd == null ? null : cmd.principal();
+            reason = switch (e.data()) {
+                case TopologyChanged t -> t.reason();
+                case FailoverCompleted f -> f.reason();
+                case FailoverRefused f -> f.reason();
+                default -> null;
+            };
+        }
+        Long term = termOf(e);
+        List<Entry> h = history.computeIfAbsent(e.subject(), k -> Collections.synchronizedList(new ArrayList<>()));
+        synchronized (h) {
+            h.add(new Entry(e.time(), e.type(), e.correlationId(), term, principal, reason, e));
+            if (h.size() > HISTORY_LIMIT) {
+                h.removeFirst();
+            }
+        }
+    }
+
+    private static Long termOf(EventEnvelope e) {
+        try {
+            var m = e.data().getClass().getMethod("term");
+            return ((Term) m.invoke(e.data())).value();
+        } catch (ReflectiveOperationException | ClassCastException ex) {
+            return null;
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "pgops-topology-view-" + Integer.toHexString(System.identityHashCode(this)));
+        return new KafkaConsumer<>(p);
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : TOPICS) {
+            c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+        }
+        return parts;
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

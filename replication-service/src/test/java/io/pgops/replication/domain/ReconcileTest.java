@@ -1,0 +1,191 @@
+package io.pgops.replication.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.Member;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ReconcileTest {
+    static final NodeName N1 = NodeName.of("node1");
+    static final NodeName N2 = NodeName.of("node2");
+    static final NodeName N3 = NodeName.of("node3");
+    static final List<NodeSpec> SPECS = List.of(
+            new NodeSpec(N1, "127.0.0.1", 5001, false, 1, false),
+            new NodeSpec(N2, "127.0.0.1", 5002, false, 1, false),
+            new NodeSpec(N3, "127.0.0.1", 5003, false, 1, false));
+
+    static AgentReport primary(NodeName n, String syncNames, List<String> slots, AgentReport.Replica... replicas) {
+        return new AgentReport(
+                n,
+                true,
+                false,
+                false,
+                Timeline.of(1),
+                Lsn.parse("0/5000000"),
+                null,
+                null,
+                null,
+                null,
+                syncNames,
+                List.of(replicas),
+                slots,
+                Term.of(1),
+                null,
+                true);
+    }
+
+    static AgentReport standby(NodeName n, Integer upstreamPort) {
+        return new AgentReport(
+                n,
+                true,
+                true,
+                false,
+                Timeline.of(1),
+                null,
+                Lsn.parse("0/5000000"),
+                Lsn.parse("0/4000000"),
+                "streaming",
+                upstreamPort,
+                "",
+                List.of(),
+                List.of(),
+                Term.of(1),
+                null,
+                true);
+    }
+
+    static AgentReport down(NodeName n, Boolean postmaster) {
+        return new AgentReport(
+                n,
+                false,
+                false,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                Term.of(1),
+                "connection refused",
+                postmaster);
+    }
+
+    static AgentReport.Replica streaming(NodeName n, String sync) {
+        return new AgentReport.Replica(n.value(), "streaming", sync, Lsn.parse("0/5000000"), Lsn.parse("0/4000000"));
+    }
+
+    static ClusterState state(AgentReport... reports) {
+        Map<NodeName, AgentReport> m = new HashMap<>();
+        for (AgentReport r : reports) {
+            m.put(r.node(), r);
+        }
+        return new ClusterState(SPECS, m);
+    }
+
+    static final List<String> SLOTS = List.of("node2", "node3");
+
+    @Test
+    void aHealthyClusterNeedsNothing() {
+        ClusterState s = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync"), streaming(N3, "async")),
+                standby(N2, 5001),
+                standby(N3, 5001));
+        assertEquals(List.of(), Reconcile.plan(s, N1, 1));
+    }
+
+    @Test
+    void aStandbyStreamingFromElsewhereIsRepointedAtThePrimary() {
+        ClusterState s = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), standby(N3, 5002));
+        List<Reconcile.Step> steps = Reconcile.plan(s, N1, 1);
+        assertEquals(
+                List.of(N3),
+                steps.stream()
+                        .filter(x -> x instanceof Reconcile.Follow)
+                        .map(Reconcile.Step::node)
+                        .toList());
+    }
+
+    @Test
+    void aSecondWritableNodeIsFencedAndRejoined() {
+        ClusterState s = state(
+                primary(N2, "FIRST 1 (\"node3\")", List.of("node1", "node3"), streaming(N3, "sync")),
+                primary(N1, "", List.of()),
+                standby(N3, 5002));
+        List<Reconcile.Step> steps = Reconcile.plan(s, N2, 1);
+        assertTrue(
+                steps.contains(new Reconcile.Rejoin(N1, "node1 accepts writes beside the primary node2")),
+                steps.toString());
+    }
+
+    @Test
+    void aStoppedStandbyRejoinsButOneThatIsAliveAndSilentIsLeftAlone() {
+        ClusterState stopped = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, false));
+        assertTrue(Reconcile.plan(stopped, N1, 1).stream()
+                .anyMatch(x -> x instanceof Reconcile.Rejoin r && r.node().equals(N3)));
+        ClusterState silent = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, true));
+        assertTrue(
+                Reconcile.plan(silent, N1, 1).stream().noneMatch(x -> x.node().equals(N3)));
+        ClusterState unknown = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, null));
+        assertTrue(
+                Reconcile.plan(unknown, N1, 1).stream().noneMatch(x -> x.node().equals(N3)));
+    }
+
+    @Test
+    void aPrimaryWithoutSlotsOrSyncStandbyIsConfigured() {
+        ClusterState s = state(
+                primary(N1, "", List.of("node2"), streaming(N2, "async"), streaming(N3, "async")),
+                standby(N2, 5001),
+                standby(N3, 5001));
+        Reconcile.Configure c = (Reconcile.Configure) Reconcile.plan(s, N1, 1).getFirst();
+        assertEquals("FIRST 1 (\"node2\")", c.synchronousStandbyNames());
+        assertEquals(List.of("node3"), c.createSlots());
+    }
+
+    @Test
+    void aStoppedTargetPrimaryIsStartedAndATargetStillInRecoveryIsLeftToTheChangeInProgress() {
+        assertEquals(
+                List.of(new Reconcile.Start(N1, "node1 is the primary by the topology but is not running")),
+                Reconcile.plan(state(down(N1, false), standby(N2, 5001), standby(N3, 5001)), N1, 1));
+        assertEquals(List.of(), Reconcile.plan(state(down(N1, true), standby(N2, 5001)), N1, 1));
+        assertEquals(List.of(), Reconcile.plan(state(standby(N1, 5002), standby(N2, 5001)), N1, 1));
+    }
+
+    @Test
+    void aNewPrimaryStartsWithARunningStandbyOtherThanTheOldPrimaryAsItsSyncStandby() {
+        ClusterState s = state(primary(N1, "FIRST 1 (\"node2\")", SLOTS), standby(N2, 5001), standby(N3, 5002));
+        assertEquals("FIRST 1 (\"node3\")", Reconcile.syncNamesForNewPrimary(s, N2, N1, 1));
+        ClusterState alone = state(primary(N1, "", SLOTS), standby(N2, 5001), down(N3, false));
+        assertEquals("", Reconcile.syncNamesForNewPrimary(alone, N2, N1, 1));
+    }
+
+    @Test
+    void membersShowRolesLagAndTheSyncStandby() {
+        ClusterState s = state(
+                primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, false));
+        List<Member> m = s.members(N1, Set.of());
+        assertEquals("primary", m.get(0).role());
+        Member n2 = m.stream().filter(x -> x.name().equals(N2)).findFirst().orElseThrow();
+        assertTrue(n2.sync());
+        assertEquals(0x1000000L, n2.lagBytes());
+        Member n3 = m.stream().filter(x -> x.name().equals(N3)).findFirst().orElseThrow();
+        assertEquals("stopped", n3.state());
+        assertEquals("unreachable", n3.role());
+    }
+}

@@ -1,0 +1,262 @@
+package io.pgops.replication.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.testkit.TestStack;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of its own with its front door (an agent per node, HAProxy, PgBouncer) and coordinators,
+ * all real processes, plus what the replication ITs need: REST calls, topology reads, and a writer
+ * that commits through PgBouncer and records every acknowledged row and its longest pause.
+ */
+final class ReplicationHarness {
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final TestStack stack = TestStack.get();
+    final String cluster;
+    final List<PgNode> nodes;
+    final TestStack.FrontDoor door;
+    final List<String> coordinators = new ArrayList<>();
+    final List<String> coordinatorNames = new ArrayList<>();
+
+    ReplicationHarness(String cluster, int coordinatorCount) {
+        this.cluster = cluster;
+        this.nodes = stack.newCluster(cluster);
+        this.door = stack.frontDoor(cluster, nodes);
+        for (int i = 1; i <= coordinatorCount; i++) {
+            String name = "coordinator-" + cluster + "-" + i;
+            coordinators.add(stack.startCoordinator(name, cluster, nodes));
+            coordinatorNames.add(name);
+        }
+        await("a committed topology of " + cluster)
+                .atMost(SETTLE)
+                .until(() -> topology().map(t -> t.path("term").asLong() > 0).orElse(false));
+    }
+
+    PgNode node(int i) {
+        return nodes.get(i - 1);
+    }
+
+    String name(int i) {
+        return node(i).name();
+    }
+
+    String api() {
+        return coordinators.getFirst();
+    }
+
+    String agent(int i) {
+        return door.agentUrls().get(name(i));
+    }
+
+    java.util.Optional<JsonNode> topology() {
+        for (String c : coordinators) {
+            try {
+                HttpResponse<String> r = get(c + "/clusters/" + cluster + "/topology");
+                if (r.statusCode() == 200) {
+                    return java.util.Optional.of(JSON.readTree(r.body()));
+                }
+            } catch (IOException | RuntimeException e) {
+                // that coordinator is down: ask the next
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    long term() {
+        return topology().orElseThrow().path("term").asLong();
+    }
+
+    /** The topology settled on {@code primary}: target and current primary, every other node streaming. */
+    void awaitSettledOn(String primary) {
+        await("topology of " + cluster + " settled on " + primary)
+                .atMost(SETTLE)
+                .until(() -> topology()
+                        .map(t -> primary.equals(t.path("targetPrimary").asText())
+                                && primary.equals(t.path("currentPrimary").asText())
+                                && streamingOthers(t, primary))
+                        .orElse(false));
+    }
+
+    private boolean streamingOthers(JsonNode t, String primary) {
+        for (JsonNode m : t.path("members")) {
+            if (!m.path("name").asText().equals(primary)
+                    && !"streaming".equals(m.path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The standbys the primary reports streaming, by application_name. */
+    static Set<String> streamingFrom(PgNode primary) {
+        String out = primary.sql(
+                "SELECT coalesce(string_agg(application_name, ','), '') FROM pg_stat_replication WHERE state = 'streaming'");
+        return out.isBlank() ? Set.of() : Set.of(out.split(","));
+    }
+
+    static HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
+    }
+
+    static HttpResponse<String> post(String url, String json, String principal) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(150))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (principal != null) {
+            b.header("X-Pgops-Principal", principal);
+        }
+        return send(b.build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest r) {
+        try {
+            return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(r.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + r.body(), e);
+        }
+    }
+
+    /**
+     * Commits one row at a time through PgBouncer, as an application would with one connection string;
+     * on an error it retries the next id after 20 ms. Records the ids whose commit was acknowledged and
+     * the longest time between two acknowledged commits.
+     */
+    final class Writer implements AutoCloseable {
+        final Set<Long> acked = ConcurrentHashMap.newKeySet();
+        private final Vertx vertx = Vertx.vertx();
+        private final Pool pool;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile long lastAck = System.nanoTime();
+        private volatile long longestPauseNanos;
+        private volatile int errors;
+
+        Writer(String table) {
+            nodes.getFirst()
+                    .sql("CREATE TABLE IF NOT EXISTS " + table
+                            + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+            PgConnectOptions o = new PgConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(door.routing().bouncerPort())
+                    .setDatabase("postgres")
+                    .setUser(PgTopology.PGOPS_USER)
+                    .setPassword(stack.secrets().password(PgTopology.PGOPS_USER))
+                    .setConnectTimeout(2000)
+                    .setCachePreparedStatements(false);
+            pool = PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(1))
+                    .connectingTo(o)
+                    .using(vertx)
+                    .build();
+            thread = new Thread(
+                    () -> {
+                        long id = 0;
+                        while (running) {
+                            id++;
+                            try {
+                                pool.query("INSERT INTO " + table + " (id) VALUES (" + id + ")")
+                                        .execute()
+                                        .toCompletionStage()
+                                        .toCompletableFuture()
+                                        .get(5, TimeUnit.SECONDS);
+                                long now = System.nanoTime();
+                                longestPauseNanos = Math.max(longestPauseNanos, now - lastAck);
+                                lastAck = now;
+                                acked.add(id);
+                            } catch (Exception e) {
+                                errors++;
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException ie) {
+                                    return;
+                                }
+                            }
+                        }
+                    },
+                    "writer-" + table);
+            thread.start();
+        }
+
+        /** Resets the pause measurement (call once the writer runs steadily). */
+        void resetPause() {
+            lastAck = System.nanoTime();
+            longestPauseNanos = 0;
+        }
+
+        long longestPauseMillis() {
+            return longestPauseNanos / 1_000_000;
+        }
+
+        int errors() {
+            return errors;
+        }
+
+        void awaitAcked(int n) {
+            int base = acked.size();
+            await("the writer to commit " + n + " more rows").atMost(SETTLE).until(() -> acked.size() >= base + n);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pool.close();
+            vertx.close();
+        }
+    }
+
+    /** Acknowledged ids missing from {@code table} on {@code node}. */
+    static List<Long> missing(PgNode node, String table, Set<Long> acked) {
+        String all = node.sql("SELECT coalesce(string_agg(id::text, ','), '') FROM " + table);
+        Set<Long> present = new java.util.HashSet<>();
+        if (!all.isBlank()) {
+            for (String s : all.split(",")) {
+                present.add(Long.parseLong(s));
+            }
+        }
+        return acked.stream().filter(id -> !present.contains(id)).sorted().toList();
+    }
+}

@@ -1,0 +1,163 @@
+package io.pgops.replication.it;
+
+import static io.pgops.replication.it.ReplicationHarness.json;
+import static io.pgops.replication.it.ReplicationHarness.post;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgops.stack.postgres.PgNode;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Planned switchovers of a real cluster through the coordinator, under a steady write load through
+ * PgBouncer: no acknowledged row is lost, the old primary streams from the new one, HAProxy's write
+ * port follows, twice in a row. Then commands that cannot apply are refused and publish nothing, and
+ * an agent refuses a command carrying an older term.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwitchoverUnderLoadIT {
+    static ReplicationHarness h;
+
+    @BeforeAll
+    static void cluster() {
+        h = new ReplicationHarness("sw", 1);
+        h.awaitSettledOn(h.name(1));
+    }
+
+    @Test
+    @Order(1)
+    void twoSwitchoversUnderWriteLoadLoseNoAcknowledgedRowAndTheWritePortFollows() {
+        try (ReplicationHarness.Writer w = h.new Writer("load")) {
+            w.awaitAcked(50);
+            switchover(w, h.node(1), h.node(2));
+            switchover(w, h.node(2), h.node(1));
+            w.close();
+            assertEquals(
+                    List.of(),
+                    ReplicationHarness.missing(h.node(1), "load", w.acked),
+                    "acknowledged rows missing on the primary after two switchovers");
+        }
+    }
+
+    private void switchover(ReplicationHarness.Writer w, PgNode from, PgNode to) {
+        long termBefore = h.term();
+        w.resetPause();
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = post(
+                h.api() + "/clusters/sw/switchover?wait=120",
+                "{\"target\":\"" + to.name() + "\",\"reason\":\"planned: kernel update on " + from.name() + "\"}",
+                "alice@example.com");
+        long commandMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertEquals("completed", body.path("status").asText(), r.body());
+        assertEquals(to.name(), body.path("outcome").path("newPrimary").asText());
+        assertEquals(0, body.path("outcome").path("lostBytes").asLong(-1), "a switchover loses nothing");
+        w.awaitAcked(20);
+        System.out.printf(
+                "switchover %s -> %s: command %d ms, writer's longest pause %d ms, writer errors so far %d%n",
+                from.name(), to.name(), commandMillis, w.longestPauseMillis(), w.errors());
+        assertEquals("primary", to.role());
+        assertTrue(h.term() > termBefore, "the switchover ran in a newer term");
+        await(from.name() + " to stream from " + to.name())
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> ReplicationHarness.streamingFrom(to).contains(from.name()));
+        await("the write port to reach " + to.name())
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> Integer.toString(to.port()).equals(writePortServer()));
+        h.awaitSettledOn(to.name());
+    }
+
+    private String writePortServer() {
+        {
+            return io.pgops.pgtools.Cmd.of(
+                            io.pgops.pgtools.PgBinaries.locate().tool("psql"),
+                            "-X",
+                            "-A",
+                            "-t",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(h.door.routing().writePort()),
+                            "-U",
+                            io.pgops.stack.postgres.PgTopology.PGOPS_USER,
+                            "-d",
+                            "postgres",
+                            "-c",
+                            "SELECT inet_server_port()")
+                    .env("PGPASSWORD", h.stack.secrets().password(io.pgops.stack.postgres.PgTopology.PGOPS_USER))
+                    .env("PGCONNECT_TIMEOUT", "3")
+                    .timeoutSeconds(20)
+                    .tryRun()
+                    .output()
+                    .strip();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void commandsThatCannotApplyAreRefusedWithProblemJsonAndPublishNothing() {
+        int before = history().size();
+        String api = h.api();
+        assertProblem(post(api + "/clusters/nope/switchover", "{\"reason\":\"x\"}", "bob"), 404);
+        assertProblem(post(api + "/clusters/sw/promote", "{\"node\":\"sw-node9\",\"reason\":\"x\"}", "bob"), 422);
+        assertProblem(post(api + "/clusters/sw/promote", "{\"node\":", "bob"), 400);
+        assertProblem(post(api + "/clusters/sw/promote", "{\"node\":\"sw-node2\"}", "bob"), 400);
+        assertProblem(post(api + "/clusters/sw/promote", "{\"node\":\"x; DROP\",\"reason\":\"x\"}", "bob"), 400);
+        assertProblem(
+                post(api + "/clusters/sw/promote", "{\"node\":\"" + h.name(1) + "\",\"reason\":\"x\"}", "bob"), 409);
+        assertProblem(
+                post(api + "/clusters/sw/switchover", "{\"target\":\"" + h.name(1) + "\",\"reason\":\"x\"}", "bob"),
+                409);
+        assertProblem(post(api + "/clusters/sw/nodes/" + h.name(1) + "/reinit", "{\"reason\":\"x\"}", "bob"), 409);
+        assertProblem(post(api + "/clusters/sw/switchover", "{\"reason\":\"x\"}", "bad principal!"), 400);
+        assertEquals(before, history().size(), "a refused request publishes nothing");
+
+        HttpResponse<String> paused = post(api + "/clusters/sw/pause?wait=30", "{\"reason\":\"maintenance\"}", "bob");
+        assertEquals(200, paused.statusCode(), paused.body());
+        await("the pause to be committed")
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> h.topology().map(t -> t.path("paused").asBoolean()).orElse(false));
+        int whilePaused = history().size();
+        assertProblem(post(api + "/clusters/sw/switchover", "{\"reason\":\"x\"}", "bob"), 409);
+        assertEquals(whilePaused, history().size(), "a switchover while paused publishes nothing");
+        HttpResponse<String> resumed = post(api + "/clusters/sw/resume?wait=30", "{\"reason\":\"done\"}", "bob");
+        assertEquals(200, resumed.statusCode(), resumed.body());
+        JsonNode last = history().get(history().size() - 1);
+        assertEquals("bob", last.path("principal").asText(), last.toString());
+    }
+
+    @Test
+    @Order(3)
+    void anAgentRefusesACommandWithAnOlderTermAndOneNoCommittedTopologyCarries() {
+        long term = h.term();
+        HttpResponse<String> stale = post(h.agent(2) + "/agent/promote", "{\"term\":" + (term - 1) + "}", null);
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertTrue(stale.body().contains("older"), stale.body());
+        HttpResponse<String> unknown = post(h.agent(2) + "/agent/promote", "{\"term\":" + (term + 10) + "}", null);
+        assertEquals(409, unknown.statusCode(), unknown.body());
+        assertEquals("standby", h.node(2).role(), "no command with a wrong term touched the node");
+    }
+
+    private static List<JsonNode> history() {
+        List<JsonNode> l = new java.util.ArrayList<>();
+        json(ReplicationHarness.get(h.api() + "/clusters/sw/history")).forEach(l::add);
+        return l;
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(
+                "application/problem+json",
+                r.headers().firstValue("Content-Type").orElse("").split(";")[0],
+                r.body());
+    }
+}
