@@ -31,6 +31,13 @@ public interface CoordinatorConfig {
     @WithDefault("60s")
     Duration agentTimeout();
 
+    /**
+     * How long a standby pointed at the primary may fail to stream before it is rejoined (rewound, else
+     * rebuilt): long enough for a restart or a timeline switch.
+     */
+    @WithDefault("15s")
+    Duration standbyPatience();
+
     /** How many synchronous standbys the primary keeps ({@code FIRST n}). */
     @WithDefault("1")
     int synchronousCount();

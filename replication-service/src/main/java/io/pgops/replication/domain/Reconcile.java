@@ -36,6 +36,16 @@ public final class Reconcile {
             implements Step {}
 
     public static List<Step> plan(ClusterState state, NodeName target, int syncCount) {
+        return plan(state, target, syncCount, java.util.Set.of());
+    }
+
+    /**
+     * @param longNotStreaming standbys pointed at the primary that have not streamed for longer than the
+     *     coordinator's patience (e.g. they hold WAL the new primary never had, after a forced promotion):
+     *     they rejoin, rewound or rebuilt
+     */
+    public static List<Step> plan(
+            ClusterState state, NodeName target, int syncCount, java.util.Set<NodeName> longNotStreaming) {
         Optional<AgentReport> primary = state.report(target);
         if (primary.isEmpty()) {
             return List.of();
@@ -72,6 +82,9 @@ public final class Reconcile {
                 continue; // alive but not answering (paused, overloaded): never touched
             } else if (s.upstreamPort() == null || s.upstreamPort() != primarySpec.port()) {
                 steps.add(new Follow(n.name(), n.name() + " streams from elsewhere than the primary " + target));
+            } else if (longNotStreaming.contains(n.name()) && !s.streaming()) {
+                steps.add(new Rejoin(
+                        n.name(), n.name() + " has not streamed from " + target + " for long; it rejoins (rewind)"));
             } else {
                 Optional<AgentReport.Replica> rep = p.replica(n.name());
                 long flushLag = rep.map(AgentReport.Replica::flushLsn)

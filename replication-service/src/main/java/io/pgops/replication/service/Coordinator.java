@@ -102,6 +102,7 @@ public class Coordinator {
         boolean paused;
         TopologyChanged last;
         final Set<NodeName> fenced = new HashSet<>();
+        final Map<NodeName, Long> notStreamingSince = new java.util.HashMap<>();
 
         Owned(ClusterId cluster, TopicPartition partition) {
             this.cluster = cluster;
@@ -836,7 +837,20 @@ public class Coordinator {
     private void reconcile(Owned o) {
         ClusterState st = observe(o.cluster);
         if (!o.paused) {
-            List<Reconcile.Step> steps = Reconcile.plan(st, o.target, config.synchronousCount());
+            long nowNanos = System.nanoTime();
+            Set<NodeName> stuck = new HashSet<>();
+            for (NodeSpec n : st.nodes()) {
+                boolean notStreaming = st.report(n.name())
+                        .map(r -> r.running() && r.inRecovery() && !r.streaming())
+                        .orElse(false);
+                if (!notStreaming) {
+                    o.notStreamingSince.remove(n.name());
+                } else if (nowNanos - o.notStreamingSince.computeIfAbsent(n.name(), k -> nowNanos)
+                        > config.standbyPatience().toNanos()) {
+                    stuck.add(n.name());
+                }
+            }
+            List<Reconcile.Step> steps = Reconcile.plan(st, o.target, config.synchronousCount(), stuck);
             List<PgopsEvent> events = new ArrayList<>();
             for (Reconcile.Step step : steps) {
                 try {
@@ -848,6 +862,7 @@ public class Coordinator {
                         case Reconcile.Rejoin r -> {
                             RejoinOutcome out = agents.rejoin(o.cluster, r.node(), o.term, o.target);
                             o.fenced.remove(r.node());
+                            o.notStreamingSince.remove(r.node());
                             events.add(rejoined(o, r.node(), out));
                         }
                     }

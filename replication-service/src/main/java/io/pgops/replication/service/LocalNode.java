@@ -42,8 +42,10 @@ public class LocalNode {
 
     static final String REPORT_SQL = "SELECT pg_is_in_recovery() AS standby,"
             + " current_setting('default_transaction_read_only') = 'on' AS read_only,"
-            + " CASE WHEN pg_is_in_recovery() THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver),"
-            + " (SELECT timeline_id FROM pg_control_checkpoint()))"
+            + " CASE WHEN pg_is_in_recovery() THEN greatest((SELECT received_tli FROM pg_stat_wal_receiver),"
+            + " (SELECT timeline_id FROM pg_control_checkpoint()),"
+            + " (SELECT max(('x' || substr(name, 1, 8))::bit(32)::int) FROM pg_ls_waldir()"
+            + " WHERE name ~ '^[0-9A-F]{8}[.]history$'))"
             + " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,"
             + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,"
             + " pg_last_wal_receive_lsn()::text AS receive_lsn,"

@@ -132,8 +132,10 @@ public final class NodeActions {
     /** The timeline this node is on (a standby: the one it replays). */
     public Timeline timeline() {
         return Timeline.of(Long.parseLong(sql("SELECT CASE WHEN pg_is_in_recovery() THEN"
-                + " coalesce((SELECT received_tli FROM pg_stat_wal_receiver),"
-                + " (SELECT timeline_id FROM pg_control_checkpoint())) ELSE"
+                + " greatest((SELECT received_tli FROM pg_stat_wal_receiver),"
+                + " (SELECT timeline_id FROM pg_control_checkpoint()),"
+                + " (SELECT max(('x' || substr(name, 1, 8))::bit(32)::int) FROM pg_ls_waldir()"
+                + " WHERE name ~ '^[0-9A-F]{8}[.]history$')) ELSE"
                 + " ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END")));
     }
 

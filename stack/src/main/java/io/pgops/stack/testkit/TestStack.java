@@ -299,6 +299,8 @@ public final class TestStack {
     public synchronized String startCoordinator(String name, String clusterId, List<PgNode> nodes) {
         Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
         config.put("pgops.coordinator.enabled", "true");
+        // coordinators of one group must share one inventory: each test cluster has a group of its own
+        config.put("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
         return startService(name, "replication-service", config);
     }
 
