@@ -127,4 +127,25 @@ public final class Reconcile {
                 .toList();
         return SyncStandbys.choose(others, syncCount).value();
     }
+
+    /**
+     * The synchronous_standby_names of the primary without {@code leaving} (about to be rebuilt or
+     * stopped): the other streaming standbys, so commits do not wait for a node that is going away.
+     */
+    public static String syncNamesWithout(ClusterState state, NodeName primary, NodeName leaving, int syncCount) {
+        AgentReport p = state.report(primary).orElseThrow();
+        List<SyncStandbys.Standby> others = p.replicas().stream()
+                .filter(r -> !r.name().equals(leaving.value()) && "streaming".equals(r.state()))
+                .filter(r -> state.has(NodeName.of(r.name())))
+                .map(r -> new SyncStandbys.Standby(
+                        NodeName.of(r.name()),
+                        true,
+                        r.isSync(),
+                        p.currentLsn() == null || r.flushLsn() == null
+                                ? 0
+                                : Math.max(0, p.currentLsn().bytesSince(r.flushLsn())),
+                        state.spec(NodeName.of(r.name())).nosync()))
+                .toList();
+        return SyncStandbys.choose(others, syncCount).value();
+    }
 }

@@ -472,6 +472,21 @@ public class Coordinator {
             return;
         }
         try {
+            ClusterState st = observe(o.cluster);
+            Optional<AgentReport> pr = st.report(o.target).filter(AgentReport::writable);
+            if (pr.isPresent()
+                    && pr.get()
+                            .replica(r.node())
+                            .map(AgentReport.Replica::isSync)
+                            .orElse(false)) {
+                // commits must not wait for a standby that is being rebuilt
+                agents.configure(
+                        o.cluster,
+                        o.target,
+                        o.term,
+                        Reconcile.syncNamesWithout(st, o.target, r.node(), config.synchronousCount()),
+                        List.of());
+            }
             RejoinOutcome out = agents.reinit(o.cluster, r.node(), o.term, o.target);
             publishTopology(
                     o,

@@ -175,7 +175,13 @@ public final class NodeActions {
 
     /** Re-points this running standby at a new primary; primary_conninfo is reloadable (PG 13+). */
     public void follow(String host, int port, String slot) {
-        sql("ALTER SYSTEM SET primary_conninfo = " + literal(conninfo(host, port)));
+        try {
+            sql("ALTER SYSTEM SET primary_conninfo = " + literal(conninfo(host, port)));
+        } catch (CommandFailedException e) {
+            // psql echoes a failing statement, and this one holds the replication password: drop the output
+            throw new IllegalStateException(
+                    node.name() + ": ALTER SYSTEM SET primary_conninfo failed (output withheld: it holds a password)");
+        }
         sql("ALTER SYSTEM SET primary_slot_name = " + literal(slot));
         sql("SELECT pg_reload_conf()");
     }

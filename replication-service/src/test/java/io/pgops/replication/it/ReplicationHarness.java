@@ -43,12 +43,17 @@ final class ReplicationHarness {
     final List<String> coordinatorNames = new ArrayList<>();
 
     ReplicationHarness(String cluster, int coordinatorCount) {
+        this(cluster, coordinatorCount, java.util.Map.of());
+    }
+
+    /** @param coordinatorConfig extra settings of the coordinators, e.g. inventory tags */
+    ReplicationHarness(String cluster, int coordinatorCount, java.util.Map<String, String> coordinatorConfig) {
         this.cluster = cluster;
         this.nodes = stack.newCluster(cluster);
         this.door = stack.frontDoor(cluster, nodes);
         for (int i = 1; i <= coordinatorCount; i++) {
             String name = "coordinator-" + cluster + "-" + i;
-            coordinators.add(stack.startCoordinator(name, cluster, nodes));
+            coordinators.add(stack.startCoordinator(name, cluster, nodes, coordinatorConfig));
             coordinatorNames.add(name);
         }
         await("a committed topology of " + cluster)

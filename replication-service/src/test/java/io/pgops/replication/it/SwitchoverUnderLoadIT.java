@@ -28,7 +28,8 @@ class SwitchoverUnderLoadIT {
 
     @BeforeAll
     static void cluster() {
-        h = new ReplicationHarness("sw", 1);
+        // sw-node3 is tagged nofailover in the coordinator's inventory: never a switchover target
+        h = new ReplicationHarness("sw", 1, java.util.Map.of("pgops.clusters.sw.nodes.sw-node3.nofailover", "true"));
         h.awaitSettledOn(h.name(1));
     }
 
@@ -145,6 +146,26 @@ class SwitchoverUnderLoadIT {
         HttpResponse<String> unknown = post(h.agent(2) + "/agent/promote", "{\"term\":" + (term + 10) + "}", null);
         assertEquals(409, unknown.statusCode(), unknown.body());
         assertEquals("standby", h.node(2).role(), "no command with a wrong term touched the node");
+    }
+
+    @Test
+    @Order(4)
+    void aStandbyIsRebuiltOnRequestAndStreamsAgain() {
+        PgNode node3 = h.node(3);
+        node3.sql("SELECT 1");
+        HttpResponse<String> r = post(
+                h.api() + "/clusters/sw/nodes/" + node3.name() + "/reinit?wait=120",
+                "{\"reason\":\"disk replaced\"}",
+                "frank");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("rebuild", json(r).path("outcome").path("method").asText(), r.body());
+        await(node3.name() + " to stream again")
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> ReplicationHarness.streamingFrom(h.node(1)).contains(node3.name()));
+        assertEquals(
+                h.node(1).sql("SELECT count(*) FROM load"),
+                node3.sql("SELECT count(*) FROM load"),
+                "the rebuilt standby has the primary's rows");
     }
 
     private static List<JsonNode> history() {

@@ -297,10 +297,17 @@ public final class TestStack {
 
     /** Starts a replication-service in the coordinator role for a cluster whose front door exists; its URL. */
     public synchronized String startCoordinator(String name, String clusterId, List<PgNode> nodes) {
+        return startCoordinator(name, clusterId, nodes, Map.of());
+    }
+
+    /** As {@link #startCoordinator(String, String, List)}, with extra settings (e.g. inventory tags). */
+    public synchronized String startCoordinator(
+            String name, String clusterId, List<PgNode> nodes, Map<String, String> extra) {
         Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
+        config.putAll(extra);
         config.put("pgops.coordinator.enabled", "true");
         // coordinators of one group must share one inventory: each test cluster has a group of its own
-        config.put("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
+        config.putIfAbsent("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
         return startService(name, "replication-service", config);
     }
 
