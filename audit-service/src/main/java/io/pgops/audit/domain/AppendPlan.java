@@ -1,5 +1,6 @@
 package io.pgops.audit.domain;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,11 +26,12 @@ public record AppendPlan(List<ChainedEntry> rows, int duplicates, ChainLink head
         Set<String> seen = new HashSet<>(recordedIds);
         List<ChainedEntry> rows = new ArrayList<>(batch.size());
         ChainLink last = head;
+        MessageDigest sha = HashChain.sha256();
         for (AuditEntry entry : batch) {
             if (!seen.add(entry.eventId())) {
                 continue;
             }
-            ChainedEntry row = new ChainedEntry(last.seq() + 1, HashChain.link(last.hash(), entry.bytes()), entry);
+            ChainedEntry row = new ChainedEntry(last.seq() + 1, HashChain.link(sha, last.hash(), entry.bytes()), entry);
             rows.add(row);
             last = row.link();
         }

@@ -3,22 +3,16 @@ package io.pgops.audit.domain;
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
-import io.pgops.events.OperatorCommand;
-import io.pgops.events.PgopsEvent;
-import io.pgops.events.model.NodeName;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One event as the audit trail records it: the columns it is searched by, and its recorded bytes
  * ({@link RecordedForm}), which are what the hash chain covers. The columns are derived from the
  * bytes, so {@link #fromRecordedBytes} re-derives them to check a stored row.
  *
- * @param eventId the CloudEvents id
+ * @param eventId the CloudEvents id, in lower case (the trail's key is a {@code uuid} column); the
+ *     recorded bytes keep it as published
  * @param type the CloudEvents type
  * @param cluster the cluster id (the CloudEvents subject)
  * @param node the node the event is about, when its data names one ({@code data.node}); else null
@@ -39,85 +33,38 @@ public record AuditEntry(
         String principal,
         byte[] bytes) {
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
     public AuditEntry {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(bytes, "bytes");
     }
 
     /**
-     * The entry of a decoded event and the body it was published with.
+     * The entry of a record received in binary mode: its CloudEvents attributes and its Kafka value.
+     * The checks are {@link EventCheck}'s: the envelope as every consumer checks it, the body as one
+     * well-formed JSON object with the record's required fields, its cluster, node and principal; the
+     * record itself is not bound.
      *
-     * @throws MalformedEventException if the id is not a UUID (the trail's key), or the body is not
-     *     UTF-8 without a byte order mark (RFC 8259 §8.1), which the recorded form embeds verbatim
+     * @throws MalformedEventException with the reason, if the record is not a well-formed pgops event;
+     *     also if the id is not a UUID (the trail's key), or the body is not UTF-8 without a byte order
+     *     mark (RFC 8259 §8.1), which the recorded form embeds verbatim
      */
+    public static AuditEntry of(CloudEventAttributes attributes, byte[] body) throws MalformedEventException {
+        return EventCheck.received(attributes, body);
+    }
+
+    /** The entry of an event published as {@code envelope} with Kafka value {@code body}. */
     public static AuditEntry of(EventEnvelope envelope, byte[] body) throws MalformedEventException {
-        if (!UUID_TEXT.matcher(envelope.id()).matches()) {
-            throw new MalformedEventException("CloudEvents attribute ce_id is not a UUID: " + envelope.id());
-        }
-        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
-            throw new MalformedEventException("body starts with a byte order mark: JSON must be plain UTF-8");
-        }
-        for (byte b : body) {
-            if (b == 0) {
-                throw new MalformedEventException("body contains NUL bytes: JSON must be UTF-8, not UTF-16/32");
-            }
-        }
-        return columns(envelope, RecordedForm.of(envelope, body));
+        return of(CloudEventAttributes.ofHeaders(CloudEventCodec.headers(envelope)), body);
     }
 
     /**
-     * Re-reads a recorded form: the entry whose columns a stored row must carry.
+     * Re-reads a recorded form with the same checks: the entry whose columns a stored row must carry.
      *
-     * @throws MalformedEventException if the bytes are no longer a valid event
+     * @throws MalformedEventException if the bytes are no longer a well-formed event
      */
     public static AuditEntry fromRecordedBytes(byte[] bytes) throws MalformedEventException {
-        return columns(CloudEventCodec.decodeStructured(bytes), bytes);
+        return EventCheck.recorded(bytes);
     }
-
-    private static AuditEntry columns(EventEnvelope e, byte[] bytes) {
-        return new AuditEntry(
-                e.id(),
-                e.type(),
-                e.subject().value(),
-                nodeOf(e.data()),
-                e.source(),
-                // the database keeps microseconds: derive the column as it will be stored
-                e.time().truncatedTo(ChronoUnit.MICROS),
-                e.correlationId(),
-                e.data() instanceof OperatorCommand c ? c.principal() : null,
-                bytes);
-    }
-
-    /** {@code data.node} when the event's record has a {@code NodeName node} component and it is set. */
-    static String nodeOf(PgopsEvent data) {
-        RecordComponent c = NODE_COMPONENT.get(data.getClass());
-        if (c == null) {
-            return null;
-        }
-        try {
-            Object node = c.getAccessor().invoke(data);
-            return node == null ? null : ((NodeName) node).value();
-        } catch (IllegalAccessException | InvocationTargetException ex) {
-            throw new IllegalStateException(
-                    "cannot read node of " + data.getClass().getSimpleName(), ex);
-        }
-    }
-
-    /** The {@code NodeName node} component of each record class, looked up once per class. */
-    private static final ClassValue<RecordComponent> NODE_COMPONENT = new ClassValue<>() {
-        @Override
-        protected RecordComponent computeValue(Class<?> type) {
-            for (RecordComponent c : type.getRecordComponents()) {
-                if (c.getName().equals("node") && c.getType() == NodeName.class) {
-                    return c;
-                }
-            }
-            return null;
-        }
-    };
 
     @Override
     public boolean equals(Object o) {

@@ -1,6 +1,7 @@
 package io.pgops.audit.domain;
 
 import io.pgops.events.MalformedEventException;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import java.util.Objects;
  */
 public final class ChainVerifier {
     private final long from;
+    private final MessageDigest sha = HashChain.sha256();
     private ChainLink previous;
     private long checked;
     private Verification.BrokenLink broken;
@@ -53,7 +55,7 @@ public final class ChainVerifier {
     }
 
     private String mismatch(StoredRow row) {
-        byte[] expected = HashChain.link(previous.hash(), row.columns().bytes());
+        byte[] expected = HashChain.link(sha, previous.hash(), row.columns().bytes());
         if (!Arrays.equals(expected, row.hash())) {
             return "hash does not match the row's recorded event and its predecessor's hash: the event or the hash"
                     + " of row " + row.seq() + " was changed";

@@ -17,7 +17,11 @@ public final class HashChain {
 
     /** The hash of a row whose predecessor's hash is {@code previous}. */
     public static byte[] link(byte[] previous, byte[] recordedBytes) {
-        MessageDigest sha = sha256();
+        return link(sha256(), previous, recordedBytes);
+    }
+
+    /** As {@link #link(byte[], byte[])}, with a SHA-256 digest reused across rows (reset by each digest). */
+    static byte[] link(MessageDigest sha, byte[] previous, byte[] recordedBytes) {
         sha.update(previous);
         sha.update(recordedBytes);
         return sha.digest();
@@ -27,7 +31,7 @@ public final class HashChain {
         return HexFormat.of().formatHex(hash);
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -17,14 +17,27 @@ public final class RecordedForm {
 
     /** The recorded form of a decoded event whose Kafka value was {@code body} (valid JSON). */
     public static byte[] of(EventEnvelope e, byte[] body) {
+        return of(e.id(), e.source(), e.type(), e.subject().value(), e.time().toString(), e.correlationId(), body);
+    }
+
+    /**
+     * The recorded form of an event from its checked attributes ({@code time} as {@code
+     * Instant.toString()} writes it) and its Kafka value {@code body} (valid JSON).
+     */
+    public static byte[] of(
+            String id, String source, String type, String subject, String time, String correlationId, byte[] body) {
+        byte[] ascii = ascii(id, source, type, subject, time, correlationId, body);
+        if (ascii != null) {
+            return ascii;
+        }
         StringBuilder head = new StringBuilder(256).append('{');
         attribute(head, "specversion", CloudEventCodec.SPEC_VERSION);
-        attribute(head, "id", e.id());
-        attribute(head, "source", e.source());
-        attribute(head, "type", e.type());
-        attribute(head, "subject", e.subject().value());
-        attribute(head, "time", e.time().toString());
-        attribute(head, "correlationid", e.correlationId());
+        attribute(head, "id", id);
+        attribute(head, "source", source);
+        attribute(head, "type", type);
+        attribute(head, "subject", subject);
+        attribute(head, "time", time);
+        attribute(head, "correlationid", correlationId);
         attribute(head, "datacontenttype", CloudEventCodec.CONTENT_TYPE);
         head.append("\"data\":");
         byte[] start = head.toString().getBytes(StandardCharsets.UTF_8);
@@ -33,6 +46,61 @@ public final class RecordedForm {
         out.writeBytes(body);
         out.write('}');
         return out.toByteArray();
+    }
+
+    /** The names before each attribute's value, in order; the values are quoted. */
+    private static final String[] NAMES = {
+        "{\"specversion\":\"",
+        "\",\"id\":\"",
+        "\",\"source\":\"",
+        "\",\"type\":\"",
+        "\",\"subject\":\"",
+        "\",\"time\":\"",
+        "\",\"correlationid\":\"",
+        "\",\"datacontenttype\":\""
+    };
+
+    private static final String BEFORE_DATA = "\",\"data\":";
+
+    /**
+     * The same bytes as the general path, written straight into one array when every attribute is
+     * printable ASCII without quote or backslash (nothing to escape or encode: the usual case); else
+     * null.
+     */
+    private static byte[] ascii(
+            String id, String source, String type, String subject, String time, String correlationId, byte[] body) {
+        String[] values = {
+            CloudEventCodec.SPEC_VERSION, id, source, type, subject, time, correlationId, CloudEventCodec.CONTENT_TYPE
+        };
+        int size = BEFORE_DATA.length() + body.length + 1;
+        for (int i = 0; i < values.length; i++) {
+            String v = values[i];
+            for (int k = 0; k < v.length(); k++) {
+                char c = v.charAt(k);
+                if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                    return null;
+                }
+            }
+            size += NAMES[i].length() + v.length();
+        }
+        byte[] out = new byte[size];
+        int p = 0;
+        for (int i = 0; i < values.length; i++) {
+            p = put(out, p, NAMES[i]);
+            p = put(out, p, values[i]);
+        }
+        p = put(out, p, BEFORE_DATA);
+        System.arraycopy(body, 0, out, p, body.length);
+        out[p + body.length] = '}';
+        return out;
+    }
+
+    /** Writes ASCII text at {@code p}; returns the position after it. */
+    private static int put(byte[] out, int p, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            out[p + i] = (byte) ascii.charAt(i);
+        }
+        return p + ascii.length();
     }
 
     private static void attribute(StringBuilder out, String name, String value) {
@@ -44,6 +112,10 @@ public final class RecordedForm {
     /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
     static void quote(StringBuilder out, String value) {
         out.append('"');
+        if (plain(value)) {
+            out.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -62,5 +134,16 @@ public final class RecordedForm {
             }
         }
         out.append('"');
+    }
+
+    /** Whether nothing in {@code value} needs escaping (the usual case). */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

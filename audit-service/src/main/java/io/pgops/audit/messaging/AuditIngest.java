@@ -6,12 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pgops.audit.config.AuditConfig;
 import io.pgops.audit.domain.AuditEntry;
+import io.pgops.audit.domain.CloudEventAttributes;
 import io.pgops.audit.service.AppendResult;
 import io.pgops.audit.service.AuditSchema;
 import io.pgops.audit.service.AuditWriter;
 import io.pgops.audit.service.Received;
 import io.pgops.events.MalformedEventException;
-import io.pgops.kit.messaging.EventMessages;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -78,7 +79,7 @@ public class AuditIngest {
             IncomingKafkaRecordMetadata<?, ?> meta =
                     record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
             try {
-                AuditEntry entry = AuditEntry.of(EventMessages.decode(record), record.getPayload());
+                AuditEntry entry = AuditEntry.of(attributes(meta), record.getPayload());
                 events.add(
                         meta == null
                                 ? new Received(entry, null, -1, -1)
@@ -102,6 +103,17 @@ public class AuditIngest {
                     duplicates.increment(r.duplicates());
                 })
                 .chain(() -> Uni.createFrom().completionStage(batch::ack));
+    }
+
+    /** The CloudEvents attributes among the record's headers; none without Kafka metadata. */
+    private static CloudEventAttributes attributes(IncomingKafkaRecordMetadata<?, ?> meta) {
+        CloudEventAttributes.Builder attributes = new CloudEventAttributes.Builder();
+        if (meta != null) {
+            for (Header h : meta.getHeaders()) {
+                attributes.header(h.key(), h.value());
+            }
+        }
+        return attributes.build();
     }
 
     private Uni<AppendResult> append(List<Received> events) {

@@ -11,10 +11,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +35,9 @@ public class AuditWriter {
     /** The chain lock: a transaction-scoped advisory lock, so no updatable "head" row is needed. */
     static final long CHAIN_LOCK = 0x7067_6f70_7361_7501L;
 
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + ")";
+    private static final String HEAD = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1";
+    private static final String RECORDED = "SELECT event_id FROM audit_event WHERE event_id = ANY($1)";
     private static final String INSERT = "INSERT INTO audit_event (seq, event_id, type, cluster_id, node, source,"
             + " event_time, correlation_id, principal, topic, kafka_partition, kafka_offset, event, hash)"
             + " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
@@ -45,31 +50,57 @@ public class AuditWriter {
         this.pool = pool;
     }
 
-    /** Appends the batch durably (committed when the Uni completes); already recorded ids are skipped. */
+    /**
+     * Appends the batch durably (committed when the Uni completes); already recorded ids are skipped.
+     *
+     * <p>Three round trips: {@code BEGIN}, the chain lock, the head and the batch's already recorded
+     * ids are pipelined (each a statement of its own, in this order, so the head is read after the
+     * lock is held: in READ COMMITTED a statement sees what committed before it started); then the
+     * insert; then {@code COMMIT}, sent only once the insert succeeded.
+     */
     public Uni<AppendResult> append(List<Received> batch) {
-        UUID[] ids =
-                batch.stream().map(r -> UUID.fromString(r.entry().eventId())).toArray(UUID[]::new);
-        List<AuditEntry> entries = batch.stream().map(Received::entry).toList();
-        return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + ")")
-                .execute()
-                // a new statement after the lock: in READ COMMITTED it sees the previous holder's rows
-                .chain(() -> conn.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-                        .execute())
-                .chain(head -> conn.preparedQuery("SELECT event_id FROM audit_event WHERE event_id = ANY($1)")
-                        .execute(Tuple.tuple().addArrayOfUUID(ids))
-                        .map(recorded -> AppendPlan.of(link(head), entries, idsOf(recorded))))
-                .chain(plan -> insert(conn, plan, batch)
-                        .replaceWith(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()))));
+        UUID[] ids = new UUID[batch.size()];
+        List<AuditEntry> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < ids.length; i++) {
+            AuditEntry e = batch.get(i).entry();
+            ids[i] = UUID.fromString(e.eventId());
+            entries.add(e);
+        }
+        return pool.withConnection(conn -> Uni.combine()
+                .all()
+                .unis(
+                        conn.begin(),
+                        conn.query(LOCK).execute(),
+                        conn.query(HEAD).execute(),
+                        conn.preparedQuery(RECORDED).execute(Tuple.tuple().addArrayOfUUID(ids)))
+                .asTuple()
+                .chain(started -> {
+                    Transaction tx = started.getItem1();
+                    AppendPlan plan = AppendPlan.of(link(started.getItem3()), entries, idsOf(started.getItem4()));
+                    return insert(conn, plan, batch, ids)
+                            .chain(tx::commit)
+                            .replaceWith(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
+                })
+                .onFailure()
+                .call(() -> rollback(conn)));
     }
 
-    private static Uni<Void> insert(SqlConnection conn, AppendPlan plan, List<Received> batch) {
+    /** Ends a transaction a failure left open, so the connection goes back to the pool clean. */
+    private static Uni<Void> rollback(SqlConnection conn) {
+        Transaction tx = conn.transaction();
+        return tx == null
+                ? Uni.createFrom().voidItem()
+                : tx.rollback().onFailure().recoverWithNull();
+    }
+
+    private static Uni<Void> insert(SqlConnection conn, AppendPlan plan, List<Received> batch, UUID[] ids) {
         int n = plan.rows().size();
         if (n == 0) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, Received> byId = new HashMap<>();
-        for (Received r : batch) {
-            byId.putIfAbsent(r.entry().eventId(), r);
+        Map<String, Integer> byId = new HashMap<>(batch.size() * 2);
+        for (int i = 0; i < batch.size(); i++) {
+            byId.putIfAbsent(batch.get(i).entry().eventId(), i);
         }
         Long[] seq = new Long[n];
         UUID[] id = new UUID[n];
@@ -88,9 +119,10 @@ public class AuditWriter {
         for (int i = 0; i < n; i++) {
             ChainedEntry row = plan.rows().get(i);
             AuditEntry e = row.entry();
-            Received from = byId.get(e.eventId());
+            int at = byId.get(e.eventId());
+            Received from = batch.get(at);
             seq[i] = row.seq();
-            id[i] = UUID.fromString(e.eventId());
+            id[i] = ids[at];
             type[i] = e.type();
             cluster[i] = e.cluster();
             node[i] = e.node();

@@ -12,10 +12,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /** What the bench needs around the service: a producer, a reader of the trail, a clock. */
@@ -60,6 +64,34 @@ final class Bench {
             return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * CPU time used so far by pgops' own PostgreSQL: the postmaster and its live children (the
+     * service's and the bench's connections, the WAL writer, the checkpointer, ...).
+     */
+    static Duration postgresCpu(TestStack stack) {
+        try {
+            long pid =
+                    Long.parseLong(Files.readAllLines(stack.pgopsDb().dataDir().resolve("postmaster.pid"))
+                            .getFirst()
+                            .strip());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            return Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                    .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+                    .reduce(Duration.ZERO, Duration::plus);
+        } catch (IOException | RuntimeException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    /** The 1-minute load average of the machine (other builds share it). */
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 

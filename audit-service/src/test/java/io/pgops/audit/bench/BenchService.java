@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,15 @@ final class BenchService implements AutoCloseable {
         Secrets.writePrivate(file, ServiceConfig.properties("audit-service bench", config));
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = stack.dir().resolve("audit-bench.log");
-        process = Daemons.startChild(
-                List.of(java, "-Xmx512m", "-Dquarkus.config.locations=" + file.toUri(), "-jar", jar.toString()),
-                log,
-                stack.dir());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        // extra JVM options for profiling, e.g.
+        // -Dpgops.bench.jvm-options="-XX:StartFlightRecording=filename=/tmp/a.jfr"
+        String extra = System.getProperty("pgops.bench.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.config.locations=" + file.toUri(), "-jar", jar.toString()));
+        process = Daemons.startChild(command, log, stack.dir());
         url = "http://127.0.0.1:" + port;
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Http.status(url + "/q/health/ready") != 200) {
@@ -54,6 +60,11 @@ final class BenchService implements AutoCloseable {
             }
             Bench.pause(Duration.ofMillis(200));
         }
+    }
+
+    /** CPU time the service process has used so far. */
+    Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     /** The service's batch figures from /q/metrics: batches, mean size, mean decode and append time. */

@@ -48,7 +48,16 @@ class IngestBench {
             System.out.printf("backlog: %,d events published in %.1f s%n", BACKLOG, secs(System.nanoTime() - t));
 
             try (BenchService audit = new BenchService(stack)) {
+                Duration serviceCpu = audit.cpu();
+                Duration postgresCpu = Bench.postgresCpu(stack);
+                String loadBefore = Bench.load();
                 ingest(pool);
+                System.out.printf(
+                        "ingest CPU: service %.1f us/event, PostgreSQL %.1f us/event; load average %s -> %s%n",
+                        audit.cpu().minus(serviceCpu).toNanos() / 1e3 / BACKLOG,
+                        Bench.postgresCpu(stack).minus(postgresCpu).toNanos() / 1e3 / BACKLOG,
+                        loadBefore,
+                        Bench.load());
                 System.out.println("ingest batches: " + audit.batchFigures());
                 latency(pool, producer);
             }

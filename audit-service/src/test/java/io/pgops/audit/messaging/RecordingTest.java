@@ -7,13 +7,20 @@ import io.pgops.audit.InMemoryAuditResource;
 import io.pgops.audit.KafkaBatch;
 import io.pgops.audit.Samples;
 import io.pgops.audit.Trail;
+import io.pgops.audit.domain.AuditEntry;
+import io.pgops.audit.service.AppendResult;
+import io.pgops.audit.service.AuditWriter;
+import io.pgops.audit.service.Received;
 import io.pgops.events.EventEnvelope;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +31,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(InMemoryAuditResource.class)
 class RecordingTest {
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
+
+    @Inject
+    AuditWriter writer;
 
     @Inject
     @org.eclipse.microprofile.reactive.messaging.spi.Connector("smallrye-in-memory")
@@ -83,6 +93,54 @@ class RecordingTest {
         List<Map<String, Object>> rows = Trail.events("cluster=" + cluster);
         assertEquals(1, rows.size());
         assertEquals(good.id(), rows.getFirst().get("eventId"));
+    }
+
+    @Test
+    void anEventIdInUpperCaseIsOneEventRecordedOnceAndVerifies() {
+        String cluster = "upper-" + System.nanoTime();
+        EventEnvelope e = Samples.unreachable(cluster, "node1", T0);
+        Map<String, byte[]> headers = new HashMap<>(Samples.headers(e));
+        headers.put("ce_id", e.id().toUpperCase(java.util.Locale.ROOT).getBytes());
+        send(new KafkaBatch().add(headers, Samples.body(e))).awaitAck();
+        send(new KafkaBatch().add(headers, Samples.body(e))).awaitAck(); // a redelivery
+
+        List<Map<String, Object>> rows = Trail.events("cluster=" + cluster);
+        assertEquals(1, rows.size());
+        assertEquals(e.id(), rows.getFirst().get("eventId"));
+        JsonPath v = Trail.verify("from=" + rows.getFirst().get("seq"));
+        assertTrue(v.getBoolean("intact"), v.prettify());
+    }
+
+    /**
+     * The lock, the head and the duplicate check are pipelined with BEGIN: they must still run inside
+     * the transaction, so concurrent appends (as from several instances) serialise on the chain lock
+     * instead of reading the same head.
+     */
+    @Test
+    void concurrentAppendsSerialiseOnTheChainLock() throws Exception {
+        String cluster = "con-" + System.nanoTime();
+        List<Uni<AppendResult>> appends = new ArrayList<>();
+        for (int b = 0; b < 6; b++) {
+            List<Received> batch = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                EventEnvelope e = Samples.unreachable(cluster, "node" + (i % 3 + 1), T0.plusMillis(b * 100L + i));
+                batch.add(new Received(AuditEntry.of(e, Samples.body(e)), "pgops.health.events", 0, b * 100L + i));
+            }
+            appends.add(writer.append(batch));
+        }
+        List<AppendResult> results =
+                Uni.join().all(appends).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(300, results.stream().mapToInt(AppendResult::recorded).sum());
+        List<Map<String, Object>> rows = Trail.events("cluster=" + cluster + "&limit=1000");
+        assertEquals(300, rows.size());
+        long first = rows.stream()
+                .mapToLong(r -> ((Number) r.get("seq")).longValue())
+                .min()
+                .orElseThrow();
+        JsonPath v = Trail.verify("from=" + first);
+        assertTrue(v.getBoolean("intact"), v.prettify());
+        assertTrue(v.getLong("checked") >= 300, v.prettify());
     }
 
     private KafkaBatch send(KafkaBatch batch) {
