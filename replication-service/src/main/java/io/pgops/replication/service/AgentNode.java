@@ -109,22 +109,21 @@ public class AgentNode {
      */
     public Promotion promote(Lsn waitPast, String synchronousStandbyNames) {
         NodeActions a = actions();
-        if (a.isPrimary()) {
-            Timeline tl = a.timeline();
-            return new Promotion(tl, tl, a.switchPoint(tl), 0);
+        Timeline before = a.timeline();
+        if (synchronousStandbyNames != null) {
+            a.synchronousStandbyNames(synchronousStandbyNames); // a standby ignores it until promoted
         }
         if (waitPast != null && !a.awaitReplayPast(waitPast, config.catchUpTimeout())) {
             throw new IllegalStateException(
                     node() + " did not replay past " + waitPast + " within " + config.catchUpTimeout());
         }
-        Timeline before = a.timeline();
-        if (synchronousStandbyNames != null) {
-            a.synchronousStandbyNames(synchronousStandbyNames);
-        }
         long t0 = System.nanoTime();
-        a.promote();
+        boolean promoted = a.promoteNow();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Timeline after = a.timeline();
+        if (!promoted) { // already a primary (a retried command): report what it is
+            return new Promotion(after, after, a.switchPoint(after), 0);
+        }
         return new Promotion(before, after, a.switchPoint(after), millis);
     }
 

@@ -687,6 +687,7 @@ public class Coordinator {
                 kind + ": " + old + " → " + cand,
                 e.correlationId(),
                 List.of(new FailoverStarted(o.cluster, term, kind, old, cand, oldLsn, candLsn, tl, why, now())));
+        long tDecided = System.nanoTime();
 
         Lsn waitPast = null;
         NodeFenced fenced;
@@ -730,6 +731,7 @@ public class Coordinator {
                     now());
         }
         o.fenced.add(old);
+        long tFenced = System.nanoTime();
         if (force && !st.report(cand).map(AgentReport::streaming).orElse(false)) {
             waitPast = null; // forced: a standby that does not stream cannot catch up; what it lacks is lost
         }
@@ -757,17 +759,15 @@ public class Coordinator {
                 return;
             }
         }
+        long tPromoted = System.nanoTime();
         Lsn switchLsn = Lsn.parse(promotion.switchLsn());
         Timeline newTl = Timeline.of(promotion.newTimeline());
+        // a retried promotion of a node that is already primary reports no previous timeline of its own
+        Timeline previousTl = promotion.previousTimeline() < promotion.newTimeline()
+                ? Timeline.of(promotion.previousTimeline())
+                : Timeline.of(Math.max(1, promotion.newTimeline() - 1));
         NodePromoted promoted = new NodePromoted(
-                o.cluster,
-                term,
-                cand,
-                Timeline.of(promotion.previousTimeline()),
-                newTl,
-                switchLsn,
-                promotion.promotionMillis(),
-                now());
+                o.cluster, term, cand, previousTl, newTl, switchLsn, promotion.promotionMillis(), now());
         publishTopology(
                 o,
                 observe(o.cluster),
@@ -798,6 +798,7 @@ public class Coordinator {
                 rejoinNote = ", " + old + " not rejoined yet";
             }
         }
+        long tRejoined = System.nanoTime();
         ClusterState fin = observe(o.cluster);
         for (NodeSpec n : fin.nodes()) {
             if (!n.name().equals(cand)
@@ -823,7 +824,9 @@ public class Coordinator {
                             .orElse(null);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote;
+        String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote + " (prepare "
+                + ms(t0, tDecided) + " ms, fence " + ms(tDecided, tFenced) + " ms, promote " + ms(tFenced, tPromoted)
+                + " ms, rejoin " + ms(tPromoted, tRejoined) + " ms)";
         after.add(new FailoverCompleted(
                 o.cluster, term, kind, old, cand, newTl, switchLsn, lost, millis, summary, now()));
         publishTopology(o, observe(o.cluster), summary, e.correlationId(), after);
@@ -910,6 +913,10 @@ public class Coordinator {
                 || !java.util.Objects.equals(now.currentPrimary(), o.last.currentPrimary())) {
             publishTopology(o, st, "observed change", null, List.of());
         }
+    }
+
+    private static long ms(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     private static Instant now() {

@@ -81,6 +81,24 @@ public final class NodeActions {
         sql("CHECKPOINT");
     }
 
+    /**
+     * Promotes this standby (one psql session, then a checkpoint); false when it was already a primary.
+     * Set synchronous_standby_names before, not in the same breath: a configuration reload that the
+     * startup process handles as the promote signal arrives was seen to delay promotion by
+     * wal_retrieve_retry_interval (5 s).
+     */
+    public boolean promoteNow() {
+        String result = sql("SELECT CASE WHEN pg_is_in_recovery() THEN pg_promote(true, 60)::text ELSE 'primary' END");
+        if ("primary".equals(result)) {
+            return false;
+        }
+        if (!"true".equals(result)) {
+            throw new IllegalStateException(node.name() + " did not finish promotion within 60 s");
+        }
+        sql("CHECKPOINT");
+        return true;
+    }
+
     /** A physical slot for {@code standby} on this node (slots are not copied to standbys). */
     public void ensureSlot(String slot) {
         sql("SELECT pg_create_physical_replication_slot(" + literal(slot) + ") WHERE NOT EXISTS (SELECT 1 FROM"

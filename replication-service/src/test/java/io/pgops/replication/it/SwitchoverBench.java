@@ -44,8 +44,14 @@ class SwitchoverBench {
                 pauses.add(w.longestPauseMillis());
                 commands.add(commandMillis);
                 System.out.printf(
-                        "switchover %d/%d %s -> %s: command %d ms, writer's longest pause %d ms%n",
-                        i + 1, n, primary.name(), target.name(), commandMillis, w.longestPauseMillis());
+                        "switchover %d/%d %s -> %s: command %d ms, writer's longest pause %d ms; %s%n",
+                        i + 1,
+                        n,
+                        primary.name(),
+                        target.name(),
+                        commandMillis,
+                        w.longestPauseMillis(),
+                        json(r).path("outcome").path("reason").asText());
                 primary = target;
                 h.awaitSettledOn(primary.name());
             }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -41,6 +42,7 @@ public final class TestStack {
     private final List<PgNode> pgNodes = new ArrayList<>();
     private final List<Process> children = new ArrayList<>();
     private KafkaBroker kafka;
+    private Process kafkaProcess;
     private PgNode pgopsDb;
     private List<PgNode> cluster;
     private Routing routing;
@@ -85,7 +87,7 @@ public final class TestStack {
             KafkaBroker broker =
                     new KafkaBroker(dir.resolve("kafka"), KafkaBroker.locateLibs(repo), Ports.free(), Ports.free());
             broker.prepare(java);
-            child(broker.command(java), "kafka");
+            kafkaProcess = child(broker.command(java), "kafka");
             broker.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
             kafka = broker;
         }
@@ -354,6 +356,17 @@ public final class TestStack {
                 secrets.password("pgops-db"));
     }
 
+    private static void awaitExit(Process p) {
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Process child(List<String> argv, String name) {
         Process p = Daemons.startChild(argv, dir.resolve(name + ".log"), dir);
         children.add(p);
@@ -367,13 +380,16 @@ public final class TestStack {
     }
 
     private void shutdown() {
-        for (Process p : children.reversed()) { // services before the broker they use
-            p.destroy();
-            try {
-                p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        // every service at once (each takes a second or two to stop), then the broker they use
+        List<Process> rest =
+                children.reversed().stream().filter(p -> p != kafkaProcess).toList();
+        rest.forEach(Process::destroy);
+        for (Process p : rest) {
+            awaitExit(p);
+        }
+        if (kafkaProcess != null) {
+            kafkaProcess.destroy();
+            awaitExit(kafkaProcess);
         }
         for (PgNode n : pgNodes) {
             n.stop("immediate");
