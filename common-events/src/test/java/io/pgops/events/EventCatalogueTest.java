@@ -48,7 +48,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(38, EventTypes.all().size(), "7 health + 12 replication + 10 backup + 8 maintenance + 1 audit");
+        assertEquals(39, EventTypes.all().size(), "7 health + 13 replication + 10 backup + 8 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 

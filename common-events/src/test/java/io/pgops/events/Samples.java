@@ -41,7 +41,9 @@ import io.pgops.events.replication.PauseRequested;
 import io.pgops.events.replication.PromoteRequested;
 import io.pgops.events.replication.ReinitRequested;
 import io.pgops.events.replication.ResumeRequested;
+import io.pgops.events.replication.ScheduledSwitchover;
 import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
 import java.time.Instant;
@@ -163,6 +165,7 @@ public final class Samples {
     private static void replication(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {
         put(m, new PromoteRequested(CLUSTER, DB2, false, ALICE, "db1 host is being decommissioned"));
         put(m, new ReinitRequested(CLUSTER, DB3, ALICE, "db3's disk was replaced"));
+        put(m, new SwitchoverCancellationRequested(CLUSTER, ALICE, "the host maintenance was postponed"));
         put(m, new PauseRequested(CLUSTER, ALICE, "kernel upgrade on the hosts, one by one"));
         put(m, new ResumeRequested(CLUSTER, ALICE, "kernel upgrade done"));
         put(
@@ -282,7 +285,13 @@ public final class Samples {
                         "db2 promoted; db1 fenced",
                         T.plusSeconds(15),
                         false,
-                        "replication-service@6f1c2e9a"));
+                        "replication-service@6f1c2e9a",
+                        new ScheduledSwitchover(
+                                T.plusSeconds(86_400),
+                                DB3,
+                                ALICE,
+                                "move the primary off db2 before its host's maintenance",
+                                "0b9e7c1e-2f4a-4d59-9a51-3c3f0d6a7e21")));
     }
 
     private static void backup(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {

@@ -9,6 +9,7 @@ import io.pgops.events.PgopsEvent;
 public sealed interface ReplicationEvent extends PgopsEvent
         permits PromoteRequested,
                 SwitchoverRequested,
+                SwitchoverCancellationRequested,
                 ReinitRequested,
                 PauseRequested,
                 ResumeRequested,

@@ -28,6 +28,7 @@ import java.util.List;
  *     refuses switchovers; {@code null} from older producers means not paused
  * @param coordinator the replication-service instance that decided this topology (the owner of the cluster's
  *     partition); {@code null} from older producers
+ * @param scheduledSwitchover the switchover the coordinator holds until its time; {@code null} when none
  */
 @EventDoc("The cluster's topology changed: target and current primary, term, timeline and every member.")
 public record TopologyChanged(
@@ -40,7 +41,8 @@ public record TopologyChanged(
         String reason,
         Instant changedAt,
         @Nullable Boolean paused,
-        @Nullable String coordinator)
+        @Nullable String coordinator,
+        @Nullable ScheduledSwitchover scheduledSwitchover)
         implements ReplicationEvent {
     public TopologyChanged {
         Require.nonNull(cluster, "cluster");
@@ -65,7 +67,7 @@ public record TopologyChanged(
             List<Member> members,
             String reason,
             Instant changedAt) {
-        this(cluster, term, targetPrimary, currentPrimary, timeline, members, reason, changedAt, null, null);
+        this(cluster, term, targetPrimary, currentPrimary, timeline, members, reason, changedAt, null, null, null);
     }
 
     /** True while the cluster is in maintenance mode. */

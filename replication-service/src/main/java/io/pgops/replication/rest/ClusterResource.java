@@ -13,6 +13,7 @@ import io.pgops.events.replication.PromoteRequested;
 import io.pgops.events.replication.ReinitRequested;
 import io.pgops.events.replication.ResumeRequested;
 import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
@@ -255,8 +256,16 @@ public class ClusterResource {
         }
         if (body.scheduledAt() != null
                 && body.scheduledAt().isAfter(Instant.now().plusSeconds(5))) {
-            return Problems.response(
-                    422, "Scheduling not supported", "scheduled switchovers are not supported yet; omit scheduledAt");
+            if (body.scheduledAt().isAfter(Instant.now().plus(java.time.Duration.ofDays(30)))) {
+                return Problems.response(422, "Too far ahead", "a switchover can be scheduled at most 30 days ahead");
+            }
+            if (t.scheduledSwitchover() != null) {
+                return Problems.response(
+                        409,
+                        "Already scheduled",
+                        "a switchover is already scheduled at "
+                                + t.scheduledSwitchover().at() + "; cancel it first");
+            }
         }
         if (body.target() != null) {
             Inventory.Node n = c.nodes().get(body.target());
@@ -282,6 +291,35 @@ public class ClusterResource {
                         principal,
                         body.reason()),
                 wait);
+    }
+
+    /** The scheduled switchover, if any. */
+    @GET
+    @Path("{id}/switchover")
+    public Response scheduled(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
+        cluster(id);
+        TopologyChanged t = topologyOf(id);
+        if (t.scheduledSwitchover() == null) {
+            return Problems.response(404, "Nothing scheduled", "no switchover is scheduled for " + id);
+        }
+        return Response.ok(t.scheduledSwitchover()).build();
+    }
+
+    /** Cancels the scheduled switchover. */
+    @jakarta.ws.rs.DELETE
+    @Path("{id}/switchover")
+    public Response cancel(
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
+            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
+                    String principal,
+            @QueryParam("reason") @NotBlank @Size(max = 500) String reason,
+            @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait) {
+        cluster(id);
+        TopologyChanged t = topologyOf(id);
+        if (t.scheduledSwitchover() == null) {
+            return Problems.response(404, "Nothing scheduled", "no switchover is scheduled for " + id);
+        }
+        return send(new SwitchoverCancellationRequested(ClusterId.of(id), principal, reason), wait);
     }
 
     @POST
@@ -387,7 +425,18 @@ public class ClusterResource {
                 yield Optional.of(Response.ok(body).build());
             }
             case TopologyChanged t
-            when command instanceof PauseRequested || command instanceof ResumeRequested -> {
+            when command instanceof SwitchoverRequested s
+                    && s.scheduledAt() != null
+                    && t.scheduledSwitchover() != null
+                    && t.scheduledSwitchover().commandId().equals(body.get("commandId")) -> {
+                body.put("status", "scheduled");
+                body.put("outcome", t.scheduledSwitchover());
+                yield Optional.of(Response.ok(body).build());
+            }
+            case TopologyChanged t
+            when command instanceof PauseRequested
+                    || command instanceof ResumeRequested
+                    || command instanceof SwitchoverCancellationRequested -> {
                 body.put("status", "completed");
                 body.put("outcome", t);
                 yield Optional.of(Response.ok(body).build());

@@ -20,7 +20,9 @@ import io.pgops.events.replication.PauseRequested;
 import io.pgops.events.replication.PromoteRequested;
 import io.pgops.events.replication.ReinitRequested;
 import io.pgops.events.replication.ResumeRequested;
+import io.pgops.events.replication.ScheduledSwitchover;
 import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
@@ -100,6 +102,7 @@ public class Coordinator {
         Term term;
         NodeName target;
         boolean paused;
+        ScheduledSwitchover scheduled;
         TopologyChanged last;
         final Set<NodeName> fenced = new HashSet<>();
         final Map<NodeName, Long> notStreamingSince = new java.util.HashMap<>();
@@ -298,6 +301,7 @@ public class Coordinator {
         o.term = last.map(TopologyChanged::term).orElse(Term.ZERO).next();
         o.target = last.map(TopologyChanged::targetPrimary).orElseGet(() -> bootstrapTarget(cluster, st));
         o.paused = last.map(TopologyChanged::isPaused).orElse(false);
+        o.scheduled = last.map(TopologyChanged::scheduledSwitchover).orElse(null);
         o.last = last.orElse(null);
         String reason = instance + " took over " + cluster
                 + last.map(t -> " from term " + t.term().value()
@@ -348,7 +352,17 @@ public class Coordinator {
                 .map(AgentReport::timeline)
                 .orElse(o.last == null ? Timeline.of(1) : o.last.timeline());
         return new TopologyChanged(
-                o.cluster, o.term, o.target, current.orElse(null), tl, members, reason, now(), o.paused, instance);
+                o.cluster,
+                o.term,
+                o.target,
+                current.orElse(null),
+                tl,
+                members,
+                reason,
+                now(),
+                o.paused,
+                instance,
+                o.scheduled);
     }
 
     private void publishTopology(
@@ -430,6 +444,7 @@ public class Coordinator {
             case SwitchoverRequested s -> switchover(o, e, s);
             case PromoteRequested p -> promote(o, e, p);
             case ReinitRequested ri -> reinit(o, e, ri);
+            case SwitchoverCancellationRequested c -> cancelScheduled(o, e, c);
             case PauseRequested p -> pause(o, e, true, p.principal(), p.reason());
             case ResumeRequested p -> pause(o, e, false, p.principal(), p.reason());
             default -> deadLetter(r, tp, e.type() + " is not a command of the replication coordinator");
@@ -458,6 +473,35 @@ public class Coordinator {
                 (paused ? "paused" : "resumed") + " by " + principal + ": " + reason,
                 e.correlationId(),
                 List.of());
+    }
+
+    private void cancelScheduled(Owned o, EventEnvelope e, SwitchoverCancellationRequested c) {
+        if (o.scheduled == null) {
+            refuse(o, e, LeadershipChange.SWITCHOVER, null, "nothing-scheduled", "no switchover is scheduled");
+            return;
+        }
+        ScheduledSwitchover was = o.scheduled;
+        o.scheduled = null;
+        publishTopology(
+                o,
+                observe(o.cluster),
+                "scheduled switchover of " + was.at() + " cancelled by " + c.principal() + ": " + c.reason(),
+                e.correlationId(),
+                List.of());
+    }
+
+    /** Starts the scheduled switchover once its time has come, as the command that asked for it. */
+    private void runScheduledIfDue(Owned o) {
+        ScheduledSwitchover s = o.scheduled;
+        if (s == null || Instant.now().isBefore(s.at())) {
+            return;
+        }
+        o.scheduled = null;
+        SwitchoverRequested cmd = new SwitchoverRequested(o.cluster, null, s.to(), null, s.principal(), s.reason());
+        EventEnvelope e = new EventEnvelope(
+                s.commandId(), SOURCE, io.pgops.events.EventTypes.typeOf(cmd), o.cluster, now(), s.commandId(), cmd);
+        LOG.infof("%s: scheduled switchover of %s starts", o.cluster, s.at());
+        switchover(o, e, cmd);
     }
 
     private void reinit(Owned o, EventEnvelope e, ReinitRequested r) {
@@ -512,7 +556,25 @@ public class Coordinator {
             return;
         }
         if (s.scheduledAt() != null && s.scheduledAt().isAfter(Instant.now().plusSeconds(5))) {
-            refuse(o, e, kind, s.to(), "not-supported", "scheduled switchovers are not supported yet");
+            if (o.scheduled != null) {
+                refuse(
+                        o,
+                        e,
+                        kind,
+                        s.to(),
+                        "already-scheduled",
+                        "a switchover is already scheduled at " + o.scheduled.at() + " by " + o.scheduled.principal()
+                                + "; cancel it first");
+                return;
+            }
+            o.scheduled = new ScheduledSwitchover(s.scheduledAt(), s.to(), s.principal(), s.reason(), e.id());
+            publishTopology(
+                    o,
+                    observe(o.cluster),
+                    "switchover" + (s.to() == null ? "" : " to " + s.to()) + " scheduled at " + s.scheduledAt() + " by "
+                            + s.principal() + ": " + s.reason(),
+                    e.correlationId(),
+                    List.of());
             return;
         }
         ClusterState st = observe(o.cluster);
@@ -853,6 +915,7 @@ public class Coordinator {
     // ---- between commands ---------------------------------------------------------------------------------
 
     private void reconcile(Owned o) {
+        runScheduledIfDue(o);
         ClusterState st = observe(o.cluster);
         if (!o.paused) {
             long nowNanos = System.nanoTime();

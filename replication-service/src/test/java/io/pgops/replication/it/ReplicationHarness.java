@@ -141,6 +141,14 @@ final class ReplicationHarness {
         return send(b.build());
     }
 
+    static HttpResponse<String> delete(String url, String principal) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("X-Pgops-Principal", principal)
+                .DELETE()
+                .build());
+    }
+
     private static HttpResponse<String> send(HttpRequest r) {
         try {
             return HTTP.send(r, HttpResponse.BodyHandlers.ofString());

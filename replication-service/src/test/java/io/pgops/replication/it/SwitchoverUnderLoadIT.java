@@ -168,6 +168,46 @@ class SwitchoverUnderLoadIT {
                 "the rebuilt standby has the primary's rows");
     }
 
+    @Test
+    @Order(5)
+    void aScheduledSwitchoverIsListedCanBeCancelledAndRunsAtItsTime() {
+        String api = h.api();
+        String body = "{\"target\":\"" + h.name(2) + "\",\"scheduledAt\":\"%s\",\"reason\":\"host maintenance\"}";
+        HttpResponse<String> later = post(
+                api + "/clusters/sw/switchover?wait=30",
+                body.formatted(java.time.Instant.now().plusSeconds(3600)),
+                "gina");
+        assertEquals(200, later.statusCode(), later.body());
+        assertEquals("scheduled", json(later).path("status").asText(), later.body());
+        HttpResponse<String> listed = ReplicationHarness.get(api + "/clusters/sw/switchover");
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(h.name(2), json(listed).path("to").asText());
+        assertProblem(
+                post(
+                        api + "/clusters/sw/switchover",
+                        body.formatted(java.time.Instant.now().plusSeconds(7200)),
+                        "gina"),
+                409);
+        HttpResponse<String> cancelled =
+                ReplicationHarness.delete(api + "/clusters/sw/switchover?reason=postponed&wait=30", "gina");
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertProblem(ReplicationHarness.get(api + "/clusters/sw/switchover"), 404);
+        assertEquals("primary", h.node(1).role(), "the cancelled switchover never ran");
+
+        HttpResponse<String> soon = post(
+                api + "/clusters/sw/switchover?wait=30",
+                body.formatted(java.time.Instant.now().plusSeconds(8)),
+                "gina");
+        assertEquals(200, soon.statusCode(), soon.body());
+        String commandId = json(soon).path("commandId").asText();
+        await("the scheduled switchover to complete")
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> history().stream()
+                        .anyMatch(e -> e.path("type").asText().endsWith("failover-completed.v1")
+                                && commandId.equals(e.path("correlationId").asText())));
+        h.awaitSettledOn(h.name(2));
+    }
+
     private static List<JsonNode> history() {
         List<JsonNode> l = new java.util.ArrayList<>();
         json(ReplicationHarness.get(h.api() + "/clusters/sw/history")).forEach(l::add);
