@@ -38,6 +38,14 @@ public interface CoordinatorConfig {
     @WithDefault("15s")
     Duration standbyPatience();
 
+    /**
+     * How often the WAL positions and lag in the compacted {@code pgops.topology} record are refreshed
+     * when nothing else changed (role, state, sync and timeline changes are published at once, also on
+     * {@code pgops.replication.events}).
+     */
+    @WithDefault("10s")
+    Duration positionsRefresh();
+
     /** How many synchronous standbys the primary keeps ({@code FIRST n}). */
     @WithDefault("1")
     int synchronousCount();

@@ -104,6 +104,7 @@ public class Coordinator {
         boolean paused;
         ScheduledSwitchover scheduled;
         TopologyChanged last;
+        long positionsPublishedNanos;
         final Set<NodeName> fenced = new HashSet<>();
         final Map<NodeName, Long> notStreamingSince = new java.util.HashMap<>();
 
@@ -380,6 +381,7 @@ public class Coordinator {
         records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, env));
         commit(records, o.partition);
         o.last = t;
+        o.positionsPublishedNanos = System.nanoTime();
     }
 
     private void publish(Owned o, String correlationId, PgopsEvent... events) {
@@ -975,6 +977,15 @@ public class Coordinator {
                 || !ClusterState.shape(now.members()).equals(ClusterState.shape(o.last.members()))
                 || !java.util.Objects.equals(now.currentPrimary(), o.last.currentPrimary())) {
             publishTopology(o, st, "observed change", null, List.of());
+        } else if (System.nanoTime() - o.positionsPublishedNanos
+                        > config.positionsRefresh().toNanos()
+                && !now.members().equals(o.last.members())) {
+            // only WAL positions and lag moved: refresh the compacted topology (the current state), not
+            // the events topic, which carries changes
+            EventEnvelope env = EventEnvelope.wrap(topology(o, st, "positions refreshed"), SOURCE, null);
+            commit(List.of(KafkaRecords.of(Topics.TOPOLOGY, env)), o.partition);
+            o.last = (TopologyChanged) env.data();
+            o.positionsPublishedNanos = System.nanoTime();
         }
     }
 
