@@ -59,6 +59,27 @@ public record AgentReport(
         }
     }
 
+    /** A node whose PostgreSQL did not answer the agent; {@code postmaster} as in the record. */
+    public static AgentReport notAnswering(NodeName node, Term term, String error, Boolean postmaster) {
+        return new AgentReport(
+                node,
+                false,
+                false,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                term,
+                error,
+                postmaster);
+    }
+
     /** The same report with what pg_ctl status said of the postmaster. */
     public AgentReport withPostmaster(Boolean alive) {
         return new AgentReport(

@@ -168,23 +168,8 @@ public class LocalNode {
                             true);
                 })
                 .onFailure()
-                .recoverWithItem(e -> new AgentReport(
-                        me,
-                        false,
-                        false,
-                        false,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        java.util.List.of(),
-                        java.util.List.of(),
-                        term,
-                        e.getClass().getSimpleName() + ": " + e.getMessage(),
-                        null));
+                .recoverWithItem(e ->
+                        AgentReport.notAnswering(me, term, e.getClass().getSimpleName() + ": " + e.getMessage(), null));
     }
 
     /** Only the port of primary_conninfo: the rest holds a password and never leaves this method. */

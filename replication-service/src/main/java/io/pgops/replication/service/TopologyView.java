@@ -107,19 +107,22 @@ public class TopologyView {
 
     /** Waits until the committed topology of {@code cluster} has at least {@code term}. */
     public boolean awaitTerm(ClusterId cluster, Term term, Duration timeout) {
+        return await(() -> !term.isNewerThan(committedTerm(cluster)), timeout);
+    }
+
+    /** Waits, woken after every poll of the view's consumer, until {@code done} holds or time runs out. */
+    private synchronized boolean await(java.util.function.BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (term.isNewerThan(committedTerm(cluster))) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
         return true;
@@ -154,22 +157,7 @@ public class TopologyView {
             List<TopicPartition> parts = partitions(c);
             ends = c.endOffsets(parts, timeout);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (!caughtUp(ends)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return await(() -> caughtUp(ends), timeout);
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> ends) {

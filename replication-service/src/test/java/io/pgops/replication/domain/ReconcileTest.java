@@ -64,23 +64,7 @@ class ReconcileTest {
     }
 
     static AgentReport down(NodeName n, Boolean postmaster) {
-        return new AgentReport(
-                n,
-                false,
-                false,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                List.of(),
-                Term.of(1),
-                "connection refused",
-                postmaster);
+        return AgentReport.notAnswering(n, Term.of(1), "connection refused", postmaster);
     }
 
     static AgentReport.Replica streaming(NodeName n, String sync) {
