@@ -4,13 +4,13 @@ import io.pgops.events.internal.Require;
 import io.pgops.events.model.ClusterId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * A pgops event in its CloudEvents 1.0 envelope. On Kafka it travels in binary mode ({@link CloudEventCodec}):
  * the attributes as {@code ce_*} headers, {@code data} as the JSON body, {@link #kafkaKey()} as the key.
  *
- * @param id unique id of this event (a UUID); consumers de-duplicate by it
+ * @param id unique id of this event (a UUID; pgops makes version 7, time-ordered ones: {@link EventIds});
+ *     consumers de-duplicate by it
  * @param source who emitted it, a URI reference such as {@code /pgops/health-service}
  * @param type the CloudEvents type, {@link EventTypes#typeOf(PgopsEvent)} of {@code data}
  * @param subject the cluster the event is about, equal to {@code data.cluster()}
@@ -47,7 +47,7 @@ public record EventEnvelope(
      *     null} to start a new flow, whose id is this event's id
      */
     public static EventEnvelope wrap(PgopsEvent data, String source, String correlationId) {
-        String id = UUID.randomUUID().toString();
+        String id = EventIds.newId();
         return new EventEnvelope(
                 id,
                 source,

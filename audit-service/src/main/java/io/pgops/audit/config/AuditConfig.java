@@ -12,6 +12,9 @@ public interface AuditConfig {
     /** Retrying a batch the database did not take (it is never skipped). */
     Retry retry();
 
+    /** Consuming and appending batches. */
+    Ingest ingest();
+
     /** Walking the hash chain for {@code GET /audit/verify}. */
     Verify verify();
 
@@ -26,6 +29,22 @@ public interface AuditConfig {
         /** Longest pause between attempts; a batch is retried until it is durable. */
         @WithDefault("10s")
         Duration maxBackoff();
+    }
+
+    interface Ingest {
+        /**
+         * Consumed batches that may be waiting or being written at once (not yet durable, offsets not
+         * committed): the next batch is decoded while earlier ones are written.
+         */
+        @WithDefault("4")
+        int maxInFlight();
+
+        /**
+         * Most events one transaction appends: batches waiting together are written as one transaction
+         * up to this many events (a consumed batch is never split).
+         */
+        @WithDefault("2000")
+        int maxRowsPerTransaction();
     }
 
     interface Checkpoint {

@@ -62,6 +62,16 @@ public final class RecordedForm {
 
     private static final String BEFORE_DATA = "\",\"data\":";
 
+    private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+
+    private static final byte[] BEFORE_DATA_BYTES = BEFORE_DATA.getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     /**
      * The same bytes as the general path, written straight into one array when every attribute is
      * printable ASCII without quote or backslash (nothing to escape or encode: the usual case); else
@@ -86,10 +96,11 @@ public final class RecordedForm {
         byte[] out = new byte[size];
         int p = 0;
         for (int i = 0; i < values.length; i++) {
-            p = put(out, p, NAMES[i]);
-            p = put(out, p, values[i]);
+            System.arraycopy(NAME_BYTES[i], 0, out, p, NAME_BYTES[i].length);
+            p = put(out, p + NAME_BYTES[i].length, values[i]);
         }
-        p = put(out, p, BEFORE_DATA);
+        System.arraycopy(BEFORE_DATA_BYTES, 0, out, p, BEFORE_DATA_BYTES.length);
+        p += BEFORE_DATA_BYTES.length;
         System.arraycopy(body, 0, out, p, body.length);
         out[p + body.length] = '}';
         return out;

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pgops.audit.config.AuditConfig;
 import io.pgops.audit.domain.AuditEntry;
 import io.pgops.audit.domain.CloudEventAttributes;
+import io.pgops.audit.service.AppendPipeline;
 import io.pgops.audit.service.AppendResult;
 import io.pgops.audit.service.AuditSchema;
 import io.pgops.audit.service.AuditWriter;
@@ -27,8 +28,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes every pgops topic in batches and appends each batch to the hash chain in one
- * transaction. A malformed record is nacked on its own with its reason (SmallRye sends it to
+ * Consumes every pgops topic in batches and appends them to the hash chain through an {@link
+ * AppendPipeline}: the next batch is decoded while earlier ones are written, and batches waiting
+ * together are appended in one transaction. A malformed record is nacked on its own with its reason (SmallRye sends it to
  * pgops.deadletter) and the rest of the batch is recorded; the batch is acknowledged — its offsets
  * committed — only once its rows are durable and its dead letters are written.
  */
@@ -45,11 +47,20 @@ public class AuditIngest {
     private final DistributionSummary batchSize;
     private final Timer decoding;
     private final Timer appending;
+    private final DistributionSummary transactionRows;
+    private final AppendPipeline<Received> pipeline;
 
     public AuditIngest(AuditSchema schema, AuditWriter writer, AuditConfig config, MeterRegistry registry) {
         this.schema = schema;
         this.writer = writer;
         this.config = config;
+        this.pipeline = new AppendPipeline<>(
+                events -> append(events).subscribeAsCompletionStage(),
+                config.ingest().maxInFlight(),
+                config.ingest().maxRowsPerTransaction());
+        this.transactionRows = DistributionSummary.builder("pgops.audit.append.rows")
+                .description("events per append transaction (waiting batches are appended together)")
+                .register(registry);
         this.recorded = registry.counter("pgops.audit.events", "outcome", "recorded");
         this.duplicates = registry.counter("pgops.audit.events", "outcome", "duplicate");
         this.malformed = registry.counter("pgops.audit.events", "outcome", "malformed");
@@ -97,12 +108,22 @@ public class AuditIngest {
         Uni<Void> dead = deadLetters.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLetters).andFailFast().replaceWithVoid();
-        return dead.chain(() -> append(events))
-                .invoke(r -> {
-                    recorded.increment(r.recorded());
-                    duplicates.increment(r.duplicates());
-                })
-                .chain(() -> Uni.createFrom().completionStage(batch::ack));
+        // the batch is appended behind the ones before it; the next batch is taken as soon as the
+        // pipeline has room, and this one is acknowledged (offsets committed) once it is durable
+        AppendPipeline.Submission submitted = pipeline.submit(events);
+        Uni.combine()
+                .all()
+                .unis(dead, Uni.createFrom().completionStage(submitted.durable()))
+                .discardItems()
+                .chain(() -> Uni.createFrom().completionStage(batch::ack))
+                .subscribe()
+                .with(
+                        ok -> {},
+                        e -> LOG.errorf(
+                                "a batch of %d records is not acknowledged; it is consumed again after a"
+                                        + " restart or rebalance: %s",
+                                records.size(), e.getMessage()));
+        return Uni.createFrom().completionStage(submitted.room());
     }
 
     /** The CloudEvents attributes among the record's headers; none without Kafka metadata. */
@@ -121,8 +142,13 @@ public class AuditIngest {
             return Uni.createFrom().item(new AppendResult(0, 0, null));
         }
         long started = System.nanoTime();
+        transactionRows.record(events.size());
         return writer.append(events)
-                .invoke(() -> appending.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+                .invoke(r -> {
+                    appending.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    recorded.increment(r.recorded());
+                    duplicates.increment(r.duplicates());
+                })
                 .onFailure()
                 .invoke(e -> LOG.errorf(
                         "cannot record a batch of %d events yet, retrying: %s", events.size(), e.getMessage()))

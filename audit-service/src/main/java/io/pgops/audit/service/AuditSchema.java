@@ -37,9 +37,11 @@ public class AuditSchema {
               hash            bytea NOT NULL CHECK (length(hash) = 32)
             );
             CREATE INDEX IF NOT EXISTS audit_event_cluster ON audit_event (cluster_id, seq);
-            -- flows are looked up by equality only: a hash index is smaller and cheaper to insert into
-            -- than the b-tree on (correlation_id, seq) it replaces (random text keys touch a random page)
-            CREATE INDEX IF NOT EXISTS audit_event_correlation_hash ON audit_event USING hash (correlation_id);
+            -- flows are looked up by equality. pgops makes its ids time-ordered (UUID version 7), so a new
+            -- flow's id sorts after the older ones and a b-tree takes it near its end; a hash index
+            -- scatters every id onto a random bucket page, which cost ~9 us per row here
+            CREATE INDEX IF NOT EXISTS audit_event_flow ON audit_event (correlation_id);
+            DROP INDEX IF EXISTS audit_event_correlation_hash;
             DROP INDEX IF EXISTS audit_event_correlation;
             CREATE INDEX IF NOT EXISTS audit_event_time ON audit_event USING brin (event_time);
             """;

@@ -1,5 +1,6 @@
 package io.pgops.audit.service;
 
+import io.netty.buffer.Unpooled;
 import io.pgops.audit.domain.AppendPlan;
 import io.pgops.audit.domain.AuditEntry;
 import io.pgops.audit.domain.ChainLink;
@@ -13,6 +14,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,12 +25,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Appends batches to the hash-chained audit table, one transaction per batch: take the chain lock,
- * read the head, drop what is already recorded, compute the hashes here, insert every row with one
- * statement over arrays. Writers on several instances serialise on the lock, so the chain has no
- * forks and no gaps.
+ * Appends batches to the hash-chained audit table. The hashes are computed here from the chain head;
+ * the database keeps the chain whole whoever writes: {@code seq} is the primary key (two rows cannot
+ * take one position: no fork), and the usual append inserts only if the row it links to is there
+ * with the hash it links to (no gap).
+ *
+ * <ul>
+ *   <li><b>Usual append, one round trip:</b> from the head this writer last committed, one
+ *       statement (its own transaction) inserts the batch if the chain still ends there.
+ *   <li><b>Locked append, three round trips</b> (the first append, and whenever the usual one did not
+ *       go through: another writer moved the head, or an id is already recorded): a transaction takes
+ *       the chain lock, reads the head and the batch's already recorded ids, and inserts the rest.
+ *       Writers on several instances serialise on the lock here, so this append always goes through.
+ * </ul>
  */
 @ApplicationScoped
 public class AuditWriter {
@@ -43,8 +55,14 @@ public class AuditWriter {
             + " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
             + " $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::bytea[],"
             + " $14::bytea[])";
+    /** The insert, if the row the batch links to ($15, with hash $16) is in the chain (else no row). */
+    private static final String INSERT_AFTER =
+            INSERT + " WHERE EXISTS (SELECT 1 FROM audit_event WHERE seq = $15 AND hash = $16)";
 
     private final Pool pool;
+
+    /** The head this writer last committed or read under the lock; null when not known. */
+    private final AtomicReference<ChainLink> knownHead = new AtomicReference<>();
 
     public AuditWriter(Pool pool) {
         this.pool = pool;
@@ -52,11 +70,6 @@ public class AuditWriter {
 
     /**
      * Appends the batch durably (committed when the Uni completes); already recorded ids are skipped.
-     *
-     * <p>Three round trips: {@code BEGIN}, the chain lock, the head and the batch's already recorded
-     * ids are pipelined (each a statement of its own, in this order, so the head is read after the
-     * lock is held: in READ COMMITTED a statement sees what committed before it started); then the
-     * insert; then {@code COMMIT}, sent only once the insert succeeded.
      */
     public Uni<AppendResult> append(List<Received> batch) {
         UUID[] ids = new UUID[batch.size()];
@@ -66,6 +79,33 @@ public class AuditWriter {
             ids[i] = UUID.fromString(e.eventId());
             entries.add(e);
         }
+        ChainLink head = knownHead.get();
+        if (head == null || head.seq() == 0) {
+            return locked(batch, entries, ids);
+        }
+        AppendPlan plan = AppendPlan.of(head, entries, Set.of());
+        Tuple args = rows(plan, batch, ids).addLong(head.seq()).addValue(Buffer.buffer(head.hash()));
+        return pool.preparedQuery(INSERT_AFTER).execute(args).onItemOrFailure().transformToUni((rows, failure) -> {
+            if (failure == null && rows.rowCount() == plan.rows().size()) {
+                knownHead.compareAndSet(head, plan.head());
+                return Uni.createFrom().item(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
+            }
+            if (failure != null && !isDuplicateKey(failure)) {
+                return Uni.createFrom().failure(failure);
+            }
+            // the chain moved (another writer), or an id is already recorded: nothing was inserted
+            knownHead.compareAndSet(head, null);
+            return locked(batch, entries, ids);
+        });
+    }
+
+    /**
+     * The locked append: {@code BEGIN}, the chain lock, the head and the batch's already recorded ids
+     * are pipelined (each a statement of its own, in this order, so the head is read after the lock is
+     * held: in READ COMMITTED a statement sees what committed before it started); then the insert;
+     * then {@code COMMIT}, sent only once the insert succeeded.
+     */
+    private Uni<AppendResult> locked(List<Received> batch, List<AuditEntry> entries, UUID[] ids) {
         return pool.withConnection(conn -> Uni.combine()
                 .all()
                 .unis(
@@ -77,12 +117,27 @@ public class AuditWriter {
                 .chain(started -> {
                     Transaction tx = started.getItem1();
                     AppendPlan plan = AppendPlan.of(link(started.getItem3()), entries, idsOf(started.getItem4()));
-                    return insert(conn, plan, batch, ids)
-                            .chain(tx::commit)
+                    Uni<Void> insert = plan.rows().isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : conn.preparedQuery(INSERT)
+                                    .execute(rows(plan, batch, ids))
+                                    .replaceWithVoid();
+                    return insert.chain(tx::commit)
+                            .invoke(() -> knownHead.set(plan.head()))
                             .replaceWith(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
                 })
                 .onFailure()
                 .call(() -> rollback(conn)));
+    }
+
+    /** Makes this writer take {@code head} as the chain's end (tests: a stale or wrong head). */
+    void assumeHead(ChainLink head) {
+        knownHead.set(head);
+    }
+
+    /** A unique violation: an event id already recorded, or a position another writer took. */
+    private static boolean isDuplicateKey(Throwable t) {
+        return t instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
     /** Ends a transaction a failure left open, so the connection goes back to the pool clean. */
@@ -93,11 +148,9 @@ public class AuditWriter {
                 : tx.rollback().onFailure().recoverWithNull();
     }
 
-    private static Uni<Void> insert(SqlConnection conn, AppendPlan plan, List<Received> batch, UUID[] ids) {
+    /** The insert's parameters: the plan's rows as arrays, $1 to $14. */
+    private static Tuple rows(AppendPlan plan, List<Received> batch, UUID[] ids) {
         int n = plan.rows().size();
-        if (n == 0) {
-            return Uni.createFrom().voidItem();
-        }
         Map<String, Integer> byId = new HashMap<>(batch.size() * 2);
         for (int i = 0; i < batch.size(); i++) {
             byId.putIfAbsent(batch.get(i).entry().eventId(), i);
@@ -133,8 +186,9 @@ public class AuditWriter {
             topic[i] = from.topic();
             partition[i] = from.partition();
             offset[i] = from.offset();
-            event[i] = Buffer.buffer(e.bytes());
-            hash[i] = Buffer.buffer(row.hash());
+            // wrapped, not copied: the bytes are never modified after construction
+            event[i] = Buffer.buffer(Unpooled.wrappedBuffer(e.bytes()));
+            hash[i] = Buffer.buffer(Unpooled.wrappedBuffer(row.hash()));
         }
         Tuple args = Tuple.tuple()
                 .addArrayOfLong(seq)
@@ -151,7 +205,7 @@ public class AuditWriter {
                 .addArrayOfLong(offset)
                 .addValue(event)
                 .addValue(hash);
-        return conn.preparedQuery(INSERT).execute(args).replaceWithVoid();
+        return args;
     }
 
     private static ChainLink link(RowSet<Row> head) {

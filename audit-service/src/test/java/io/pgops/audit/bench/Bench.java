@@ -54,6 +54,19 @@ final class Bench {
         return rows.iterator().next().getLong(0);
     }
 
+    /** PostgreSQL's housekeeping of the trail: "autovacuums A, autoanalyzes B, vacuum running: yes|no". */
+    static String housekeeping(Pool pool) {
+        Row r = await(pool.query("SELECT coalesce(autovacuum_count, 0), coalesce(autoanalyze_count, 0),"
+                                + " EXISTS (SELECT 1 FROM pg_stat_progress_vacuum p WHERE p.relid = s.relid)"
+                                + " FROM pg_stat_user_tables s WHERE relname = 'audit_event'")
+                        .execute())
+                .iterator()
+                .next();
+        return String.format(
+                "autovacuums %d, autoanalyzes %d, vacuum running: %s",
+                r.getLong(0), r.getLong(1), r.getBoolean(2) ? "yes" : "no");
+    }
+
     static RowSet<Row> after(Pool pool, long seq) {
         return await(pool.preparedQuery("SELECT seq, event_id FROM audit_event WHERE seq > $1 ORDER BY seq")
                 .execute(Tuple.of(seq)));

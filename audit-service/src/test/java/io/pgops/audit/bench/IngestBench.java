@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * </ol>
  */
 class IngestBench {
-    static final int BACKLOG = Integer.getInteger("pgops.bench.backlog", 200_000);
+    static final int BACKLOG = Integer.getInteger("pgops.bench.backlog", 1_200_000);
     static final int RATE = Integer.getInteger("pgops.bench.rate", 5_000);
     static final int SECONDS = Integer.getInteger("pgops.bench.seconds", 20);
 
@@ -85,21 +85,42 @@ class IngestBench {
                 .filter(s -> s[1] >= BACKLOG * 9 / 10)
                 .findFirst()
                 .orElseThrow();
+        long[] warm = samples.stream()
+                .filter(s -> s[1] >= BACKLOG * 4 / 10)
+                .findFirst()
+                .orElseThrow();
         long[] last = samples.getLast();
         System.out.printf(
                 "ingest: %,d events drained in %.1f s from the first row: %,.0f events/s overall,"
-                        + " %,.0f events/s between 10%% and 90%%%n",
+                        + " %,.0f events/s between 10%% and 90%%, sustained %,.0f events/s between 40%% and 90%%%n",
                 BACKLOG,
                 secs(last[0] - first[0]),
                 (last[1] - first[1]) / secs(last[0] - first[0]),
-                (to[1] - from[1]) / secs(to[0] - from[0]));
+                rate(from, to),
+                rate(warm, to));
+        // the rate through each tenth of the backlog: a fresh JVM compiles its hot paths first
+        StringBuilder tenths = new StringBuilder("ingest by tenth of the backlog (events/s):");
+        long[] at = first;
+        for (int k = 1; k <= 10; k++) {
+            long goal = (long) BACKLOG * k / 10;
+            long[] end = samples.stream().filter(s -> s[1] >= goal).findFirst().orElseThrow();
+            tenths.append(String.format(" %,.0f", rate(at, end)));
+            at = end;
+        }
+        System.out.println(tenths);
+    }
+
+    private static double rate(long[] from, long[] to) {
+        return (to[1] - from[1]) / secs(to[0] - from[0]);
     }
 
     private static void latency(Pool pool, KafkaProducer<String, byte[]> producer) throws Exception {
         int total = RATE * SECONDS;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long[] latencies = new long[total];
+        long[] worst = {0, 0}; // {latency, sent at}
         int[] seen = {0};
+        String housekeepingBefore = Bench.housekeeping(pool);
         AtomicBoolean done = new AtomicBoolean();
         long base = Bench.head(pool);
         Thread watcher = Thread.ofPlatform().start(() -> {
@@ -111,6 +132,10 @@ class IngestBench {
                     Long sent = sentAt.get(r.getUUID(1).toString());
                     if (sent != null) {
                         latencies[seen[0]++] = now - sent;
+                        if (now - sent > worst[0]) {
+                            worst[0] = now - sent;
+                            worst[1] = sent;
+                        }
                     }
                 }
                 Bench.pause(Duration.ofMillis(10));
@@ -146,6 +171,10 @@ class IngestBench {
                 ms(got[got.length / 2]),
                 ms(got[(int) (got.length * 0.99)]),
                 ms(got[got.length - 1]));
+        System.out.printf(
+                "latency: the slowest event was sent %.1f s into the phase; PostgreSQL's housekeeping of the"
+                        + " trail before the phase: %s; after it: %s%n",
+                secs(worst[1] - start), housekeepingBefore, Bench.housekeeping(pool));
     }
 
     private static double secs(long nanos) {

@@ -70,6 +70,30 @@ class RecordingTest {
         assertEquals(before + 7, duplicates());
     }
 
+    /** The append is optimistic: the unique index finds the recorded ids, and the batch is appended again. */
+    @Test
+    void aBatchMixingRecordedAndNewEventsRecordsOnlyTheNewOnesAndTheChainStaysIntact() {
+        String cluster = "mix-" + System.nanoTime();
+        List<EventEnvelope> story = Samples.failover(cluster, T0);
+        send(KafkaBatch.of(story.subList(1, 3))).awaitAck();
+        double before = duplicates();
+
+        send(KafkaBatch.of(story)).awaitAck();
+
+        List<Map<String, Object>> rows = Trail.events("cluster=" + cluster);
+        assertEquals(5, rows.size());
+        assertEquals(before + 2, duplicates());
+        long first = rows.stream()
+                .mapToLong(r -> ((Number) r.get("seq")).longValue())
+                .min()
+                .orElseThrow();
+        JsonPath v = Trail.verify("from=" + first);
+        assertTrue(v.getBoolean("intact"), v.prettify());
+        assertEquals(
+                story.stream().map(EventEnvelope::id).sorted().toList(),
+                rows.stream().map(r -> (String) r.get("eventId")).sorted().toList());
+    }
+
     @Test
     void malformedRecordsAreDeadLetteredWithTheirReasonAndTheRestOfTheBatchIsRecorded() {
         String cluster = "bad-" + System.nanoTime();

@@ -2,7 +2,6 @@ package io.pgops.events.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.regex.Pattern;
 
 /**
  * The name of a PostgreSQL cluster (one primary and its standbys) that pgops operates. It is the Kafka key of
@@ -15,10 +14,8 @@ public record ClusterId(@JsonValue String value) {
     /** The JSON Schema / regular-expression form of the rule. */
     public static final String PATTERN = "^[a-z0-9][a-z0-9_-]{0,62}$";
 
-    private static final Pattern VALID = Pattern.compile(PATTERN);
-
     public ClusterId {
-        Names.check(value, VALID, "cluster id");
+        Names.check(value, "cluster id");
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -2,7 +2,6 @@ package io.pgops.events.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.regex.Pattern;
 
 /**
  * The name of one PostgreSQL instance (member) of a cluster, unique within its cluster; also its
@@ -14,10 +13,8 @@ public record NodeName(@JsonValue String value) {
     /** The JSON Schema / regular-expression form of the rule. */
     public static final String PATTERN = ClusterId.PATTERN;
 
-    private static final Pattern VALID = Pattern.compile(PATTERN);
-
     public NodeName {
-        Names.check(value, VALID, "node name");
+        Names.check(value, "node name");
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.CloudEventCodec;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,5 +47,39 @@ class NamesTest {
 
         assertEquals("\"orders-eu1\"", json.writeValueAsString(ClusterId.of("orders-eu1")));
         assertEquals(NodeName.of("db2"), json.readValue("\"db2\"", NodeName.class));
+    }
+
+    @Test
+    void theHandWrittenCheckAcceptsExactlyWhatThePublishedPatternAccepts() {
+        Pattern pattern = Pattern.compile(ClusterId.PATTERN);
+        String alphabet = "az09_-AZ.é \n/'";
+        Random random = new Random(42);
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int k = 0; k < length; k++) {
+                // mostly valid characters, so that long valid names are drawn too
+                b.append(
+                        random.nextInt(10) < 9
+                                ? "abcxyz0189_-".charAt(random.nextInt(12))
+                                : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = b.toString();
+            boolean expected = pattern.matcher(s).matches();
+            assertEquals(expected, Names.valid(s), () -> "'" + s + "'");
+            accepted += expected ? 1 : 0;
+        }
+        assertEquals(true, accepted > 1_000, "the draw includes valid names: " + accepted);
+    }
+
+    @Test
+    void edgeCasesFollowThePattern() {
+        for (String ok : new String[] {"a", "0", "db1", "a-b_c", "a".repeat(63)}) {
+            assertEquals(true, Names.valid(ok), ok);
+        }
+        for (String bad : new String[] {"", "-a", "_a", "A", "a.b", "a".repeat(64), "a\n", "é"}) {
+            assertEquals(false, Names.valid(bad), bad);
+        }
     }
 }

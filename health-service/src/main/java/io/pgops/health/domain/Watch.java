@@ -1,7 +1,7 @@
 package io.pgops.health.domain;
 
+import io.pgops.events.EventIds;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The debounced verdict of one node × check: a breach after N failing observations in a row, a
@@ -56,7 +56,7 @@ public final class Watch {
         }
         state = State.FAILING;
         breachedAt = at;
-        correlationId = UUID.randomUUID().toString();
+        correlationId = EventIds.newId();
         return new Outcome(Change.BREACHED, correlationId, failures, null);
     }
 

@@ -34,6 +34,22 @@ public final class PgTopology {
             "max_connections = 50",
             "fsync = on");
 
+    /**
+     * pgops' own database: the audit trail appends ~1 KB per event (heap, indexes, WAL) at up to tens
+     * of thousands of events a second, so it gets room to keep the trail's hot index pages cached and
+     * to spread checkpoints over more WAL than the default 1 GB.
+     */
+    static final String PGOPS_DB_CONF = String.join(
+            "\n",
+            "# pgops local stack: pgops' own database",
+            "shared_buffers = '256MB'",
+            "max_wal_size = '4GB'",
+            // the first vacuum after a burst rewrites every page of it (hint bits, visibility map);
+            // flushed as it goes, those writes do not pile up in the OS and stall the WAL's fsync
+            "backend_flush_after = '256kB'",
+            "max_connections = 100",
+            "password_encryption = 'scram-sha-256'");
+
     static final String HBA = String.join(
             "\n", "host replication replicator 127.0.0.1/32 scram-sha-256", "host all all 127.0.0.1/32 scram-sha-256");
 
@@ -119,7 +135,7 @@ public final class PgTopology {
         PgNode db = node(name, port);
         if (!db.isInitialised()) {
             db.initdb(superuserPasswordFile());
-            db.appendConf("shared_buffers = '64MB'\nmax_connections = 100\npassword_encryption = 'scram-sha-256'");
+            db.appendConf(PGOPS_DB_CONF);
             db.appendHba("host all all 127.0.0.1/32 scram-sha-256");
             db.start();
             db.sql("CREATE ROLE " + PGOPS_USER + " WITH LOGIN CREATEDB PASSWORD '" + secrets.password("pgops-db")

@@ -1,0 +1,118 @@
+package io.pgops.audit.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+class AppendPipelineTest {
+    /** A writer whose writes complete when the test says so. */
+    static final class Writes {
+        final List<List<Integer>> taken = new ArrayList<>();
+        final List<CompletableFuture<Void>> pending = new ArrayList<>();
+
+        CompletionStage<?> write(List<Integer> items) {
+            taken.add(List.copyOf(items));
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+
+        void finish(int write) {
+            pending.get(write).complete(null);
+        }
+    }
+
+    @Test
+    void oneWriteRunsAtATimeAndBatchesThatWaitedAreWrittenTogetherInArrivalOrder() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100);
+        var a = p.submit(List.of(1, 2));
+        var b = p.submit(List.of(3));
+        var c = p.submit(List.of(4, 5));
+        assertEquals(List.of(List.of(1, 2)), w.taken, "the first batch is written at once, alone");
+
+        w.finish(0);
+        assertTrue(done(a.durable()));
+        assertFalse(done(b.durable()));
+        assertEquals(List.of(3, 4, 5), w.taken.get(1), "the two that waited go in one write, in order");
+
+        w.finish(1);
+        assertTrue(done(b.durable()) && done(c.durable()));
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
+    void aBatchIsDurableOnlyWhenItsWriteCompletes() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100);
+        var a = p.submit(List.of(1));
+        assertFalse(done(a.durable()));
+        w.finish(0);
+        assertTrue(done(a.durable()));
+    }
+
+    @Test
+    void aWriteTakesNoMoreThanMaxRowsButNeverSplitsABatch() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 3);
+        p.submit(List.of(0));
+        p.submit(List.of(1, 2));
+        p.submit(List.of(3));
+        p.submit(List.of(4, 5, 6, 7));
+        w.finish(0);
+        assertEquals(List.of(1, 2, 3), w.taken.get(1), "three rows fit");
+        w.finish(1);
+        assertEquals(List.of(4, 5, 6, 7), w.taken.get(2), "a batch larger than maxRows is written whole");
+    }
+
+    @Test
+    void theConsumerIsHeldBackWhileMaxInFlightBatchesAreNotDurable() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 2, 100);
+        var a = p.submit(List.of(1));
+        assertTrue(done(a.room()), "one in flight: room for another");
+        var b = p.submit(List.of(2));
+        assertFalse(done(b.room()), "two in flight: no room until one is durable");
+        w.finish(0);
+        assertTrue(done(b.room()));
+        assertEquals(1, p.inFlight());
+    }
+
+    @Test
+    void aFailedWriteFailsItsBatchesAndTheNextOnesAreStillWritten() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100);
+        var a = p.submit(List.of(1));
+        var b = p.submit(List.of(2));
+        w.pending.getFirst().completeExceptionally(new IllegalStateException("database gone"));
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> a.durable().toCompletableFuture().get());
+        assertEquals("database gone", e.getCause().getMessage());
+        assertEquals(List.of(2), w.taken.get(1));
+        w.finish(1);
+        assertTrue(done(b.durable()));
+    }
+
+    @Test
+    void anEmptyBatchIsDurableAtOnceAndWritesNothing() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100);
+        var a = p.submit(List.of());
+        assertTrue(done(a.durable()) && done(a.room()));
+        assertTrue(w.taken.isEmpty());
+    }
+
+    private static boolean done(CompletionStage<Void> f) {
+        CompletableFuture<Void> cf = f.toCompletableFuture();
+        return cf.isDone() && !cf.isCompletedExceptionally();
+    }
+}

@@ -1,0 +1,103 @@
+package io.pgops.audit.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.audit.InMemoryAuditResource;
+import io.pgops.audit.Samples;
+import io.pgops.audit.Trail;
+import io.pgops.audit.domain.AuditEntry;
+import io.pgops.audit.domain.ChainLink;
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.MalformedEventException;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer's usual append is one statement from the head it remembers; these prove that the database
+ * keeps the chain whole when that head is wrong.
+ */
+@QuarkusTest
+@QuarkusTestResource(InMemoryAuditResource.class)
+class AuditWriterTest {
+    static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void anotherWriterMovingTheHeadSendsTheAppendThroughTheLockAndTheChainStaysWhole() throws Exception {
+        String cluster = "two-" + System.nanoTime();
+        AuditWriter one = new AuditWriter(pool);
+        AuditWriter other = new AuditWriter(pool); // as on another instance
+        AppendResult first = append(one, batch(cluster, 0));
+        append(other, batch(cluster, 10));
+
+        AppendResult third = append(one, batch(cluster, 20)); // `one` still remembers its own head
+
+        assertEquals(10, third.recorded());
+        assertEquals(first.head().seq() + 20, third.head().seq(), "right after the other writer's rows");
+        assertWhole(cluster, 30);
+    }
+
+    @Test
+    void anAppendLinkingToARowThatIsNotInTheChainInsertsNothingAndGoesThroughTheLock() throws Exception {
+        String cluster = "gap-" + System.nanoTime();
+        AuditWriter writer = new AuditWriter(pool);
+        AppendResult first = append(writer, batch(cluster, 0));
+        // a head past the chain's end: without the check, the next rows would leave a gap before them
+        writer.assumeHead(new ChainLink(first.head().seq() + 1, new byte[32]));
+
+        AppendResult second = append(writer, batch(cluster, 10));
+
+        assertEquals(first.head().seq() + 10, second.head().seq());
+        assertWhole(cluster, 20);
+    }
+
+    @Test
+    void anAppendLinkingToARowWithAnotherHashInsertsNothingAndGoesThroughTheLock() throws Exception {
+        String cluster = "fork-" + System.nanoTime();
+        AuditWriter writer = new AuditWriter(pool);
+        AppendResult first = append(writer, batch(cluster, 0));
+        writer.assumeHead(new ChainLink(first.head().seq(), new byte[32]));
+
+        AppendResult second = append(writer, batch(cluster, 10));
+
+        assertEquals(first.head().seq() + 10, second.head().seq());
+        assertWhole(cluster, 20);
+    }
+
+    private static AppendResult append(AuditWriter writer, List<Received> batch) {
+        return writer.append(batch).await().atMost(Duration.ofSeconds(30));
+    }
+
+    private static List<Received> batch(String cluster, int from) throws MalformedEventException {
+        List<Received> batch = new ArrayList<>();
+        for (int i = from; i < from + 10; i++) {
+            EventEnvelope e = Samples.unreachable(cluster, "node" + (i % 3 + 1), T0.plusMillis(i));
+            batch.add(new Received(AuditEntry.of(e, Samples.body(e)), "pgops.health.events", 0, i));
+        }
+        return batch;
+    }
+
+    private static void assertWhole(String cluster, int rows) {
+        List<Map<String, Object>> recorded = Trail.events("cluster=" + cluster + "&limit=1000");
+        assertEquals(rows, recorded.size());
+        long first = recorded.stream()
+                .mapToLong(r -> ((Number) r.get("seq")).longValue())
+                .min()
+                .orElseThrow();
+        JsonPath v = Trail.verify("from=" + first);
+        assertTrue(v.getBoolean("intact"), v.prettify());
+        assertTrue(v.getLong("checked") >= rows, v.prettify());
+    }
+}
