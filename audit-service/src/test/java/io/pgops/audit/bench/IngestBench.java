@@ -59,7 +59,16 @@ class IngestBench {
                         loadBefore,
                         Bench.load());
                 System.out.println("ingest batches: " + audit.batchFigures());
-                latency(pool, producer);
+                latency(pool, producer, "right after the drain");
+                // the first vacuum of a burst rewrites every page of it (hint bits, visibility map):
+                // measure again once PostgreSQL is done with it, as the trail runs most of the time
+                long waited = System.nanoTime();
+                boolean settled = Bench.awaitVacuumOfTheBurst(pool, Duration.ofMinutes(3));
+                System.out.printf(
+                        "housekeeping: %s after %.0f s%n",
+                        settled ? "PostgreSQL's vacuum of the burst finished" : "still not vacuumed",
+                        secs(System.nanoTime() - waited));
+                latency(pool, producer, "after the vacuum of the burst");
             }
         } finally {
             pool.close();
@@ -114,7 +123,7 @@ class IngestBench {
         return (to[1] - from[1]) / secs(to[0] - from[0]);
     }
 
-    private static void latency(Pool pool, KafkaProducer<String, byte[]> producer) throws Exception {
+    private static void latency(Pool pool, KafkaProducer<String, byte[]> producer, String when) throws Exception {
         int total = RATE * SECONDS;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long[] latencies = new long[total];
@@ -163,8 +172,9 @@ class IngestBench {
         Arrays.sort(got);
         assertEquals(total, got.length, "every paced event became queryable");
         System.out.printf(
-                "latency at %,d events/s for %d s (%,d events), publication -> queryable: p50 %.0f ms,"
+                "latency %s, at %,d events/s for %d s (%,d events), publication -> queryable: p50 %.0f ms,"
                         + " p99 %.0f ms, max %.0f ms%n",
+                when,
                 RATE,
                 SECONDS,
                 total,
