@@ -1,6 +1,5 @@
 package io.pgops.audit.service;
 
-import io.netty.buffer.Unpooled;
 import io.pgops.audit.domain.AppendPlan;
 import io.pgops.audit.domain.AuditEntry;
 import io.pgops.audit.domain.ChainLink;
@@ -39,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Locked append, three round trips</b> (the first append, and whenever the usual one did not
  *       go through: another writer moved the head, or an id is already recorded): a transaction takes
  *       the chain lock, reads the head and the batch's already recorded ids, and inserts the rest.
- *       Writers on several instances serialise on the lock here, so this append always goes through.
+ *       Writers on several instances serialise on the lock here; a usual append that races one of them
+ *       adds nothing or meets the primary key, and is redone this way.
  * </ul>
  */
 @ApplicationScoped
@@ -186,9 +186,8 @@ public class AuditWriter {
             topic[i] = from.topic();
             partition[i] = from.partition();
             offset[i] = from.offset();
-            // wrapped, not copied: the bytes are never modified after construction
-            event[i] = Buffer.buffer(Unpooled.wrappedBuffer(e.bytes()));
-            hash[i] = Buffer.buffer(Unpooled.wrappedBuffer(row.hash()));
+            event[i] = Buffer.buffer(e.bytes());
+            hash[i] = Buffer.buffer(row.hash());
         }
         Tuple args = Tuple.tuple()
                 .addArrayOfLong(seq)
