@@ -1,6 +1,7 @@
 package io.pgops.audit;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.stack.testkit.TestStack;
 import io.restassured.path.json.JsonPath;
@@ -27,6 +28,17 @@ public final class Trail {
                 .statusCode(200)
                 .extract()
                 .jsonPath();
+    }
+
+    /** Verifies the chain from the first of {@code rows} on: intact, and at least the rows checked. */
+    public static void assertIntactFrom(List<Map<String, Object>> rows) {
+        long first = rows.stream()
+                .mapToLong(r -> ((Number) r.get("seq")).longValue())
+                .min()
+                .orElseThrow();
+        JsonPath v = verify("from=" + first);
+        assertTrue(v.getBoolean("intact"), v.prettify());
+        assertTrue(v.getLong("checked") >= rows.size(), v.prettify());
     }
 
     /** Runs SQL in database pgops as the PostgreSQL superuser (psql output, unaligned). */
