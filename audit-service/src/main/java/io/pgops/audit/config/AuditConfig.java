@@ -36,8 +36,15 @@ public interface AuditConfig {
          * Consumed batches that may be waiting or being written at once (not yet durable, offsets not
          * committed): the next batch is decoded while earlier ones are written.
          */
-        @WithDefault("4")
+        @WithDefault("6")
         int maxInFlight();
+
+        /**
+         * Append transactions sent at once: the next is planned on top of the one PostgreSQL is running
+         * and sent on the same connection, so the database never waits for the service between two.
+         */
+        @WithDefault("2")
+        int maxWrites();
 
         /**
          * Most events one transaction appends: batches waiting together are written as one transaction

@@ -2,6 +2,7 @@ package io.pgops.audit.messaging;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pgops.audit.config.AuditConfig;
@@ -57,7 +58,16 @@ public class AuditIngest {
         this.pipeline = new AppendPipeline<>(
                 events -> append(events).subscribeAsCompletionStage(),
                 config.ingest().maxInFlight(),
-                config.ingest().maxRowsPerTransaction());
+                config.ingest().maxRowsPerTransaction(),
+                config.ingest().maxWrites());
+        FunctionCounter.builder("pgops.audit.appends", writer, w -> w.appendsByWay()[0])
+                .description("append transactions, by the way they went")
+                .tag("way", "usual")
+                .register(registry);
+        FunctionCounter.builder("pgops.audit.appends", writer, w -> w.appendsByWay()[1])
+                .description("append transactions, by the way they went")
+                .tag("way", "locked")
+                .register(registry);
         this.transactionRows = DistributionSummary.builder("pgops.audit.append.rows")
                 .description("events per append transaction (waiting batches are appended together)")
                 .register(registry);

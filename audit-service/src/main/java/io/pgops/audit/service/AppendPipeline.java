@@ -9,9 +9,11 @@ import java.util.function.Function;
 
 /**
  * Lets ingestion decode the next batch while earlier ones are being written. Consumed batches wait
- * here in arrival order; one write at a time takes every waiting batch, up to {@code maxRows} items
- * (a batch is never split, and a write takes at least one), and appends them as one transaction. A
- * batch is durable when its write completes; only then may its offsets be committed.
+ * here in arrival order; a write takes every waiting batch, up to {@code maxRows} items (a batch is
+ * never split, and a write takes at least one), and appends them as one transaction. Up to {@code
+ * maxWrites} writes run at once, handed to the writer in arrival order (under this pipeline's lock, so
+ * a writer that plans each write on top of the previous one sees them in order). A batch is durable
+ * when its write completes; only then may its offsets be committed.
  *
  * <p>At most {@code maxInFlight} batches are submitted and not yet durable: {@link Submission#room()}
  * completes once the pipeline can take the next one, which is how the consumer is held back.
@@ -26,10 +28,11 @@ public final class AppendPipeline<T> {
     private final Function<List<T>, CompletionStage<?>> writer;
     private final int maxInFlight;
     private final int maxRows;
+    private final int maxWrites;
     private final ArrayDeque<Batch<T>> waiting = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<Void>> rooms = new ArrayDeque<>();
     private int inFlight;
-    private boolean writing;
+    private int writes;
 
     private record Batch<T>(List<T> items, CompletableFuture<Void> durable) {}
 
@@ -41,14 +44,23 @@ public final class AppendPipeline<T> {
      */
     public record Submission(CompletionStage<Void> durable, CompletionStage<Void> room) {}
 
+    /** One write at a time. */
     public AppendPipeline(Function<List<T>, CompletionStage<?>> writer, int maxInFlight, int maxRows) {
-        if (maxInFlight < 1 || maxRows < 1) {
-            throw new IllegalArgumentException("maxInFlight and maxRows must be at least 1");
+        this(writer, maxInFlight, maxRows, 1);
+    }
+
+    public AppendPipeline(Function<List<T>, CompletionStage<?>> writer, int maxInFlight, int maxRows, int maxWrites) {
+        if (maxInFlight < 1 || maxRows < 1 || maxWrites < 1) {
+            throw new IllegalArgumentException("maxInFlight, maxRows and maxWrites must be at least 1");
         }
         this.writer = writer;
         this.maxInFlight = maxInFlight;
         this.maxRows = maxRows;
+        this.maxWrites = maxWrites;
     }
+
+    /** A write handed to the writer, and what it returned. */
+    private record Issued<T>(List<Batch<T>> batches, CompletionStage<?> written) {}
 
     /** Queues a batch behind the ones already submitted. An empty batch is durable at once. */
     public Submission submit(List<T> items) {
@@ -57,7 +69,7 @@ public final class AppendPipeline<T> {
             return new Submission(CompletableFuture.completedFuture(null), roomNow(room));
         }
         Batch<T> batch = new Batch<>(List.copyOf(items), new CompletableFuture<>());
-        List<Batch<T>> start;
+        List<Issued<T>> issued;
         synchronized (this) {
             waiting.add(batch);
             inFlight++;
@@ -66,9 +78,9 @@ public final class AppendPipeline<T> {
             } else {
                 rooms.add(room);
             }
-            start = next();
+            issued = issue();
         }
-        write(start);
+        watch(issued);
         return new Submission(batch.durable(), room);
     }
 
@@ -88,50 +100,50 @@ public final class AppendPipeline<T> {
         return room;
     }
 
-    /** Takes the next write's batches, if no write is running; called holding the lock. */
-    private List<Batch<T>> next() {
-        if (writing || waiting.isEmpty()) {
-            return List.of();
+    /**
+     * Hands the waiting batches to the writer while fewer than {@code maxWrites} writes run; called
+     * holding the lock, so writes are handed over in arrival order.
+     */
+    private List<Issued<T>> issue() {
+        List<Issued<T>> issued = new ArrayList<>();
+        while (writes < maxWrites && !waiting.isEmpty()) {
+            List<Batch<T>> taken = new ArrayList<>();
+            List<T> items = new ArrayList<>();
+            while (!waiting.isEmpty()
+                    && (taken.isEmpty() || items.size() + waiting.peek().items().size() <= maxRows)) {
+                Batch<T> b = waiting.poll();
+                items.addAll(b.items());
+                taken.add(b);
+            }
+            writes++;
+            CompletionStage<?> written;
+            try {
+                written = writer.apply(items);
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            issued.add(new Issued<>(taken, written));
         }
-        List<Batch<T>> taken = new ArrayList<>();
-        int rows = 0;
-        while (!waiting.isEmpty()
-                && (taken.isEmpty() || rows + waiting.peek().items().size() <= maxRows)) {
-            Batch<T> b = waiting.poll();
-            rows += b.items().size();
-            taken.add(b);
-        }
-        writing = true;
-        return taken;
+        return issued;
     }
 
-    private void write(List<Batch<T>> batches) {
-        if (batches.isEmpty()) {
-            return;
+    /** Follows issued writes to their end; called without the lock (a write may be done already). */
+    private void watch(List<Issued<T>> issued) {
+        for (Issued<T> w : issued) {
+            w.written().whenComplete((ok, failure) -> written(w.batches(), failure));
         }
-        List<T> items = new ArrayList<>();
-        for (Batch<T> b : batches) {
-            items.addAll(b.items());
-        }
-        CompletionStage<?> written;
-        try {
-            written = writer.apply(items);
-        } catch (RuntimeException e) {
-            written = CompletableFuture.failedFuture(e);
-        }
-        written.whenComplete((ok, failure) -> written(batches, failure));
     }
 
     private void written(List<Batch<T>> batches, Throwable failure) {
         List<CompletableFuture<Void>> freed = new ArrayList<>();
-        List<Batch<T>> start;
+        List<Issued<T>> issued;
         synchronized (this) {
-            writing = false;
+            writes--;
             inFlight -= batches.size();
             while (!rooms.isEmpty() && inFlight + rooms.size() <= maxInFlight) {
                 freed.add(rooms.poll());
             }
-            start = next();
+            issued = issue();
         }
         for (Batch<T> b : batches) {
             if (failure == null) {
@@ -141,6 +153,6 @@ public final class AppendPipeline<T> {
             }
         }
         freed.forEach(r -> r.complete(null));
-        write(start);
+        watch(issued);
     }
 }

@@ -6,6 +6,8 @@ import io.pgops.audit.domain.ChainLink;
 import io.pgops.audit.domain.ChainedEntry;
 import io.pgops.audit.domain.HashChain;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -60,12 +64,28 @@ public class AuditWriter {
             INSERT + " WHERE EXISTS (SELECT 1 FROM audit_event WHERE seq = $15 AND hash = $16)";
 
     private final Pool pool;
+    private final Vertx vertx;
 
-    /** The head this writer last committed or read under the lock; null when not known. */
+    /**
+     * The chain's end once every append sent so far is in: advanced when a usual append is planned
+     * (the next one is planned on top of it before it commits), set by a locked append, cleared when
+     * a usual append did not go through; null when not known.
+     */
     private final AtomicReference<ChainLink> knownHead = new AtomicReference<>();
 
-    public AuditWriter(Pool pool) {
+    /** The connection usual appends are sent on, in the order they are planned; null until opened. */
+    private volatile Appender appender;
+
+    private final AtomicBoolean opening = new AtomicBoolean();
+    private final AtomicLong usual = new AtomicLong();
+    private final AtomicLong lockedAppends = new AtomicLong();
+
+    /** A connection and the context that sends on it (its tasks run in the order they are queued). */
+    private record Appender(Context context, SqlConnection connection) {}
+
+    public AuditWriter(Pool pool, Vertx vertx) {
         this.pool = pool;
+        this.vertx = vertx;
     }
 
     /**
@@ -80,23 +100,70 @@ public class AuditWriter {
             entries.add(e);
         }
         ChainLink head = knownHead.get();
-        if (head == null || head.seq() == 0) {
+        Appender a = appender;
+        if (a == null) {
+            open();
+        }
+        if (head == null || head.seq() == 0 || a == null) {
             return locked(batch, entries, ids);
         }
         AppendPlan plan = AppendPlan.of(head, entries, Set.of());
+        if (!knownHead.compareAndSet(head, plan.head())) {
+            return locked(batch, entries, ids); // another append was planned meanwhile
+        }
         Tuple args = rows(plan, batch, ids).addLong(head.seq()).addValue(Buffer.buffer(head.hash()));
-        return pool.preparedQuery(INSERT_AFTER).execute(args).onItemOrFailure().transformToUni((rows, failure) -> {
+        // sent through the appender's context when subscribed: appends planned one after the other are
+        // sent in that order on one connection, so PostgreSQL runs the next as soon as one commits
+        Uni<RowSet<Row>> sent = Uni.createFrom()
+                .emitter(em -> a.context()
+                        .runOnContext(v -> a.connection()
+                                .preparedQuery(INSERT_AFTER)
+                                .execute(args)
+                                .subscribe()
+                                .with(em::complete, em::fail)));
+        return sent.onItemOrFailure().transformToUni((rows, failure) -> {
             if (failure == null && rows.rowCount() == plan.rows().size()) {
-                knownHead.compareAndSet(head, plan.head());
+                usual.incrementAndGet();
                 return Uni.createFrom().item(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
             }
+            // nothing was inserted: the chain moved (another writer, or an append this one was planned
+            // on did not go through), an id is already recorded, or the connection failed
+            knownHead.set(null);
             if (failure != null && !isDuplicateKey(failure)) {
                 return Uni.createFrom().failure(failure);
             }
-            // the chain moved (another writer), or an id is already recorded: nothing was inserted
-            knownHead.compareAndSet(head, null);
             return locked(batch, entries, ids);
         });
+    }
+
+    /** Opens the appender's connection in the background (usual appends wait for the locked way). */
+    private void open() {
+        if (!opening.compareAndSet(false, true)) {
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> pool.getConnection()
+                .subscribe()
+                .with(
+                        connection -> {
+                            Appender a = new Appender(context, connection);
+                            connection.closeHandler(() -> {
+                                appender = null;
+                                opening.set(false);
+                            });
+                            appender = a;
+                        },
+                        failure -> opening.set(false)));
+    }
+
+    /** Whether usual appends can be sent (the appender's connection is open). */
+    boolean appenderOpen() {
+        return appender != null;
+    }
+
+    /** Appends that went the usual way, and the locked way (also {@code pgops_audit_appends_total}). */
+    public long[] appendsByWay() {
+        return new long[] {usual.get(), lockedAppends.get()};
     }
 
     /**
@@ -123,7 +190,10 @@ public class AuditWriter {
                                     .execute(rows(plan, batch, ids))
                                     .replaceWithVoid();
                     return insert.chain(tx::commit)
-                            .invoke(() -> knownHead.set(plan.head()))
+                            .invoke(() -> {
+                                lockedAppends.incrementAndGet();
+                                knownHead.set(plan.head());
+                            })
                             .replaceWith(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
                 })
                 .onFailure()

@@ -78,9 +78,11 @@ final class BenchService implements AutoCloseable {
                     "pgops_audit_batch_append_seconds_sum",
                     "pgops_audit_batch_append_seconds_count",
                     "pgops_audit_append_rows_sum",
-                    "pgops_audit_append_rows_count")) {
+                    "pgops_audit_append_rows_count",
+                    "pgops_audit_appends_total")) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                    m.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    String key = line.contains("way=\"locked\"") ? name + "_locked" : name;
+                    m.put(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                 }
             }
         }
@@ -88,14 +90,15 @@ final class BenchService implements AutoCloseable {
         double appends = m.getOrDefault("pgops_audit_batch_append_seconds_count", 0.0);
         return String.format(
                 "%,.0f batches of %.0f records on average, decode %.1f ms per batch; %,.0f append transactions"
-                        + " of %.0f events on average, %.1f ms each",
+                        + " of %.0f events on average, %.1f ms each (%,.0f of them the locked way)",
                 batches,
                 m.getOrDefault("pgops_audit_batch_size_sum", 0.0) / Math.max(1, batches),
                 1000 * m.getOrDefault("pgops_audit_batch_decode_seconds_sum", 0.0) / Math.max(1, batches),
                 appends,
                 m.getOrDefault("pgops_audit_append_rows_sum", 0.0)
                         / Math.max(1, m.getOrDefault("pgops_audit_append_rows_count", 0.0)),
-                1000 * m.getOrDefault("pgops_audit_batch_append_seconds_sum", 0.0) / Math.max(1, appends));
+                1000 * m.getOrDefault("pgops_audit_batch_append_seconds_sum", 0.0) / Math.max(1, appends),
+                m.getOrDefault("pgops_audit_appends_total_locked", 0.0));
     }
 
     @Override

@@ -103,6 +103,25 @@ class AppendPipelineTest {
     }
 
     @Test
+    void withTwoWritesTheSecondIsHandedOverBeforeTheFirstCompletesAndWritesFollowArrivalOrder() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100, 2);
+        var a = p.submit(List.of(1));
+        var b = p.submit(List.of(2));
+        p.submit(List.of(3));
+        p.submit(List.of(4));
+        assertEquals(List.of(List.of(1), List.of(2)), w.taken, "two writes run; the others wait");
+
+        w.finish(1); // the second write completes first
+        assertTrue(done(b.durable()));
+        assertFalse(done(a.durable()));
+        assertEquals(List.of(3, 4), w.taken.get(2), "the waiting batches go in one write, in order");
+        w.finish(0);
+        w.finish(2);
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
     void anEmptyBatchIsDurableAtOnceAndWritesNothing() {
         Writes w = new Writes();
         AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100);

@@ -1,5 +1,6 @@
 package io.pgops.audit.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgops.audit.InMemoryAuditResource;
@@ -11,6 +12,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,17 +35,21 @@ class AuditWriterTest {
     @Inject
     Pool pool;
 
+    @Inject
+    Vertx vertx;
+
     @Test
     void anotherWriterMovingTheHeadSendsTheAppendThroughTheLockAndTheChainStaysWhole() throws Exception {
         String cluster = "two-" + System.nanoTime();
-        AuditWriter one = new AuditWriter(pool);
-        AuditWriter other = new AuditWriter(pool); // as on another instance
-        AppendResult first = append(one, batch(cluster, 0));
+        AuditWriter one = new AuditWriter(pool, vertx);
+        AuditWriter other = new AuditWriter(pool, vertx); // as on another instance
+        AppendResult first = opened(one, batch(cluster, 0));
         append(other, batch(cluster, 10));
 
         AppendResult third = append(one, batch(cluster, 20)); // `one` still remembers its own head
 
         assertEquals(10, third.recorded());
+        assertArrayEquals(new long[] {0, 2}, one.appendsByWay(), "the usual append met the other's rows");
         assertEquals(first.head().seq() + 20, third.head().seq(), "right after the other writer's rows");
         assertWhole(cluster, 30);
     }
@@ -50,28 +57,56 @@ class AuditWriterTest {
     @Test
     void anAppendLinkingToARowThatIsNotInTheChainInsertsNothingAndGoesThroughTheLock() throws Exception {
         String cluster = "gap-" + System.nanoTime();
-        AuditWriter writer = new AuditWriter(pool);
-        AppendResult first = append(writer, batch(cluster, 0));
+        AuditWriter writer = new AuditWriter(pool, vertx);
+        AppendResult first = opened(writer, batch(cluster, 0));
         // a head past the chain's end: without the check, the next rows would leave a gap before them
         writer.assumeHead(new ChainLink(first.head().seq() + 1, new byte[32]));
 
         AppendResult second = append(writer, batch(cluster, 10));
 
         assertEquals(first.head().seq() + 10, second.head().seq());
+        assertArrayEquals(new long[] {0, 2}, writer.appendsByWay(), "the usual append inserted nothing");
         assertWhole(cluster, 20);
     }
 
     @Test
     void anAppendLinkingToARowWithAnotherHashInsertsNothingAndGoesThroughTheLock() throws Exception {
         String cluster = "fork-" + System.nanoTime();
-        AuditWriter writer = new AuditWriter(pool);
-        AppendResult first = append(writer, batch(cluster, 0));
+        AuditWriter writer = new AuditWriter(pool, vertx);
+        AppendResult first = opened(writer, batch(cluster, 0));
         writer.assumeHead(new ChainLink(first.head().seq(), new byte[32]));
 
         AppendResult second = append(writer, batch(cluster, 10));
 
         assertEquals(first.head().seq() + 10, second.head().seq());
+        assertArrayEquals(new long[] {0, 2}, writer.appendsByWay(), "the usual append inserted nothing");
         assertWhole(cluster, 20);
+    }
+
+    @Test
+    void appendsSentBeforeTheFirstCommitsAreEachPlannedOnThePreviousAndAllGoTheUsualWay() throws Exception {
+        String cluster = "pipe-" + System.nanoTime();
+        AuditWriter writer = new AuditWriter(pool, vertx);
+        AppendResult first = opened(writer, batch(cluster, 0));
+        List<io.smallrye.mutiny.Uni<AppendResult>> sent = new ArrayList<>();
+        for (int b = 1; b <= 4; b++) {
+            // subscribed at once, in order: each is planned on top of the one before, not yet committed
+            sent.add(writer.append(batch(cluster, b * 10)).memoize().indefinitely());
+            sent.getLast().subscribe().with(r -> {}, e -> {});
+        }
+        List<AppendResult> results =
+                io.smallrye.mutiny.Uni.join().all(sent).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(first.head().seq() + 40, results.getLast().head().seq());
+        assertArrayEquals(new long[] {4, 1}, writer.appendsByWay(), "one locked (the first), then the usual way");
+        assertWhole(cluster, 50);
+    }
+
+    /** The first append goes the locked way and opens the appender's connection; waits for it. */
+    private static AppendResult opened(AuditWriter writer, List<Received> batch) {
+        AppendResult r = append(writer, batch);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(writer::appenderOpen);
+        return r;
     }
 
     private static AppendResult append(AuditWriter writer, List<Received> batch) {
