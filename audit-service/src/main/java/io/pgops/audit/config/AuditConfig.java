@@ -36,7 +36,7 @@ public interface AuditConfig {
          * Consumed batches that may be waiting or being written at once (not yet durable, offsets not
          * committed): the next batch is decoded while earlier ones are written.
          */
-        @WithDefault("6")
+        @WithDefault("8")
         int maxInFlight();
 
         /**
@@ -45,6 +45,14 @@ public interface AuditConfig {
          */
         @WithDefault("2")
         int maxWrites();
+
+        /**
+         * Events that must wait before a transaction is sent beside one already running (alone, a
+         * transaction takes whatever waits): a small transaction beside another costs more in its own
+         * commit than the overlap saves.
+         */
+        @WithDefault("1000")
+        int minRowsToOverlap();
 
         /**
          * Most events one transaction appends: batches waiting together are written as one transaction

@@ -59,7 +59,8 @@ public class AuditIngest {
                 events -> append(events).subscribeAsCompletionStage(),
                 config.ingest().maxInFlight(),
                 config.ingest().maxRowsPerTransaction(),
-                config.ingest().maxWrites());
+                config.ingest().maxWrites(),
+                config.ingest().minRowsToOverlap());
         FunctionCounter.builder("pgops.audit.appends", writer, w -> w.appendsByWay()[0])
                 .description("append transactions, by the way they went")
                 .tag("way", "usual")

@@ -12,8 +12,11 @@ import java.util.function.Function;
  * here in arrival order; a write takes every waiting batch, up to {@code maxRows} items (a batch is
  * never split, and a write takes at least one), and appends them as one transaction. Up to {@code
  * maxWrites} writes run at once, handed to the writer in arrival order (under this pipeline's lock, so
- * a writer that plans each write on top of the previous one sees them in order). A batch is durable
- * when its write completes; only then may its offsets be committed.
+ * a writer that plans each write on top of the previous one sees them in order). A write that would
+ * run beside another starts only once {@code minRowsToOverlap} items wait: overlapping keeps the
+ * database busy while a commit travels back, and a small overlapping write would cost more in its own
+ * commit than it saves (with no write running, whatever waits is written at once). A batch is
+ * durable when its write completes; only then may its offsets be committed.
  *
  * <p>At most {@code maxInFlight} batches are submitted and not yet durable: {@link Submission#room()}
  * completes once the pipeline can take the next one, which is how the consumer is held back.
@@ -29,10 +32,12 @@ public final class AppendPipeline<T> {
     private final int maxInFlight;
     private final int maxRows;
     private final int maxWrites;
+    private final int minRowsToOverlap;
     private final ArrayDeque<Batch<T>> waiting = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<Void>> rooms = new ArrayDeque<>();
     private int inFlight;
     private int writes;
+    private int waitingRows;
 
     private record Batch<T>(List<T> items, CompletableFuture<Void> durable) {}
 
@@ -46,17 +51,24 @@ public final class AppendPipeline<T> {
 
     /** One write at a time. */
     public AppendPipeline(Function<List<T>, CompletionStage<?>> writer, int maxInFlight, int maxRows) {
-        this(writer, maxInFlight, maxRows, 1);
+        this(writer, maxInFlight, maxRows, 1, 1);
     }
 
-    public AppendPipeline(Function<List<T>, CompletionStage<?>> writer, int maxInFlight, int maxRows, int maxWrites) {
-        if (maxInFlight < 1 || maxRows < 1 || maxWrites < 1) {
-            throw new IllegalArgumentException("maxInFlight, maxRows and maxWrites must be at least 1");
+    public AppendPipeline(
+            Function<List<T>, CompletionStage<?>> writer,
+            int maxInFlight,
+            int maxRows,
+            int maxWrites,
+            int minRowsToOverlap) {
+        if (maxInFlight < 1 || maxRows < 1 || maxWrites < 1 || minRowsToOverlap < 1) {
+            throw new IllegalArgumentException(
+                    "maxInFlight, maxRows, maxWrites and minRowsToOverlap must be at least 1");
         }
         this.writer = writer;
         this.maxInFlight = maxInFlight;
         this.maxRows = maxRows;
         this.maxWrites = maxWrites;
+        this.minRowsToOverlap = minRowsToOverlap;
     }
 
     /** A write handed to the writer, and what it returned. */
@@ -72,6 +84,7 @@ public final class AppendPipeline<T> {
         List<Issued<T>> issued;
         synchronized (this) {
             waiting.add(batch);
+            waitingRows += batch.items().size();
             inFlight++;
             if (inFlight < maxInFlight) {
                 room.complete(null);
@@ -101,17 +114,19 @@ public final class AppendPipeline<T> {
     }
 
     /**
-     * Hands the waiting batches to the writer while fewer than {@code maxWrites} writes run; called
-     * holding the lock, so writes are handed over in arrival order.
+     * Hands the waiting batches to the writer while fewer than {@code maxWrites} writes run (beside a
+     * running write, only once {@code minRowsToOverlap} items wait); called holding the lock, so
+     * writes are handed over in arrival order.
      */
     private List<Issued<T>> issue() {
         List<Issued<T>> issued = new ArrayList<>();
-        while (writes < maxWrites && !waiting.isEmpty()) {
+        while (writes < maxWrites && !waiting.isEmpty() && (writes == 0 || waitingRows >= minRowsToOverlap)) {
             List<Batch<T>> taken = new ArrayList<>();
             List<T> items = new ArrayList<>();
             while (!waiting.isEmpty()
                     && (taken.isEmpty() || items.size() + waiting.peek().items().size() <= maxRows)) {
                 Batch<T> b = waiting.poll();
+                waitingRows -= b.items().size();
                 items.addAll(b.items());
                 taken.add(b);
             }

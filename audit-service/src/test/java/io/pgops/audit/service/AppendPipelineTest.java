@@ -105,7 +105,7 @@ class AppendPipelineTest {
     @Test
     void withTwoWritesTheSecondIsHandedOverBeforeTheFirstCompletesAndWritesFollowArrivalOrder() {
         Writes w = new Writes();
-        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100, 2);
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100, 2, 1);
         var a = p.submit(List.of(1));
         var b = p.submit(List.of(2));
         p.submit(List.of(3));
@@ -117,6 +117,25 @@ class AppendPipelineTest {
         assertFalse(done(a.durable()));
         assertEquals(List.of(3, 4), w.taken.get(2), "the waiting batches go in one write, in order");
         w.finish(0);
+        w.finish(2);
+        assertEquals(0, p.inFlight());
+    }
+
+    @Test
+    void besideARunningWriteASecondStartsOnlyOnceEnoughItemsWaitAndAloneAWriteTakesWhateverWaits() {
+        Writes w = new Writes();
+        AppendPipeline<Integer> p = new AppendPipeline<>(w::write, 10, 100, 2, 4);
+        p.submit(List.of(1)); // nothing running: written at once, however small
+        p.submit(List.of(2, 3));
+        assertEquals(1, w.taken.size(), "two items wait beside a running write: not enough to overlap");
+        p.submit(List.of(4, 5));
+        assertEquals(List.of(2, 3, 4, 5), w.taken.get(1), "four wait: the second write starts beside the first");
+
+        p.submit(List.of(6));
+        w.finish(0);
+        assertEquals(2, w.taken.size(), "one item waits beside the second write: it keeps waiting");
+        w.finish(1);
+        assertEquals(List.of(6), w.taken.get(2), "no write runs: what waits is written");
         w.finish(2);
         assertEquals(0, p.inFlight());
     }
