@@ -154,7 +154,9 @@ public class AuditIngest {
         }
         long started = System.nanoTime();
         transactionRows.record(events.size());
-        return writer.append(events)
+        // deferred: a retry plans the append again from the chain as it is then
+        return Uni.createFrom()
+                .deferred(() -> writer.append(events))
                 .invoke(r -> {
                     appending.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     recorded.increment(r.recorded());

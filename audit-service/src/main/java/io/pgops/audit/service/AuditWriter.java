@@ -6,9 +6,11 @@ import io.pgops.audit.domain.ChainLink;
 import io.pgops.audit.domain.ChainedEntry;
 import io.pgops.audit.domain.HashChain;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -19,6 +21,7 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,9 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Appends batches to the hash-chained audit table. The hashes are computed here from the chain head;
@@ -67,21 +68,46 @@ public class AuditWriter {
     private final Vertx vertx;
 
     /**
-     * The chain's end once every append sent so far is in: advanced when a usual append is planned
-     * (the next one is planned on top of it before it commits), set by a locked append, cleared when
-     * a usual append did not go through; null when not known.
+     * The sender's context: appends are queued, planned and sent there, one task at a time, in the
+     * order they were asked for. Its own event loop, so decoding consumed batches does not delay them.
      */
-    private final AtomicReference<ChainLink> knownHead = new AtomicReference<>();
+    private volatile Context sender;
 
-    /** The connection usual appends are sent on, in the order they are planned; null until opened. */
-    private volatile Appender appender;
+    // state below is read and written on the sender's context only
 
-    private final AtomicBoolean opening = new AtomicBoolean();
+    /** Appends asked for and not yet planned, in order. */
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+
+    /**
+     * The chain's end once every append sent so far is in: advanced when a usual append is planned
+     * (the next is planned on top of it before it commits), set by a locked append, cleared when a
+     * usual append did not go through; null when not known.
+     */
+    private ChainLink knownHead;
+
+    /** The connection usual appends are sent on, in the order they are planned; null until open. */
+    private volatile SqlConnection connection;
+
+    private boolean opening;
+    /** Usual appends sent and not ended. */
+    private int usualInFlight;
+    /** A locked append is running: nothing else is sent until it ends. */
+    private boolean lockedRunning;
+
     private final AtomicLong usual = new AtomicLong();
     private final AtomicLong lockedAppends = new AtomicLong();
 
-    /** A connection and the context that sends on it (its tasks run in the order they are queued). */
-    private record Appender(Context context, SqlConnection connection) {}
+    /** One append asked for; {@code locked} once its usual append did not go through. */
+    private record Request(
+            List<Received> batch,
+            List<AuditEntry> entries,
+            UUID[] ids,
+            boolean locked,
+            UniEmitter<? super AppendResult> done) {
+        Request lockedNow() {
+            return new Request(batch, entries, ids, true, done);
+        }
+    }
 
     public AuditWriter(Pool pool, Vertx vertx) {
         this.pool = pool;
@@ -90,6 +116,7 @@ public class AuditWriter {
 
     /**
      * Appends the batch durably (committed when the Uni completes); already recorded ids are skipped.
+     * Appends are sent in the order they are subscribed to.
      */
     public Uni<AppendResult> append(List<Received> batch) {
         UUID[] ids = new UUID[batch.size()];
@@ -99,66 +126,125 @@ public class AuditWriter {
             ids[i] = UUID.fromString(e.eventId());
             entries.add(e);
         }
-        ChainLink head = knownHead.get();
-        Appender a = appender;
-        if (a == null) {
+        return Uni.createFrom().emitter(em -> {
+            Request r = new Request(batch, entries, ids, false, em);
+            sender().runOnContext(v -> {
+                queue.add(r);
+                pump();
+            });
+        });
+    }
+
+    private Context sender() {
+        Context c = sender;
+        if (c == null) {
+            synchronized (this) {
+                if (sender == null) {
+                    // a context on the next event loop, not the caller's (the consumer's)
+                    sender = ((VertxInternal) vertx).createEventLoopContext();
+                }
+                c = sender;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Sends what the queue allows (on the sender's context): usual appends one after the other without
+     * waiting for the previous to commit; a locked append only once the usual ones in flight have
+     * ended, and nothing beside it. A usual append does not take the chain lock: one running beside a
+     * locked append of this writer could take the positions the locked one planned from the head.
+     */
+    private void pump() {
+        if (connection == null && !opening) {
             open();
         }
-        if (head == null || head.seq() == 0 || a == null) {
-            return locked(batch, entries, ids);
-        }
-        AppendPlan plan = AppendPlan.of(head, entries, Set.of());
-        if (!knownHead.compareAndSet(head, plan.head())) {
-            return locked(batch, entries, ids); // another append was planned meanwhile
-        }
-        Tuple args = rows(plan, batch, ids).addLong(head.seq()).addValue(Buffer.buffer(head.hash()));
-        // sent through the appender's context when subscribed: appends planned one after the other are
-        // sent in that order on one connection, so PostgreSQL runs the next as soon as one commits
-        Uni<RowSet<Row>> sent = Uni.createFrom()
-                .emitter(em -> a.context()
-                        .runOnContext(v -> a.connection()
-                                .preparedQuery(INSERT_AFTER)
-                                .execute(args)
-                                .subscribe()
-                                .with(em::complete, em::fail)));
-        return sent.onItemOrFailure().transformToUni((rows, failure) -> {
-            if (failure == null && rows.rowCount() == plan.rows().size()) {
-                usual.incrementAndGet();
-                return Uni.createFrom().item(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
+        while (!queue.isEmpty() && !lockedRunning) {
+            Request r = queue.peek();
+            if (r.locked() || knownHead == null || knownHead.seq() == 0 || connection == null) {
+                if (usualInFlight > 0) {
+                    return; // resumed when they end
+                }
+                queue.poll();
+                lockedRunning = true;
+                locked(r.batch(), r.entries(), r.ids())
+                        .subscribe()
+                        .with(
+                                result -> sender.runOnContext(v -> {
+                                    lockedRunning = false;
+                                    lockedAppends.incrementAndGet();
+                                    knownHead = result.head();
+                                    r.done().complete(result);
+                                    pump();
+                                }),
+                                failure -> sender.runOnContext(v -> {
+                                    lockedRunning = false;
+                                    r.done().fail(failure);
+                                    pump();
+                                }));
+                return;
             }
+            queue.poll();
+            sendUsual(r);
+        }
+    }
+
+    /** Plans the append on the known head and sends it as one statement (on the sender's context). */
+    private void sendUsual(Request r) {
+        ChainLink head = knownHead;
+        AppendPlan plan = AppendPlan.of(head, r.entries(), Set.of());
+        knownHead = plan.head();
+        usualInFlight++;
+        Tuple args = rows(plan, r.batch(), r.ids()).addLong(head.seq()).addValue(Buffer.buffer(head.hash()));
+        connection
+                .preparedQuery(INSERT_AFTER)
+                .execute(args)
+                .subscribe()
+                .with(
+                        rows -> sender.runOnContext(v -> usualEnded(r, plan, rows.rowCount(), null)),
+                        failure -> sender.runOnContext(v -> usualEnded(r, plan, 0, failure)));
+    }
+
+    private void usualEnded(Request r, AppendPlan plan, int inserted, Throwable failure) {
+        usualInFlight--;
+        if (failure == null && inserted == plan.rows().size()) {
+            usual.incrementAndGet();
+            r.done().complete(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
+        } else {
             // nothing was inserted: the chain moved (another writer, or an append this one was planned
             // on did not go through), an id is already recorded, or the connection failed
-            knownHead.set(null);
+            knownHead = null;
             if (failure != null && !isDuplicateKey(failure)) {
-                return Uni.createFrom().failure(failure);
+                r.done().fail(failure); // retried by the caller
+            } else {
+                queue.addFirst(r.lockedNow());
             }
-            return locked(batch, entries, ids);
-        });
+        }
+        pump();
     }
 
     /** Opens the appender's connection in the background (usual appends wait for the locked way). */
     private void open() {
-        if (!opening.compareAndSet(false, true)) {
-            return;
-        }
-        Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> pool.getConnection()
+        opening = true;
+        pool.getConnection()
                 .subscribe()
                 .with(
-                        connection -> {
-                            Appender a = new Appender(context, connection);
-                            connection.closeHandler(() -> {
-                                appender = null;
-                                opening.set(false);
-                            });
-                            appender = a;
-                        },
-                        failure -> opening.set(false)));
+                        c -> sender.runOnContext(v -> {
+                            opening = false;
+                            connection = c;
+                            c.closeHandler(() -> sender.runOnContext(w -> {
+                                if (connection == c) {
+                                    connection = null;
+                                }
+                            }));
+                            pump();
+                        }),
+                        failure -> sender.runOnContext(v -> opening = false));
     }
 
     /** Whether usual appends can be sent (the appender's connection is open). */
     boolean appenderOpen() {
-        return appender != null;
+        return connection != null;
     }
 
     /** Appends that went the usual way, and the locked way (also {@code pgops_audit_appends_total}). */
@@ -190,10 +276,6 @@ public class AuditWriter {
                                     .execute(rows(plan, batch, ids))
                                     .replaceWithVoid();
                     return insert.chain(tx::commit)
-                            .invoke(() -> {
-                                lockedAppends.incrementAndGet();
-                                knownHead.set(plan.head());
-                            })
                             .replaceWith(new AppendResult(plan.rows().size(), plan.duplicates(), plan.head()));
                 })
                 .onFailure()
@@ -202,7 +284,7 @@ public class AuditWriter {
 
     /** Makes this writer take {@code head} as the chain's end (tests: a stale or wrong head). */
     void assumeHead(ChainLink head) {
-        knownHead.set(head);
+        sender().runOnContext(v -> knownHead = head);
     }
 
     /** A unique violation: an event id already recorded, or a position another writer took. */

@@ -102,6 +102,29 @@ class AuditWriterTest {
         assertWhole(cluster, 50);
     }
 
+    @Test
+    void appendsSentTogetherBehindOneThatMeetsARecordedIdAllGoThroughAndTheChainStaysWhole() throws Exception {
+        String cluster = "redo-" + System.nanoTime();
+        AuditWriter writer = new AuditWriter(pool, vertx);
+        List<Received> first = batch(cluster, 0);
+        opened(writer, first);
+        List<Received> mixed = new ArrayList<>(batch(cluster, 10));
+        mixed.add(first.get(3)); // redelivered: its usual append meets the unique id and inserts nothing
+        List<io.smallrye.mutiny.Uni<AppendResult>> sent = new ArrayList<>();
+        sent.add(writer.append(mixed).memoize().indefinitely());
+        for (int b = 2; b <= 5; b++) {
+            sent.add(writer.append(batch(cluster, b * 10)).memoize().indefinitely());
+        }
+        sent.forEach(u -> u.subscribe().with(r -> {}, e -> {}));
+
+        List<AppendResult> results =
+                io.smallrye.mutiny.Uni.join().all(sent).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(10, results.getFirst().recorded());
+        assertEquals(1, results.getFirst().duplicates());
+        assertWhole(cluster, 60);
+    }
+
     /** The first append goes the locked way and opens the appender's connection; waits for it. */
     private static AppendResult opened(AuditWriter writer, List<Received> batch) {
         AppendResult r = append(writer, batch);
