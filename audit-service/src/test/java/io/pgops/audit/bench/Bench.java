@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -52,6 +54,25 @@ final class Bench {
         RowSet<Row> rows = await(
                 pool.query("SELECT coalesce(max(seq), 0) FROM audit_event").execute());
         return rows.iterator().next().getLong(0);
+    }
+
+    /**
+     * What each backend that last ran or runs an append into the trail is doing: "running" (on CPU, no
+     * wait event), "waiting for the service" (idle: its statement is done and the next has not come),
+     * or PostgreSQL's wait event ("IO:WALSync", "Lock:advisory", ...).
+     */
+    static List<String> appendingBackends(Pool pool) {
+        List<String> states = new ArrayList<>();
+        for (Row r : await(pool.query("SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                        + " WHERE pid <> pg_backend_pid() AND query LIKE 'INSERT INTO audit_event%'")
+                .execute())) {
+            String state = r.getString(0);
+            states.add(
+                    !"active".equals(state)
+                            ? "waiting for the service"
+                            : r.getString(1) == null ? "running" : r.getString(1) + ":" + r.getString(2));
+        }
+        return states;
     }
 
     /** PostgreSQL's housekeeping of the trail: "autovacuums A, autoanalyzes B, vacuum running: yes|no". */

@@ -76,16 +76,33 @@ class IngestBench {
         }
     }
 
-    private static void ingest(Pool pool) {
+    private static void ingest(Pool pool) throws InterruptedException {
         List<long[]> samples = new ArrayList<>(); // {nanos, rows}
         long start = System.nanoTime();
         long rows = 0;
+        AtomicBoolean drained = new AtomicBoolean();
+        Map<String, Integer> appending = new java.util.TreeMap<>();
+        Thread states = Thread.ofPlatform().start(() -> {
+            while (!drained.get()) {
+                Bench.appendingBackends(pool).forEach(state -> appending.merge(state, 1, Integer::sum));
+                Bench.pause(Duration.ofMillis(5));
+            }
+        });
         while (rows < BACKLOG
                 && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
             rows = Bench.head(pool);
             samples.add(new long[] {System.nanoTime(), rows});
             Bench.pause(Duration.ofMillis(100));
         }
+        drained.set(true);
+        states.join();
+        int all = appending.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder what =
+                new StringBuilder("ingest: the service's appending backends, sampled every 5 ms during the drain:");
+        appending.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> what.append(String.format(" %s %.0f%%", e.getKey(), 100.0 * e.getValue() / all)));
+        System.out.println(what);
         assertEquals(BACKLOG, rows, "every backlog event recorded");
         long[] first = samples.stream().filter(s -> s[1] > 0).findFirst().orElseThrow();
         long[] from =
