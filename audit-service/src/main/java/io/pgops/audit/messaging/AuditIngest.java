@@ -137,11 +137,14 @@ public class AuditIngest {
         return Uni.createFrom().completionStage(submitted.room());
     }
 
-    /** The CloudEvents attributes among the record's headers; none without Kafka metadata. */
+    /**
+     * The CloudEvents attributes among the record's headers; none without Kafka metadata. Read from the
+     * consumer record itself: the metadata's {@code getHeaders()} copies every header first.
+     */
     private static CloudEventAttributes attributes(IncomingKafkaRecordMetadata<?, ?> meta) {
         CloudEventAttributes.Builder attributes = new CloudEventAttributes.Builder();
         if (meta != null) {
-            for (Header h : meta.getHeaders()) {
+            for (Header h : meta.getRecord().headers()) {
                 attributes.header(h.key(), h.value());
             }
         }

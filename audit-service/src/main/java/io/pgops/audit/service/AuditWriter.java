@@ -46,6 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Writers on several instances serialise on the lock here; a usual append that races one of them
  *       adds nothing or meets the primary key, and is redone this way.
  * </ul>
+ *
+ * <p>Appends are queued and sent from one context of the writer's own: a usual append is planned on
+ * the head the previous one will leave and sent on the writer's connection before that one commits
+ * (PostgreSQL then starts it as soon as the previous commits); an append planned on one that added
+ * nothing adds nothing either, and both are redone the locked way. A locked append starts only once
+ * the usual appends in flight have ended, and nothing is sent beside it.
  */
 @ApplicationScoped
 public class AuditWriter {

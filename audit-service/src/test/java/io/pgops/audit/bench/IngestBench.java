@@ -85,7 +85,7 @@ class IngestBench {
         Thread states = Thread.ofPlatform().start(() -> {
             while (!drained.get()) {
                 Bench.appendingBackends(pool).forEach(state -> appending.merge(state, 1, Integer::sum));
-                Bench.pause(Duration.ofMillis(5));
+                Bench.pause(Duration.ofMillis(20));
             }
         });
         while (rows < BACKLOG
@@ -98,7 +98,7 @@ class IngestBench {
         states.join();
         int all = appending.values().stream().mapToInt(Integer::intValue).sum();
         StringBuilder what =
-                new StringBuilder("ingest: the service's appending backends, sampled every 5 ms during the drain:");
+                new StringBuilder("ingest: the service's appending backends, sampled every 20 ms during the drain:");
         appending.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> what.append(String.format(" %s %.0f%%", e.getKey(), 100.0 * e.getValue() / all)));
