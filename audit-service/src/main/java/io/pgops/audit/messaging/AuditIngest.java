@@ -82,7 +82,8 @@ public class AuditIngest {
                 .description("decoding a batch and building its recorded forms")
                 .register(registry);
         this.appending = Timer.builder("pgops.audit.batch.append")
-                .description("one durable append: lock, duplicate check, hashing, insert, commit")
+                .description("one append transaction, from its hand-over to the writer until it is durable"
+                        + " (with two in flight, this includes waiting behind the one before)")
                 .register(registry);
     }
 

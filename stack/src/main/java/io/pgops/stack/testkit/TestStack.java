@@ -394,8 +394,8 @@ public final class TestStack {
             awaitExit(kafkaProcess);
         }
         step = slow(step, "the broker");
-        // all at once: one after the other, the 13 nodes of the replication tests took 26 s (~2 s each,
-        // mostly pg_ctl and runuser), and surefire stops waiting for shutdown hooks after 30 s
+        // all at once: one after the other, the 13 nodes of the replication tests took 26 s (~2 s each),
+        // and surefire stops waiting for shutdown hooks after 30 s
         List<Thread> stops = pgNodes.stream()
                 .map(n -> Thread.ofPlatform().start(() -> n.stop("immediate")))
                 .toList();
