@@ -12,6 +12,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -88,14 +89,9 @@ class AuditWriterTest {
         String cluster = "pipe-" + System.nanoTime();
         AuditWriter writer = new AuditWriter(pool, vertx);
         AppendResult first = opened(writer, batch(cluster, 0));
-        List<io.smallrye.mutiny.Uni<AppendResult>> sent = new ArrayList<>();
-        for (int b = 1; b <= 4; b++) {
-            // subscribed at once, in order: each is planned on top of the one before, not yet committed
-            sent.add(writer.append(batch(cluster, b * 10)).memoize().indefinitely());
-            sent.getLast().subscribe().with(r -> {}, e -> {});
-        }
+        // each is planned on top of the one before, not yet committed
         List<AppendResult> results =
-                io.smallrye.mutiny.Uni.join().all(sent).andFailFast().await().atMost(Duration.ofSeconds(30));
+                sentTogether(writer, batch(cluster, 10), batch(cluster, 20), batch(cluster, 30), batch(cluster, 40));
 
         assertEquals(first.head().seq() + 40, results.getLast().head().seq());
         assertArrayEquals(new long[] {4, 1}, writer.appendsByWay(), "one locked (the first), then the usual way");
@@ -110,15 +106,9 @@ class AuditWriterTest {
         opened(writer, first);
         List<Received> mixed = new ArrayList<>(batch(cluster, 10));
         mixed.add(first.get(3)); // redelivered: its usual append meets the unique id and inserts nothing
-        List<io.smallrye.mutiny.Uni<AppendResult>> sent = new ArrayList<>();
-        sent.add(writer.append(mixed).memoize().indefinitely());
-        for (int b = 2; b <= 5; b++) {
-            sent.add(writer.append(batch(cluster, b * 10)).memoize().indefinitely());
-        }
-        sent.forEach(u -> u.subscribe().with(r -> {}, e -> {}));
 
-        List<AppendResult> results =
-                io.smallrye.mutiny.Uni.join().all(sent).andFailFast().await().atMost(Duration.ofSeconds(30));
+        List<AppendResult> results = sentTogether(
+                writer, mixed, batch(cluster, 20), batch(cluster, 30), batch(cluster, 40), batch(cluster, 50));
 
         assertEquals(10, results.getFirst().recorded());
         assertEquals(1, results.getFirst().duplicates());
@@ -130,6 +120,17 @@ class AuditWriterTest {
         AppendResult r = append(writer, batch);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(writer::appenderOpen);
         return r;
+    }
+
+    /** Subscribes to one append per batch at once, in order (none waits for another), and awaits all. */
+    @SafeVarargs
+    private static List<AppendResult> sentTogether(AuditWriter writer, List<Received>... batches) {
+        List<Uni<AppendResult>> sent = new ArrayList<>();
+        for (List<Received> b : batches) {
+            sent.add(writer.append(b).memoize().indefinitely());
+            sent.getLast().subscribe().with(r -> {}, e -> {});
+        }
+        return Uni.join().all(sent).andFailFast().await().atMost(Duration.ofSeconds(30));
     }
 
     private static AppendResult append(AuditWriter writer, List<Received> batch) {
