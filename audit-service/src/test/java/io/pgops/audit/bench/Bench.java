@@ -6,6 +6,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.TestStack;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -13,12 +14,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -73,6 +76,51 @@ final class Bench {
                             : r.getString(1) == null ? "running" : r.getString(1) + ":" + r.getString(2));
         }
         return states;
+    }
+
+    /**
+     * How fast this host is, measured the way the issue states its scale: PostgreSQL alone, one client,
+     * multi-row INSERTs of 100 rows of the trail's shape (uuid key, jsonb body of a real event, two hash
+     * columns) per durable commit, for {@code duration}, into a scratch table dropped afterwards.
+     * Returns rows per second.
+     */
+    static double postgresAloneRowsPerSecond(Pool pool, Duration duration) {
+        int perCommit = 100;
+        StringBuilder sql = new StringBuilder("INSERT INTO bench_host_speed VALUES ");
+        for (int i = 0; i < perCommit; i++) {
+            int p = i * 4;
+            sql.append(i == 0 ? "" : ",")
+                    .append(String.format("($%d, $%d::jsonb, $%d, $%d)", p + 1, p + 2, p + 3, p + 4));
+        }
+        String body = new String(Kafka.record(event("bench-host", 0)).value(), StandardCharsets.UTF_8);
+        java.util.Random random = new java.util.Random(7);
+        await(pool.query("DROP TABLE IF EXISTS bench_host_speed").execute());
+        await(pool.query("CREATE TABLE bench_host_speed (event_id uuid PRIMARY KEY, body jsonb NOT NULL,"
+                        + " prev_hash bytea NOT NULL, hash bytea NOT NULL)")
+                .execute());
+        try {
+            long rows = 0;
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            while (System.nanoTime() < end) {
+                Tuple values = Tuple.tuple();
+                for (int i = 0; i < perCommit; i++) {
+                    byte[] prev = new byte[32];
+                    byte[] hash = new byte[32];
+                    random.nextBytes(prev);
+                    random.nextBytes(hash);
+                    values.addUUID(UUID.randomUUID())
+                            .addString(body)
+                            .addValue(Buffer.buffer(prev))
+                            .addValue(Buffer.buffer(hash));
+                }
+                await(pool.preparedQuery(sql.toString()).execute(values));
+                rows += perCommit;
+            }
+            return rows / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            await(pool.query("DROP TABLE bench_host_speed").execute());
+        }
     }
 
     /** PostgreSQL's housekeeping of the trail: "autovacuums A, autoanalyzes B, vacuum running: yes|no". */

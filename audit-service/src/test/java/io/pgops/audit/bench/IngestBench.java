@@ -33,6 +33,12 @@ class IngestBench {
     static final int BACKLOG = Integer.getInteger("pgops.bench.backlog", 1_200_000);
     static final int RATE = Integer.getInteger("pgops.bench.rate", 5_000);
     static final int SECONDS = Integer.getInteger("pgops.bench.seconds", 20);
+    /** The scale for the host: PostgreSQL alone, 100 rows per commit, one client, ~35,000 rows/s. */
+    static final int REFERENCE_ROWS_PER_SECOND = 35_000;
+    /** The goal for the sustained rate, next to that reference: 25,000 events/s. */
+    static final int GOAL_EVENTS_PER_SECOND = 25_000;
+
+    static final Duration HOST_SPEED_TIME = Duration.ofSeconds(10);
 
     @Test
     void ingestRateAndPublicationToQueryableLatency() throws Exception {
@@ -47,11 +53,12 @@ class IngestBench {
             producer.flush();
             System.out.printf("backlog: %,d events published in %.1f s%n", BACKLOG, secs(System.nanoTime() - t));
 
+            double sustained;
             try (BenchService audit = new BenchService(stack)) {
                 Duration serviceCpu = audit.cpu();
                 Duration postgresCpu = Bench.postgresCpu(stack);
                 String loadBefore = Bench.load();
-                ingest(pool);
+                sustained = ingest(pool);
                 System.out.printf(
                         "ingest CPU: service %.1f us/event, PostgreSQL %.1f us/event; load average %s -> %s%n",
                         audit.cpu().minus(serviceCpu).toNanos() / 1e3 / BACKLOG,
@@ -70,13 +77,29 @@ class IngestBench {
                         secs(System.nanoTime() - waited));
                 latency(pool, producer, "after the vacuum of the burst");
             }
+            // the host's speed, once the service has stopped (before the drain, its WAL would be the
+            // drain's recycled segments): the same rates mean little across hosts
+            double alone = Bench.postgresAloneRowsPerSecond(pool, HOST_SPEED_TIME);
+            System.out.printf(
+                    "host: PostgreSQL alone on pgops-db, one client, multi-row INSERTs of 100 rows of the trail's"
+                            + " shape per durable commit: %,.0f rows/s (the issue's 2-core reference: ~%,d)%n",
+                    alone, REFERENCE_ROWS_PER_SECOND);
+            System.out.printf(
+                    "ingest next to the host's speed: sustained %.2f x PostgreSQL alone (the goal on the reference"
+                            + " host: %,d / %,d = %.2f x); on this host the goal's rate would be %,.0f events/s%n",
+                    sustained / alone,
+                    GOAL_EVENTS_PER_SECOND,
+                    REFERENCE_ROWS_PER_SECOND,
+                    (double) GOAL_EVENTS_PER_SECOND / REFERENCE_ROWS_PER_SECOND,
+                    alone * GOAL_EVENTS_PER_SECOND / REFERENCE_ROWS_PER_SECOND);
         } finally {
             pool.close();
             vertx.close();
         }
     }
 
-    private static void ingest(Pool pool) throws InterruptedException {
+    /** Returns the sustained rate (events/s between 40 % and 90 % of the backlog). */
+    private static double ingest(Pool pool) throws InterruptedException {
         List<long[]> samples = new ArrayList<>(); // {nanos, rows}
         long start = System.nanoTime();
         long rows = 0;
@@ -134,6 +157,7 @@ class IngestBench {
             at = end;
         }
         System.out.println(tenths);
+        return rate(warm, to);
     }
 
     private static double rate(long[] from, long[] to) {
