@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -93,7 +94,7 @@ final class Bench {
                     .append(String.format("($%d, $%d::jsonb, $%d, $%d)", p + 1, p + 2, p + 3, p + 4));
         }
         String body = new String(Kafka.record(event("bench-host", 0)).value(), StandardCharsets.UTF_8);
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         await(pool.query("DROP TABLE IF EXISTS bench_host_speed").execute());
         await(pool.query("CREATE TABLE bench_host_speed (event_id uuid PRIMARY KEY, body jsonb NOT NULL,"
                         + " prev_hash bytea NOT NULL, hash bytea NOT NULL)")
