@@ -25,6 +25,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -87,12 +89,11 @@ final class Bench {
      */
     static double postgresAloneRowsPerSecond(Pool pool, Duration duration) {
         int perCommit = 100;
-        StringBuilder sql = new StringBuilder("INSERT INTO bench_host_speed VALUES ");
-        for (int i = 0; i < perCommit; i++) {
-            int p = i * 4;
-            sql.append(i == 0 ? "" : ",")
-                    .append(String.format("($%d, $%d::jsonb, $%d, $%d)", p + 1, p + 2, p + 3, p + 4));
-        }
+        String insert = "INSERT INTO bench_host_speed VALUES "
+                + IntStream.range(0, perCommit)
+                        .mapToObj(i -> String.format(
+                                "($%d, $%d::jsonb, $%d, $%d)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                        .collect(Collectors.joining(","));
         String body = new String(Kafka.record(event("bench-host", 0)).value(), StandardCharsets.UTF_8);
         Random random = new Random(7);
         await(pool.query("DROP TABLE IF EXISTS bench_host_speed").execute());
@@ -115,7 +116,7 @@ final class Bench {
                             .addValue(Buffer.buffer(prev))
                             .addValue(Buffer.buffer(hash));
                 }
-                await(pool.preparedQuery(sql.toString()).execute(values));
+                await(pool.preparedQuery(insert).execute(values));
                 rows += perCommit;
             }
             return rows / ((System.nanoTime() - start) / 1e9);

@@ -77,8 +77,8 @@ class IngestBench {
                         secs(System.nanoTime() - waited));
                 latency(pool, producer, "after the vacuum of the burst");
             }
-            // the host's speed, once the service has stopped (before the drain, its WAL would be the
-            // drain's recycled segments): the same rates mean little across hosts
+            // the host's speed, once the service has stopped (run before the drain, it would leave WAL
+            // segments for the drain to recycle): the same rates mean little across hosts
             double alone = Bench.postgresAloneRowsPerSecond(pool, HOST_SPEED_TIME);
             System.out.printf(
                     "host: PostgreSQL alone on pgops-db, one client, multi-row INSERTs of 100 rows of the trail's"
