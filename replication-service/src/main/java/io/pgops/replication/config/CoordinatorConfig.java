@@ -27,6 +27,23 @@ public interface CoordinatorConfig {
     @WithDefault("6s")
     Duration sessionTimeout();
 
+    /**
+     * The Kafka transaction timeout of the coordinators' producers: the longest a coordinator killed
+     * between send and commit can hold back read-committed readers of its partitions when no successor
+     * arrives (a successor aborts the transaction at once, it uses the same transactional id). Every
+     * decision's transaction is one send and a commit, far shorter. The broker aborts timed-out
+     * transactions on its {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (the local
+     * stack: 1 s; Kafka's default: 10 s).
+     */
+    @WithDefault("5s")
+    Duration transactionTimeout();
+
+    /**
+     * Test hook, never set in production: halt this JVM (as SIGKILL would) once a decision whose
+     * records contain this text has been sent and not yet committed.
+     */
+    Optional<String> haltBeforeCommit();
+
     /** How long one agent call may take (a promotion with its catch-up wait included). */
     @WithDefault("60s")
     Duration agentTimeout();

@@ -26,6 +26,7 @@ import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.messaging.KafkaClients;
 import io.pgops.replication.config.AgentConfig;
 import io.pgops.replication.config.CoordinatorConfig;
 import io.pgops.replication.domain.AgentReport;
@@ -47,11 +48,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,16 +60,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -90,8 +84,12 @@ public class Coordinator {
 
     /** A decision could not be committed: Kafka fenced this coordinator, the cluster is no longer ours. */
     static final class LostOwnership extends RuntimeException {
-        LostOwnership(String message, Throwable cause) {
+        /** Another producer or group generation owns the partition now. */
+        final boolean fenced;
+
+        LostOwnership(String message, boolean fenced, Throwable cause) {
             super(message, cause);
+            this.fenced = fenced;
         }
     }
 
@@ -119,14 +117,18 @@ public class Coordinator {
     private final AgentConfig agentConfig;
     private final AgentClient agents;
     private final TopologyView view;
-    private final String bootstrap;
     private final String instance;
     private final Map<ClusterId, Owned> owned = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
-    private final Set<TopicPartition> toTakeOver = ConcurrentHashMap.newKeySet();
+    private final KafkaClients kafka;
+    private final PartitionTransactions.BeforeCommit beforeCommit;
+    // the poll thread's own state: offsets to commit, partitions to take over, partitions held back
+    private final Map<TopicPartition, Long> next = new HashMap<>();
+    private final Map<TopicPartition, Pending> pending = new HashMap<>();
+    private final Set<TopicPartition> held = new HashSet<>();
+    private long generation;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private KafkaProducer<String, byte[]> producer;
+    private PartitionTransactions tx;
     private Thread thread;
 
     public Coordinator(
@@ -135,15 +137,31 @@ public class Coordinator {
             AgentConfig agentConfig,
             AgentClient agents,
             TopologyView view,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            KafkaClients kafka,
             @ConfigProperty(name = "pgops.instance") String instance) {
         this.inventory = inventory;
         this.config = config;
         this.agentConfig = agentConfig;
         this.agents = agents;
         this.view = view;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.instance = instance;
+        this.beforeCommit = config.haltBeforeCommit().map(Coordinator::haltOn).orElse(null);
+    }
+
+    /**
+     * The test hook that places a crash between send and commit: halts the JVM, as SIGKILL would, once
+     * a transaction holding a record that contains {@code marker} has reached the broker.
+     */
+    private static PartitionTransactions.BeforeCommit haltOn(String marker) {
+        return (tp, records) -> {
+            for (ProducerRecord<String, byte[]> r : records) {
+                if (r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
+                    LOG.warnf("halting before the commit of a transaction on %s (test hook)", tp);
+                    Runtime.getRuntime().halt(137);
+                }
+            }
+        };
     }
 
     public boolean enabled() {
@@ -195,54 +213,73 @@ public class Coordinator {
         }
     }
 
+    /**
+     * A partition of the commands topic assigned here whose clusters are not all taken over yet: when to
+     * try next, and, after a fence, the rebalance generation that must have confirmed the assignment
+     * first (else a zombie's retry would fence the real owner's producer).
+     */
+    private record Pending(long atNanos, int attempt, long afterGeneration) {
+        static Pending now() {
+            return new Pending(System.nanoTime(), 0, 0);
+        }
+
+        Pending next(boolean fenced, long generation) {
+            long backoff = Math.min(10_000L, 1000L << Math.min(attempt, 4));
+            return new Pending(
+                    System.nanoTime() + backoff * 1_000_000, attempt + 1, fenced ? generation + 1 : afterGeneration);
+        }
+    }
+
     private void session() {
-        try (KafkaProducer<String, byte[]> p = newProducer();
+        try (PartitionTransactions t = new PartitionTransactions(
+                        kafka, config.group(), instance, config.transactionTimeout(), beforeCommit);
                 KafkaConsumer<String, byte[]> c = newConsumer()) {
-            producer = p;
+            tx = t;
             consumer = c;
-            p.initTransactions();
             c.subscribe(List.of(Topics.REPLICATION_COMMANDS), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> parts) {
-                    drop(parts, "revoked");
+                    release(parts, "revoked");
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> parts) {
-                    drop(parts, "lost");
+                    release(parts, "lost");
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    generation++;
                     for (TopicPartition tp : parts) {
                         next.put(tp, c.position(tp));
-                        toTakeOver.add(tp);
+                        pending.put(tp, Pending.now());
                     }
                 }
             });
             long nextReconcile = System.nanoTime();
             while (running) {
                 var records = c.poll(Duration.ofMillis(200));
-                for (TopicPartition tp : List.copyOf(toTakeOver)) {
-                    toTakeOver.remove(tp);
-                    takeOverClustersOf(tp);
-                }
+                takeOverDue();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (held.contains(tp) || !next.containsKey(tp)) {
+                        continue; // re-read once its clusters are taken over
+                    }
                     try {
                         handle(r, tp);
                     } catch (LostOwnership ex) {
-                        LOG.warnf("lost %s: %s", tp, ex.getMessage());
-                        drop(List.of(tp), "fenced");
+                        lose(tp, ex);
                     }
                 }
                 if (System.nanoTime() >= nextReconcile) {
                     for (Owned o : List.copyOf(owned.values())) {
+                        if (!owned.containsKey(o.cluster)) {
+                            continue; // dropped with its partition during this round
+                        }
                         try {
                             reconcile(o);
                         } catch (LostOwnership ex) {
-                            LOG.warnf("lost %s: %s", o.cluster, ex.getMessage());
-                            drop(List.of(o.partition), "fenced");
+                            lose(o.partition, ex);
                         } catch (RuntimeException ex) {
                             LOG.warnf("reconcile %s: %s", o.cluster, ex.toString());
                         }
@@ -253,21 +290,50 @@ public class Coordinator {
             }
         } finally {
             owned.clear();
+            next.clear();
+            pending.clear();
+            held.clear();
             consumer = null;
+            tx = null;
         }
     }
 
-    private void drop(Collection<TopicPartition> parts, String why) {
+    /** The partitions left this instance: their clusters are no longer decided here. */
+    private void release(Collection<TopicPartition> parts, String why) {
         for (TopicPartition tp : parts) {
-            toTakeOver.remove(tp);
+            pending.remove(tp);
+            held.remove(tp);
             next.remove(tp);
-            owned.values().removeIf(o -> {
-                if (o.partition.equals(tp)) {
-                    LOG.infof("%s: no longer the coordinator of %s (%s)", instance, o.cluster, why);
-                    return true;
-                }
-                return false;
-            });
+            dropClustersOf(tp, why);
+            tx.close(tp);
+        }
+    }
+
+    private void dropClustersOf(TopicPartition tp, String why) {
+        owned.values().removeIf(o -> {
+            if (o.partition.equals(tp)) {
+                LOG.infof("%s: no longer the coordinator of %s (%s)", instance, o.cluster, why);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /**
+     * A decision on {@code tp} was not committed. Its clusters are dropped and taken over again while the
+     * partition stays assigned here: after a backoff, and after a fence only once a rebalance has
+     * confirmed the assignment (this instance rejoins the group at once to find out).
+     */
+    private void lose(TopicPartition tp, LostOwnership ex) {
+        LOG.warnf("lost %s: %s", tp, ex.getMessage());
+        dropClustersOf(tp, ex.fenced ? "fenced" : "not committed");
+        if (!next.containsKey(tp)) {
+            return; // no longer assigned
+        }
+        pending.put(tp, pending.getOrDefault(tp, Pending.now()).next(ex.fenced, generation));
+        if (ex.fenced) {
+            tx.close(tp);
+            consumer.enforceRebalance("a decision on " + tp + " was fenced");
         }
     }
 
@@ -277,24 +343,49 @@ public class Coordinator {
         return Utils.toPositive(Utils.murmur2(cluster.value().getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
+    /** Takes over the clusters of every assigned partition whose (next) attempt is due. */
+    private void takeOverDue() {
+        long now = System.nanoTime();
+        for (var e : List.copyOf(pending.entrySet())) {
+            TopicPartition tp = e.getKey();
+            Pending p = e.getValue();
+            if (now - p.atNanos() < 0 || generation < p.afterGeneration() || !next.containsKey(tp)) {
+                continue;
+            }
+            try {
+                tx.open(tp);
+                takeOverClustersOf(tp);
+                pending.remove(tp);
+                if (held.remove(tp)) {
+                    consumer.resume(List.of(tp));
+                }
+            } catch (LostOwnership ex) {
+                LOG.warnf(
+                        "could not take the clusters of %s over (attempt %d): %s",
+                        tp, p.attempt() + 1, ex.getMessage());
+                lose(tp, ex);
+            } catch (PartitionTransactions.NotCommitted ex) {
+                LOG.warnf(
+                        "could not take the clusters of %s over (attempt %d): %s",
+                        tp, p.attempt() + 1, ex.getMessage());
+                lose(tp, new LostOwnership(ex.getMessage(), ex.fenced, ex));
+            }
+        }
+    }
+
     private void takeOverClustersOf(TopicPartition tp) {
         int partitions = consumer.partitionsFor(tp.topic()).size();
         for (String id : inventory.clusters().keySet()) {
             ClusterId cluster = ClusterId.of(id);
             if (partitionOf(cluster, partitions) == tp.partition() && !owned.containsKey(cluster)) {
-                try {
-                    takeOver(cluster, tp);
-                } catch (LostOwnership e) {
-                    LOG.warnf("could not take %s over: %s", cluster, e.getMessage());
-                    return;
-                }
+                takeOver(cluster, tp);
             }
         }
     }
 
     private void takeOver(ClusterId cluster, TopicPartition tp) {
         if (!view.awaitCaughtUp(Duration.ofSeconds(15))) {
-            throw new LostOwnership("could not read pgops.topology to the end", null);
+            throw new LostOwnership("could not read pgops.topology to the end", false, null);
         }
         Optional<TopologyChanged> last = view.latest(cluster);
         ClusterState st = observe(cluster);
@@ -392,27 +483,16 @@ public class Coordinator {
         commit(records, o.partition);
     }
 
-    /** One transaction: the records and the partition's consumed offset, under the group's generation. */
+    /** One transaction on the partition's producer: the records and the partition's consumed offset. */
     private void commit(List<ProducerRecord<String, byte[]>> records, TopicPartition tp) {
         Long offset = next.get(tp);
         if (offset == null) {
-            throw new LostOwnership(tp + " is not assigned to " + instance, null);
+            throw new LostOwnership(tp + " is not assigned to " + instance, false, null);
         }
         try {
-            producer.beginTransaction();
-            for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
-            }
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException ignored) {
-                // a fenced producer cannot abort; the session restarts with a new one
-                throw new IllegalStateException("producer unusable after " + e, e);
-            }
-            throw new LostOwnership("decision not committed: " + e, e);
+            tx.commit(tp, records, offset, consumer.groupMetadata());
+        } catch (PartitionTransactions.NotCommitted e) {
+            throw new LostOwnership(e.getMessage(), e.fenced, e);
         }
     }
 
@@ -431,8 +511,9 @@ public class Coordinator {
             if (!inventory.clusters().containsKey(e.subject().value())) {
                 deadLetter(r, tp, "cluster " + e.subject() + " is not in this coordinator's inventory");
             } else {
-                LOG.warnf("command for %s arrived before its takeover; skipped", e.subject());
-                next.put(tp, r.offset() + 1);
+                // its takeover is pending: read it again once the cluster is decided here
+                LOG.infof("command for %s arrived before its takeover; held until then", e.subject());
+                hold(tp, r.offset());
             }
             return;
         }
@@ -451,6 +532,13 @@ public class Coordinator {
             case ResumeRequested p -> pause(o, e, false, p.principal(), p.reason());
             default -> deadLetter(r, tp, e.type() + " is not a command of the replication coordinator");
         }
+    }
+
+    private void hold(TopicPartition tp, long offset) {
+        held.add(tp);
+        consumer.pause(List.of(tp));
+        consumer.seek(tp, offset);
+        pending.putIfAbsent(tp, Pending.now());
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, TopicPartition tp, String reason) {
@@ -997,37 +1085,16 @@ public class Coordinator {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private KafkaProducer<String, byte[]> newProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "pgops-coordinator-" + instance);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
-
     private KafkaConsumer<String, byte[]> newConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                Long.toString(config.sessionTimeout().toMillis()));
-        p.put(
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-                Long.toString(config.sessionTimeout().toMillis() / 3));
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgops-coordinator-" + instance);
-        return new KafkaConsumer<>(p);
+        long session = config.sessionTimeout().toMillis();
+        return kafka.consumer(
+                "pgops-coordinator-" + instance,
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG, config.group(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session),
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(session / 3),
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                                CooperativeStickyAssignor.class.getName()));
     }
 }

@@ -9,6 +9,7 @@ import io.pgops.events.model.Term;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.TopologyChanged;
+import io.pgops.kit.messaging.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,16 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,7 +54,7 @@ public class TopologyView {
             String reason,
             EventEnvelope event) {}
 
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final Map<ClusterId, TopologyChanged> latest = new ConcurrentHashMap<>();
     private final Map<ClusterId, List<Entry>> history = new ConcurrentHashMap<>();
     private final Map<String, OperatorCommand> commands = Collections.synchronizedMap(new LinkedHashMap<>() {
@@ -77,8 +74,8 @@ public class TopologyView {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public TopologyView(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    public TopologyView(KafkaClients kafka) {
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent e) {
@@ -165,13 +162,26 @@ public class TopologyView {
         return ends.entrySet().stream().allMatch(e -> at.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
+    /**
+     * Reads the topics from the beginning, once. After a consumer error it goes on from the positions it
+     * had reached with a new consumer: what it knows stays as it was (never cleared and replayed, so no
+     * reader is ever answered from an older topology while the view passes through the history again).
+     */
     private void run() {
         while (running) {
             try (KafkaConsumer<String, byte[]> c = newConsumer()) {
                 consumer = c;
                 List<TopicPartition> parts = partitions(c);
                 c.assign(parts);
-                c.seekToBeginning(parts);
+                Map<TopicPartition, Long> from = positions;
+                for (TopicPartition tp : parts) {
+                    Long at = from.get(tp);
+                    if (at == null) {
+                        c.seekToBeginning(List.of(tp));
+                    } else {
+                        c.seek(tp, at);
+                    }
+                }
                 while (running) {
                     var records = c.poll(Duration.ofMillis(200));
                     for (ConsumerRecord<String, byte[]> r : records) {
@@ -189,9 +199,7 @@ public class TopologyView {
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("topology view: %s; reading again from the start", e.toString());
-                latest.clear();
-                history.clear();
+                LOG.warnf("topology view: %s; reading on from where it was", e.toString());
                 sleepQuietly();
             }
         }
@@ -249,17 +257,9 @@ public class TopologyView {
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "pgops-topology-view-" + Integer.toHexString(System.identityHashCode(this)));
-        return new KafkaConsumer<>(p);
+        return kafka.consumer(
+                "pgops-topology-view-" + Integer.toHexString(System.identityHashCode(this)),
+                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {

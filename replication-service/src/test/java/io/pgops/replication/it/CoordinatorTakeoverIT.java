@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,29 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class CoordinatorTakeoverIT {
 
-    /** The index of the coordinator that lists tk among its clusters, or -1. */
-    private static int owner(ReplicationHarness h) {
-        for (int i = 0; i < 2; i++) {
-            JsonNode c = json(ReplicationHarness.get(h.coordinators.get(i) + "/coordinator"));
-            if (c.path("clusters").toString().contains("\"tk\"")) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     @Test
     void aKilledCoordinatorIsReplacedWithAHigherTermThatServesTheNextCommand() {
         ReplicationHarness h = new ReplicationHarness("tk", 2);
         h.awaitSettledOn(h.name(1));
-        // the second coordinator's join can still be moving the partition (cooperative rebalance)
-        int[] owners = new int[1];
-        await("one coordinator to own tk").atMost(Duration.ofSeconds(30)).until(() -> (owners[0] = owner(h)) >= 0);
-        int owner = owners[0];
+        int owner = h.awaitOwner();
         int other = 1 - owner;
-        String otherInstance = json(ReplicationHarness.get(h.coordinators.get(other) + "/coordinator"))
-                .path("instance")
-                .asText();
+        String otherInstance = h.instanceOf(other);
         long term = h.term();
 
         h.stack.killService(h.coordinatorNames.get(owner));

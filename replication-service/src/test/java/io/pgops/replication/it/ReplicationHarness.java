@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReplicationHarness {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-    static final Duration SETTLE = Duration.ofSeconds(90);
+    /** One multiplier for slow machines ({@code -Dpgops.test.slowness=2}), as in the system tests. */
+    static final double SLOW = Double.parseDouble(System.getProperty("pgops.test.slowness", "1"));
+
+    static final Duration SETTLE = scaled(Duration.ofSeconds(90));
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -48,17 +51,61 @@ final class ReplicationHarness {
 
     /** @param coordinatorConfig extra settings of the coordinators, e.g. inventory tags */
     ReplicationHarness(String cluster, int coordinatorCount, java.util.Map<String, String> coordinatorConfig) {
+        this(cluster, coordinatorCount, i -> coordinatorConfig);
+    }
+
+    /** @param configOf extra settings of coordinator {@code i} (1-based) */
+    ReplicationHarness(
+            String cluster,
+            int coordinatorCount,
+            java.util.function.IntFunction<java.util.Map<String, String>> configOf) {
         this.cluster = cluster;
         this.nodes = stack.newCluster(cluster);
         this.door = stack.frontDoor(cluster, nodes);
         for (int i = 1; i <= coordinatorCount; i++) {
             String name = "coordinator-" + cluster + "-" + i;
-            coordinators.add(stack.startCoordinator(name, cluster, nodes, coordinatorConfig));
+            coordinators.add(stack.startCoordinator(name, cluster, nodes, configOf.apply(i)));
             coordinatorNames.add(name);
         }
         await("a committed topology of " + cluster)
                 .atMost(SETTLE)
                 .until(() -> topology().map(t -> t.path("term").asLong() > 0).orElse(false));
+    }
+
+    static Duration scaled(Duration d) {
+        return Duration.ofMillis((long) (d.toMillis() * SLOW));
+    }
+
+    /** The index (0-based) of the coordinator that lists this cluster among its own, or -1. */
+    int owner() {
+        for (int i = 0; i < coordinators.size(); i++) {
+            try {
+                JsonNode c = json(get(coordinators.get(i) + "/coordinator"));
+                for (JsonNode id : c.path("clusters")) {
+                    if (cluster.equals(id.asText())) {
+                        return i;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // that coordinator is down
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until exactly one coordinator owns the cluster (a join can still be moving the partition). */
+    int awaitOwner() {
+        int[] o = new int[1];
+        await("one coordinator to own " + cluster)
+                .atMost(scaled(Duration.ofSeconds(30)))
+                .until(() -> (o[0] = owner()) >= 0);
+        return o[0];
+    }
+
+    String instanceOf(int coordinator) {
+        return json(get(coordinators.get(coordinator) + "/coordinator"))
+                .path("instance")
+                .asText();
     }
 
     PgNode node(int i) {

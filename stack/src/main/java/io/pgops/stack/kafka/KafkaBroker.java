@@ -130,6 +130,9 @@ public final class KafkaBroker {
                         "share.coordinator.state.topic.replication.factor=1",
                         "share.coordinator.state.topic.min.isr=1",
                         "group.initial.rebalance.delay.ms=0",
+                        // a transaction left open by a crashed coordinator is aborted within its 5 s
+                        // timeout + 1 s, not + 10 s (Kafka's default check interval)
+                        "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
                         "log.retention.hours=168",
                         "")
                 + "\n";

@@ -217,6 +217,12 @@ public final class TestStack {
         }
     }
 
+    /** Whether a service started by this stack still runs. */
+    public synchronized boolean isAlive(String name) {
+        Process p = services.get(name);
+        return p != null && p.isAlive();
+    }
+
     /** Starts a killed service again with the same configuration and port; its URL. */
     public synchronized String restartService(String name) {
         Process p = services.get(name);
