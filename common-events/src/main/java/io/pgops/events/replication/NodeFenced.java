@@ -14,7 +14,8 @@ import java.util.Set;
  * @param cluster the cluster
  * @param term the term of the leadership change that fenced it
  * @param node the fenced node (normally the old primary)
- * @param method how: {@code shutdown} (stopped with {@code pg_ctl stop -m fast}), {@code read-only}
+ * @param method how: {@code shutdown} (stopped with {@code pg_ctl stop -m fast}; {@code -m immediate} by an agent
+ *     that found its node writable at its start although the topology names another primary), {@code read-only}
  *     ({@code default_transaction_read_only} and sessions terminated), or {@code traffic-cut} (removed from the
  *     routing so no client reaches it)
  * @param confirmed {@code true} if the node acknowledged; {@code false} if it was unreachable and is assumed

@@ -39,6 +39,12 @@ public interface AgentConfig {
     /** The replication account standbys stream with ({@code primary_conninfo}, pg_basebackup). */
     Replication replication();
 
+    /**
+     * The file that keeps the highest term this agent has seen across restarts (fsync'd before the agent
+     * acts under a newer term); default {@code <data-dir>/../<node>.term}, beside the data directory.
+     */
+    Optional<String> termFile();
+
     /** How long a command may wait for the committed topology of its term before it is refused. */
     @WithDefault("5s")
     Duration termConfirmation();

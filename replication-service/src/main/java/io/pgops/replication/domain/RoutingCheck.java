@@ -50,9 +50,21 @@ public final class RoutingCheck {
      * pgops' front door).
      */
     public static Verdict primary(NodeStatus s, NodeName self, Optional<NodeName> target) {
+        return primary(s, self, target, true);
+    }
+
+    /**
+     * As {@link #primary(NodeStatus, NodeName, Optional)}; {@code viewCurrent}: the agent has read the
+     * committed topology to the end offsets of its start. Until then what it knows may be older than
+     * what it knew before a restart or a pause, so it vouches for no primary.
+     */
+    public static Verdict primary(NodeStatus s, NodeName self, Optional<NodeName> target, boolean viewCurrent) {
         Verdict own = primary(s);
         if (own.status() != 200) {
             return own;
+        }
+        if (!viewCurrent) {
+            return Verdict.no("writable, but the agent has not yet read the topology to its end since it started");
         }
         if (target.isEmpty()) {
             return Verdict.no("writable, but no topology has been committed yet");

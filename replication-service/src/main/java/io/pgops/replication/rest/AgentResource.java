@@ -155,6 +155,8 @@ public class AgentResource {
         try {
             Object result = agent.underTerm(Term.of(c.term()), what, action);
             return Response.ok(result).build();
+        } catch (AgentNode.NotReady e) {
+            return Problems.response(503, "Agent starting", e.getMessage());
         } catch (AgentNode.TermRefused e) {
             return Problems.response(409, "Term refused (" + e.verdict.name().toLowerCase() + ")", e.getMessage());
         } catch (IllegalArgumentException e) {

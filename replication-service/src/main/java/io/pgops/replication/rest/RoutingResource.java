@@ -49,7 +49,10 @@ public class RoutingResource {
         return answer(
                 false,
                 s -> RoutingCheck.primary(
-                        s, agent.node(), view.latest(agent.cluster()).map(TopologyChanged::targetPrimary)));
+                        s,
+                        agent.node(),
+                        view.latest(agent.cluster()).map(TopologyChanged::targetPrimary),
+                        agent.isReady()));
     }
 
     @HEAD

@@ -5,6 +5,8 @@ import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.NodeFenced;
+import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
 import io.pgops.pgtools.OsUser;
@@ -15,7 +17,10 @@ import io.pgops.replication.domain.TermGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -41,13 +46,46 @@ public class AgentNode {
     private final AgentConfig config;
     private final Inventory inventory;
     private final TopologyView view;
-    private final AtomicReference<Term> highest = new AtomicReference<>(Term.ZERO);
+    private final Optional<TermStore> terms;
+    private final AtomicReference<Term> highest;
+    private volatile boolean ready;
     private volatile NodeActions actions;
 
     public AgentNode(AgentConfig config, Inventory inventory, TopologyView view) {
         this.config = config;
         this.inventory = inventory;
         this.view = view;
+        this.terms = config.termFile()
+                .map(Path::of)
+                .or(() -> config.dataDir()
+                        .flatMap(d -> config.node().map(n -> Path.of(d).resolveSibling(n + ".term"))))
+                .map(TermStore::new);
+        Term stored = terms.map(TermStore::load).orElse(Term.ZERO);
+        this.highest = new AtomicReference<>(stored);
+        if (isAgent() && stored.isNewerThan(Term.ZERO)) {
+            LOG.infof(
+                    "%s/%s: highest term seen before this start: %s (%s)",
+                    cluster(), node(), stored, terms.get().file());
+        }
+    }
+
+    /** A command that arrived before the agent could judge it: its view is not current since it started. */
+    public static final class NotReady extends RuntimeException {
+        NotReady(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Whether the agent takes commands and vouches for a primary: its view has read the topology to the
+     * end offsets of its start and a writable node the topology does not name was stopped.
+     */
+    public boolean isReady() {
+        return ready;
+    }
+
+    void markReady() {
+        ready = true;
     }
 
     public boolean isAgent() {
@@ -62,14 +100,28 @@ public class AgentNode {
         return NodeName.of(config.node().orElseThrow());
     }
 
-    /** The highest term seen: in a committed topology or in an accepted command. */
+    /** The highest term seen: in a committed topology or in an accepted command, also before a restart. */
     public Term highestTerm() {
         Term committed = view.committedTerm(cluster());
-        return highest.updateAndGet(h -> committed.isNewerThan(h) ? committed : h);
+        if (committed.isNewerThan(highest.get())) {
+            raise(committed);
+        }
+        return highest.get();
+    }
+
+    /** Raises the highest term seen, stored durably first. */
+    private synchronized void raise(Term term) {
+        if (term.isNewerThan(highest.get())) {
+            terms.ifPresent(t -> t.save(term));
+            highest.set(term);
+        }
     }
 
     /** Runs {@code action} if {@code term} is current, waiting for its committed topology if need be. */
     public synchronized <T> T underTerm(Term term, String what, java.util.function.Supplier<T> action) {
+        if (!ready) {
+            throw new NotReady(what + " refused: the agent has not yet read the topology to its end since it started");
+        }
         TermGuard.Verdict v = TermGuard.judge(term, highestTerm(), view.committedTerm(cluster()));
         if (v == TermGuard.Verdict.UNCONFIRMED && view.awaitTerm(cluster(), term, config.termConfirmation())) {
             v = TermGuard.judge(term, highestTerm(), view.committedTerm(cluster()));
@@ -82,9 +134,41 @@ public class AgentNode {
             LOG.warnf("%s/%s: %s", cluster(), node(), why);
             throw new TermRefused(v, why);
         }
-        highest.accumulateAndGet(term, (a, b) -> b.isNewerThan(a) ? b : a);
+        raise(term);
         LOG.infof("%s/%s: %s (term %s)", cluster(), node(), what, term);
         return action.get();
+    }
+
+    /**
+     * At start, before the agent serves anything: a writable PostgreSQL beside it that the newest committed
+     * topology does not name as target (an old primary that came back while the agent was away) is
+     * stopped at once ({@code -m immediate}: it must not take one more write). The fact to publish, if it
+     * was stopped.
+     */
+    public Optional<NodeFenced> stopIfStrayPrimary() {
+        Optional<TopologyChanged> t = view.latest(cluster());
+        if (t.isEmpty()
+                || t.get().targetPrimary().equals(node())
+                || config.dataDir().isEmpty()) {
+            return Optional.empty();
+        }
+        NodeActions a = actions();
+        if (!a.isRunning() || !a.isPrimary()) {
+            return Optional.empty();
+        }
+        a.stop("immediate");
+        String why = "writable at the agent's start, but the topology of term "
+                + t.get().term().value() + " names " + t.get().targetPrimary()
+                + " the primary: stopped with pg_ctl stop -m immediate";
+        LOG.warnf("%s/%s: %s", cluster(), node(), why);
+        return Optional.of(new NodeFenced(
+                cluster(),
+                t.get().term(),
+                node(),
+                "shutdown",
+                true,
+                why,
+                Instant.now().truncatedTo(ChronoUnit.MICROS)));
     }
 
     /** Whether the postmaster runs ({@code pg_ctl status}); null when this agent has no data directory. */

@@ -3,28 +3,24 @@ package io.pgops.replication.service;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.EventTypes;
 import io.pgops.events.PgopsEvent;
+import io.pgops.kit.messaging.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Publishes operator commands to their topic, durably ({@code acks=all}, idempotent) before answering. */
+/** Publishes operator commands (and the agent's own facts) to their topic, durably ({@code acks=all}, idempotent) before answering. */
 @ApplicationScoped
 public class CommandPublisher {
     private static final String SOURCE = "/pgops/replication-service";
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private volatile KafkaProducer<String, byte[]> producer;
 
-    public CommandPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    public CommandPublisher(KafkaClients kafka) {
+        this.kafka = kafka;
     }
 
     /** The command as published (its id is also the flow's correlation id). */
@@ -45,13 +41,7 @@ public class CommandPublisher {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            producer = new KafkaProducer<>(p);
+            producer = kafka.producer("pgops-replication-publisher");
         }
         return producer;
     }

@@ -70,6 +70,9 @@ public class TopologyView {
         }
     });
     private volatile Map<TopicPartition, Long> positions = Map.of();
+    /** The end offsets (last stable) when the view first connected: read up to them, it is current. */
+    private volatile Map<TopicPartition, Long> startEnds;
+
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -147,6 +150,21 @@ public class TopologyView {
         }
     }
 
+    /**
+     * Whether the view has read every record committed before this instance started. Before that it may
+     * know less than this instance knew before a restart (or than the cluster knows), so an agent takes
+     * no command and vouches for no primary.
+     */
+    public boolean readSinceStart() {
+        Map<TopicPartition, Long> ends = startEnds;
+        return ends != null && caughtUp(ends);
+    }
+
+    /** Waits until {@link #readSinceStart()} holds. */
+    public boolean awaitReadSinceStart(Duration timeout) {
+        return await(this::readSinceStart, timeout);
+    }
+
     /** Waits until every record committed to the view's topics before this call has been read. */
     public boolean awaitCaughtUp(Duration timeout) {
         Map<TopicPartition, Long> ends;
@@ -173,6 +191,9 @@ public class TopologyView {
                 consumer = c;
                 List<TopicPartition> parts = partitions(c);
                 c.assign(parts);
+                if (startEnds == null) {
+                    startEnds = c.endOffsets(parts);
+                }
                 Map<TopicPartition, Long> from = positions;
                 for (TopicPartition tp : parts) {
                     Long at = from.get(tp);

@@ -33,6 +33,18 @@ class RoutingCheckTest {
     }
 
     @Test
+    void theTargetPrimaryIsNotVouchedForUntilItsAgentHasReadTheTopologySinceItStarted() {
+        io.pgops.events.model.NodeName self = io.pgops.events.model.NodeName.of("node1");
+        RoutingCheck.Verdict starting = RoutingCheck.primary(primary(false), self, java.util.Optional.of(self), false);
+        assertEquals(503, starting.status());
+        assertTrue(starting.reason().contains("since it started"), starting.reason());
+        assertEquals(
+                200,
+                RoutingCheck.primary(primary(false), self, java.util.Optional.of(self), true)
+                        .status());
+    }
+
+    @Test
     void aWritablePrimaryTakesWrites() {
         assertEquals(200, RoutingCheck.primary(primary(false)).status());
     }

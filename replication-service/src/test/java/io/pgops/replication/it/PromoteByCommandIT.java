@@ -71,6 +71,15 @@ class PromoteByCommandIT {
                         .allMatch(n -> timeline.equals(n.sql("SELECT CASE WHEN pg_is_in_recovery() THEN"
                                 + " (SELECT received_tli FROM pg_stat_wal_receiver)::text ELSE"
                                 + " (SELECT timeline_id FROM pg_control_checkpoint())::text END"))));
+        boolean fencedAtStart = false;
+        for (JsonNode e : json(ReplicationHarness.get(h.api() + "/clusters/pr/history"))) {
+            if (e.path("type").asText().endsWith("node-fenced.v1")
+                    && old.name().equals(e.path("data").path("node").asText())
+                    && e.path("data").path("reason").asText().contains("at the agent's start")) {
+                fencedAtStart = true;
+            }
+        }
+        assertTrue(fencedAtStart, "the restarted agent stopped its writable old primary before serving and said so");
         boolean rejoined = false;
         for (JsonNode e : json(ReplicationHarness.get(h.api() + "/clusters/pr/history"))) {
             if (e.path("type").asText().endsWith("standby-rejoined.v1")

@@ -69,6 +69,15 @@ public class KafkaClients {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** An idempotent producer ({@code acks=all}) for records that are not part of a decision. */
+    public KafkaProducer<String, byte[]> producer(String clientId) {
+        Properties p = base();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
     /** A read-committed consumer without auto-commit; {@code extra} adds or overrides settings. */
     public KafkaConsumer<String, byte[]> consumer(String clientId, Map<String, String> extra) {
         Properties p = base();
