@@ -6,6 +6,7 @@ import io.pgops.events.model.Term;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.service.AgentNode;
 import io.pgops.replication.service.LocalNode;
+import io.pgops.replication.service.Operations;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,7 +21,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -32,18 +35,26 @@ import java.util.function.Supplier;
 @Path("/agent")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentResource {
+    static final String OPERATION_ID = "^[A-Za-z0-9-]{8,64}$";
+
     private final AgentNode agent;
     private final LocalNode node;
+    private final Operations operations;
 
-    public AgentResource(AgentNode agent, LocalNode node) {
+    public AgentResource(AgentNode agent, LocalNode node, Operations operations) {
         this.agent = agent;
         this.node = node;
+        this.operations = operations;
     }
 
     /**
      * An operation's parameters.
      *
      * @param term the coordinator's term
+     * @param operationId the operation's id: asked again, the agent answers its state or outcome, and never
+     *     runs it twice
+     * @param deadline the latest time the operation may start (the coordinator's clock; default 5 s after
+     *     sending): a command that waited in a socket of a paused agent, or behind another, is dropped
      * @param primary the primary to follow, rejoin or rebuild from
      * @param waitPast promote only once replay has passed this LSN
      * @param synchronousStandbyNames the setting to apply (promote, configure); null leaves it
@@ -51,6 +62,8 @@ public class AgentResource {
      */
     public record Command(
             @NotNull @PositiveOrZero Long term,
+            @NotNull @Pattern(regexp = OPERATION_ID) String operationId,
+            @NotNull Instant deadline,
             @Pattern(regexp = NodeName.PATTERN) String primary,
             @Pattern(regexp = Lsn.PATTERN) String waitPast,
             String synchronousStandbyNames,
@@ -152,11 +165,30 @@ public class AgentResource {
         if (!agent.isAgent()) {
             return notAgent();
         }
+        Optional<Operations.Known> known = operations.begin(c.operationId());
+        if (known.isPresent()) {
+            Operations.Known k = known.get();
+            return k.running()
+                    ? Response.accepted(Map.of("operationId", c.operationId(), "state", "running"))
+                            .build()
+                    : Response.status(k.status())
+                            .entity(k.body())
+                            .type(k.status() == 200 ? MediaType.APPLICATION_JSON : Problems.PROBLEM_JSON)
+                            .build();
+        }
+        Response r = run(c, what, action);
+        operations.end(c.operationId(), r.getStatus(), r.getEntity());
+        return r;
+    }
+
+    private Response run(Command c, String what, Supplier<Object> action) {
         try {
-            Object result = agent.underTerm(Term.of(c.term()), what, action);
+            Object result = agent.underTerm(Term.of(c.term()), c.deadline(), what, action);
             return Response.ok(result).build();
         } catch (AgentNode.NotReady e) {
             return Problems.response(503, "Agent starting", e.getMessage());
+        } catch (AgentNode.Expired e) {
+            return Problems.response(409, "Command expired", e.getMessage());
         } catch (AgentNode.TermRefused e) {
             return Problems.response(409, "Term refused (" + e.verdict.name().toLowerCase() + ")", e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -49,6 +49,7 @@ public class AgentNode {
     private final Optional<TermStore> terms;
     private final AtomicReference<Term> highest;
     private volatile boolean ready;
+    private volatile Term acting; // the term of the command running under the lock
     private volatile NodeActions actions;
 
     public AgentNode(AgentConfig config, Inventory inventory, TopologyView view) {
@@ -117,8 +118,30 @@ public class AgentNode {
         }
     }
 
-    /** Runs {@code action} if {@code term} is current, waiting for its committed topology if need be. */
-    public synchronized <T> T underTerm(Term term, String what, java.util.function.Supplier<T> action) {
+    /** A command that arrived, or got its turn, after its deadline: dropped without running. */
+    public static final class Expired extends RuntimeException {
+        Expired(String message) {
+            super(message);
+        }
+    }
+
+    /** As {@link #underTerm(Term, Instant, String, java.util.function.Supplier)} without a deadline. */
+    public <T> T underTerm(Term term, String what, java.util.function.Supplier<T> action) {
+        return underTerm(term, null, what, action);
+    }
+
+    /**
+     * Runs {@code action} if {@code term} is current, waiting for its committed topology if need be, and
+     * only if its turn comes before {@code deadline} (null: none): a command a paused coordinator sent,
+     * or one that waited behind another, is dropped rather than run late.
+     */
+    public synchronized <T> T underTerm(
+            Term term, Instant deadline, String what, java.util.function.Supplier<T> action) {
+        if (deadline != null && Instant.now().isAfter(deadline)) {
+            String why = what + " dropped: its deadline " + deadline + " passed before it could start";
+            LOG.warnf("%s/%s: %s", cluster(), node(), why);
+            throw new Expired(why);
+        }
         if (!ready) {
             throw new NotReady(what + " refused: the agent has not yet read the topology to its end since it started");
         }
@@ -136,7 +159,36 @@ public class AgentNode {
         }
         raise(term);
         LOG.infof("%s/%s: %s (term %s)", cluster(), node(), what, term);
-        return action.get();
+        acting = term;
+        try {
+            return action.get();
+        } finally {
+            acting = null;
+        }
+    }
+
+    /**
+     * The read barrier before an irreversible step (stop, promote, rewind, rebuild, start): the view reads
+     * the topology to the end offsets of this moment, and the step is refused if the command's term has
+     * been superseded meanwhile, e.g. while a promotion waited for replay or a paused coordinator slept.
+     */
+    private void barrier(String step) {
+        Term term = acting;
+        if (term == null) {
+            return;
+        }
+        if (!view.awaitCaughtUp(config.termConfirmation())) {
+            throw new TermRefused(
+                    TermGuard.Verdict.UNCONFIRMED,
+                    step + " refused: the topology could not be read to its current end within "
+                            + config.termConfirmation());
+        }
+        Term newest = highestTerm();
+        if (newest.isNewerThan(term)) {
+            String why = step + " refused: term " + term + " was superseded by term " + newest + " before it ran";
+            LOG.warnf("%s/%s: %s", cluster(), node(), why);
+            throw new TermRefused(TermGuard.Verdict.STALE, why);
+        }
     }
 
     /**
@@ -179,6 +231,7 @@ public class AgentNode {
     /** Stops the node (fast: sessions end, the WAL reaches the connected standbys); its last checkpoint. */
     public Lsn fence() {
         NodeActions a = actions();
+        barrier("stop");
         a.stop("fast");
         return a.lastCheckpoint();
     }
@@ -201,6 +254,7 @@ public class AgentNode {
             throw new IllegalStateException(
                     node() + " did not replay past " + waitPast + " within " + config.catchUpTimeout());
         }
+        barrier("pg_promote");
         long t0 = System.nanoTime();
         boolean promoted = a.promoteNow();
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -224,17 +278,20 @@ public class AgentNode {
     /** Makes this node a standby of {@code primary}: rewound, else rebuilt; running and streaming after. */
     public RejoinOutcome rejoin(NodeName primary) {
         Inventory.Node p = node(primary);
+        barrier("rejoin (stop, pg_rewind)");
         return actions().rejoin(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
     }
 
     /** Rebuilds this node from {@code primary} with pg_basebackup. */
     public RejoinOutcome reinit(NodeName primary) {
         Inventory.Node p = node(primary);
+        barrier("rebuild");
         return actions().reinit(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
     }
 
     /** Starts the node as it is. */
     public void start() {
+        barrier("start");
         actions().start();
     }
 
