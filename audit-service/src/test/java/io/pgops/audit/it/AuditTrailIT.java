@@ -10,6 +10,7 @@ import io.pgops.audit.Samples;
 import io.pgops.audit.domain.Checkpoints;
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.EventTypes;
 import io.pgops.events.Topics;
 import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.stack.Http;
@@ -21,10 +22,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +157,49 @@ class AuditTrailIT {
                 JSON.readTree(Http.get(audit + "/audit/verify?to=" + cp.seq()).body());
         assertTrue(v.get("intact").asBoolean(), v.toString());
         assertEquals(cp.hash(), v.at("/lastIntact/hash").asText(), v.toString());
+    }
+
+    /**
+     * A zombie coordinator's decisions, written in a transaction its successor aborted, then the real
+     * owner's committed ones on the same partition: only the committed ones are in the trail. Read
+     * uncommitted, the aborted ones would be recorded first, as facts, in an append-only chain.
+     */
+    @Test
+    void aZombiesAbortedDecisionNeverEntersTheTrailWhileTheOwnersCommittedOneDoes() throws Exception {
+        String cluster = "zombie-" + System.nanoTime() % 100000;
+        Instant t0 = Instant.now().minusSeconds(120);
+        List<EventEnvelope> aborted = Samples.failover(cluster, t0).stream()
+                .filter(e -> Topics.REPLICATION_EVENTS.equals(EventTypes.topicOf(e.data().getClass())))
+                .toList();
+        List<EventEnvelope> committed = Samples.failover(cluster, t0.plusSeconds(60)).stream()
+                .filter(e -> Topics.REPLICATION_EVENTS.equals(EventTypes.topicOf(e.data().getClass())))
+                .toList();
+        assertTrue(!aborted.isEmpty() && !committed.isEmpty(), "the sample failover has replication events");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-coordinator-" + UUID.randomUUID());
+        try (KafkaProducer<String, byte[]> zombie =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            zombie.initTransactions();
+            zombie.beginTransaction();
+            for (EventEnvelope e : aborted) {
+                zombie.send(Kafka.record(e)).get(); // on the partition now, visible read_uncommitted
+            }
+            zombie.abortTransaction();
+        }
+        publish(committed);
+        awaitRows(audit, cluster, committed.size());
+
+        List<String> recorded = rows(audit, cluster).stream()
+                .map(r -> r.get("eventId").asText())
+                .toList();
+        for (EventEnvelope e : aborted) {
+            assertTrue(!recorded.contains(e.id()), "aborted " + e.data().getClass().getSimpleName() + " recorded");
+        }
+        assertEquals(
+                committed.stream().map(EventEnvelope::id).sorted().toList(),
+                recorded.stream().sorted().toList(),
+                "exactly the committed decisions are in the trail");
     }
 
     static void publish(List<EventEnvelope> events) throws Exception {

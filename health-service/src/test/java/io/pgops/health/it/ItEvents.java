@@ -16,6 +16,7 @@ import io.pgops.stack.testkit.TestStack;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +40,28 @@ final class ItEvents {
                     new ProducerRecord<>(topic, envelope.kafkaKey(), CloudEventCodec.body(envelope));
             CloudEventCodec.headers(envelope).forEach((k, v) -> record.headers().add(k, v));
             producer.send(record).get();
+        }
+    }
+
+    /**
+     * Publishes on the event's topic inside a Kafka transaction that is then aborted: what a coordinator
+     * fenced by its successor leaves behind. No pgops consumer may ever act on it.
+     */
+    static void publishAborted(PgopsEvent event) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrap());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-zombie-" + UUID.randomUUID());
+        EventEnvelope envelope = EventEnvelope.wrap(event, "/pgops/it", null);
+        String topic = event instanceof TopologyChanged ? Topics.TOPOLOGY : EventTypes.topicOf(event.getClass());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topic, envelope.kafkaKey(), CloudEventCodec.body(envelope));
+            CloudEventCodec.headers(envelope).forEach((k, v) -> record.headers().add(k, v));
+            producer.send(record).get(); // written to the partition: a read_uncommitted reader sees it now
+            producer.abortTransaction();
         }
     }
 

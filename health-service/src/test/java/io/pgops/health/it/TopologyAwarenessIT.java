@@ -16,7 +16,10 @@ import io.restassured.RestAssured;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Topology records published on the compacted pgops.topology, as the replication service will:
@@ -29,9 +32,11 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "cluster", value = "true"),
         restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ItThresholds.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyAwarenessIT {
 
     @Test
+    @Order(1)
     void givenASwitchoverInProgressALaggingStandbyRaisesNothingUntilTheTopologySettles() throws Exception {
         List<PgNode> cluster = TestStack.get().cluster();
         PgNode primary = cluster.get(0);
@@ -100,5 +105,38 @@ class TopologyAwarenessIT {
                             != null);
             primary.sql("DROP TABLE health_it_topology");
         }
+    }
+
+    /**
+     * A zombie coordinator's decision (a higher term naming another primary) written in a transaction its
+     * successor aborted, then the real owner's committed topology of a lower term: the watch takes the
+     * committed one. Read uncommitted, the aborted higher term would stay and the committed one be
+     * ignored as older.
+     */
+    @Test
+    @Order(2)
+    void aTopologyWhoseTransactionAbortedIsNeverTakenTheNextCommittedOneIs() throws Exception {
+        List<PgNode> cluster = TestStack.get().cluster();
+        long current = await("the watch of cluster it")
+                .ignoreExceptions()
+                .atMost(Deadlines.BREACH)
+                .until(TopologyAwarenessIT::term, t -> t >= 0);
+        ItEvents.publishAborted(
+                ItEvents.topology(current + 10, "node3", "node3", cluster, "a zombie's decision, aborted"));
+        ItEvents.publish(ItEvents.topology(current + 1, "node1", "node1", cluster, "the owner's decision"));
+        await("the committed topology of term " + (current + 1) + " taken")
+                .ignoreExceptions()
+                .atMost(Deadlines.BREACH)
+                .until(() -> term() == current + 1);
+        assertEquals(
+                "node1",
+                RestAssured.get("/clusters/it/health").jsonPath().getString("topology.targetPrimary"),
+                "the aborted decision's primary was never taken");
+    }
+
+    /** The term of the topology the watch holds; 0 before any. */
+    private static long term() {
+        Object t = RestAssured.get("/clusters/it/health").jsonPath().get("topology.term");
+        return t == null ? 0 : ((Number) t).longValue();
     }
 }

@@ -44,9 +44,22 @@ public interface CoordinatorConfig {
      */
     Optional<String> haltBeforeCommit();
 
-    /** How long one agent call may take (a promotion with its catch-up wait included). */
-    @WithDefault("60s")
+    /**
+     * How long the coordinator waits for the outcome of one agent operation. It must be longer than the
+     * agent's longest operation, so the agent's work always ends before the coordinator gives up: a
+     * promotion waits up to {@code pgops.agent.catch-up-timeout} (30 s) for replay, then up to 60 s for
+     * {@code pg_promote}. An operation still running then is "outcome unknown", never "failed".
+     */
+    @WithDefault("120s")
     Duration agentTimeout();
+
+    /**
+     * How long after sending an agent command may still start: later (a command that waited in the socket
+     * of a paused agent, or behind another operation) the agent drops it. Assumes the hosts' clocks agree
+     * to well within this (NTP).
+     */
+    @WithDefault("5s")
+    Duration commandDeadline();
 
     /**
      * How long a standby pointed at the primary may fail to stream before it is rejoined (rewound, else

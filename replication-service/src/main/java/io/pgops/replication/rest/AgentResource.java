@@ -3,6 +3,7 @@ package io.pgops.replication.rest;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
+import io.pgops.kit.rest.JsonProblems;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.service.AgentNode;
 import io.pgops.replication.service.LocalNode;
@@ -23,8 +24,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -89,7 +90,7 @@ public class AgentResource {
     @Path("fence")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response fence(@Valid @NotNull Command c) {
+    public Response fence(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "fence (stop -m fast)", () -> Map.of("checkpointLsn", agent.fence()));
     }
 
@@ -97,7 +98,7 @@ public class AgentResource {
     @Path("promote")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response promote(@Valid @NotNull Command c) {
+    public Response promote(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(
                 c,
                 "promote" + (c.waitPast() == null ? "" : " after replaying past " + c.waitPast()),
@@ -109,7 +110,7 @@ public class AgentResource {
     @Path("follow")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response follow(@Valid @NotNull Command c) {
+    public Response follow(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "follow " + c.primary(), () -> {
             agent.follow(primary(c));
             return Map.of("following", c.primary());
@@ -120,7 +121,7 @@ public class AgentResource {
     @Path("rejoin")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response rejoin(@Valid @NotNull Command c) {
+    public Response rejoin(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "rejoin as a standby of " + c.primary(), () -> agent.rejoin(primary(c)));
     }
 
@@ -128,7 +129,7 @@ public class AgentResource {
     @Path("reinit")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response reinit(@Valid @NotNull Command c) {
+    public Response reinit(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "rebuild from " + c.primary(), () -> agent.reinit(primary(c)));
     }
 
@@ -136,7 +137,7 @@ public class AgentResource {
     @Path("start")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response start(@Valid @NotNull Command c) {
+    public Response start(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "start", () -> {
             agent.start();
             return Map.of("started", true);
@@ -147,7 +148,7 @@ public class AgentResource {
     @Path("configure")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response configure(@Valid @NotNull Command c) {
+    public Response configure(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
         return act(c, "configure synchronous standbys and slots", () -> {
             agent.configure(c.synchronousStandbyNames(), c.slots() == null ? List.of() : c.slots());
             return Map.of("configured", true);

@@ -17,6 +17,7 @@ import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.rest.JsonProblems;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.service.AgentClient;
@@ -213,7 +214,7 @@ public class ClusterResource {
             @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
-            @Valid @NotNull PromoteBody body) {
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) PromoteBody body) {
         Inventory.Cluster c = cluster(id);
         TopologyChanged t = topologyOf(id);
         if (!c.nodes().containsKey(body.node())) {
@@ -248,7 +249,7 @@ public class ClusterResource {
             @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
-            @Valid @NotNull SwitchoverBody body) {
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) SwitchoverBody body) {
         Inventory.Cluster c = cluster(id);
         TopologyChanged t = topologyOf(id);
         if (t.isPaused()) {
@@ -331,7 +332,7 @@ public class ClusterResource {
             @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
-            @Valid @NotNull ReasonBody body) {
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
         Inventory.Cluster c = cluster(id);
         TopologyChanged t = topologyOf(id);
         if (!c.nodes().containsKey(node)) {
@@ -351,7 +352,7 @@ public class ClusterResource {
             @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
-            @Valid @NotNull ReasonBody body) {
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
         cluster(id);
         topologyOf(id);
         return send(new PauseRequested(ClusterId.of(id), principal, body.reason()), wait);
@@ -365,7 +366,7 @@ public class ClusterResource {
             @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
-            @Valid @NotNull ReasonBody body) {
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
         cluster(id);
         topologyOf(id);
         return send(new ResumeRequested(ClusterId.of(id), principal, body.reason()), wait);

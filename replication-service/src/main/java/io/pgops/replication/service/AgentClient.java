@@ -1,5 +1,6 @@
 package io.pgops.replication.service;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.events.model.ClusterId;
@@ -17,23 +18,40 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /** The coordinator's calls to the agents, over their HTTP interface, each with the coordinator's term. */
 @ApplicationScoped
 public class AgentClient {
-    /** An agent refused or failed an operation; {@code status} 409 means a term refusal. */
+    /** {@link AgentCallException#status} of an operation that was sent and whose end was not seen. */
+    public static final int OUTCOME_UNKNOWN = -1;
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RUNNING_POLL = Duration.ofMillis(200);
+
+    /**
+     * An agent refused or failed an operation: {@code status} is the agent's HTTP status (409 a term
+     * refusal or an expired command), 0 when it was surely not run (no agent reached), or
+     * {@link #OUTCOME_UNKNOWN}.
+     */
     public static final class AgentCallException extends RuntimeException {
         public final int status;
 
         AgentCallException(int status, String message) {
             super(message);
             this.status = status;
+        }
+
+        /** The operation may have run, or may still run: nothing may be done that assumes it did not. */
+        public boolean outcomeUnknown() {
+            return status == OUTCOME_UNKNOWN;
         }
     }
 
@@ -46,7 +64,18 @@ public class AgentClient {
     public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json) {
         this.inventory = inventory;
         this.config = config;
-        this.json = json;
+        this.json = tolerant(json);
+    }
+
+    /**
+     * The application's mapper (strict, for request bodies) made tolerant of another version's reports: during
+     * a rolling upgrade an agent may send a field this coordinator does not know, or lack one it does; refusing
+     * the report would make a healthy node look unreachable. Types are still not coerced.
+     */
+    static ObjectMapper tolerant(ObjectMapper strict) {
+        return strict.copy()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
     public Optional<String> url(ClusterId cluster, NodeName node) {
@@ -141,29 +170,79 @@ public class AgentClient {
         return b;
     }
 
+    /**
+     * One operation on an agent, under an operation id of its own and a deadline by which it must start.
+     * When a request times out (a promotion that waits for replay can outlast it) the same operation id
+     * is asked again: the agent answers "running" or the outcome, never runs it twice. The wait ends
+     * after {@code agent-timeout}; an operation whose end was not seen then is "outcome unknown", which
+     * the caller must not treat as "did not happen".
+     */
     private JsonNode call(ClusterId cluster, NodeName node, String op, Map<String, Object> body) {
         String u = url(cluster, node)
                 .orElseThrow(() -> new AgentCallException(0, node + " has no agent-url in the inventory"));
+        String id = UUID.randomUUID().toString();
+        body.put("operationId", id);
+        body.put("deadline", Instant.now().plus(config.commandDeadline()).toString());
+        byte[] bytes;
         try {
-            HttpResponse<byte[]> r = http.send(
-                    HttpRequest.newBuilder(URI.create(u + "/agent/" + op))
-                            .timeout(config.agentTimeout())
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode answer = r.body().length == 0 ? json.nullNode() : json.readTree(r.body());
-            if (r.statusCode() != 200) {
-                String detail =
-                        answer.path("detail").asText(answer.path("title").asText("HTTP " + r.statusCode()));
-                throw new AgentCallException(r.statusCode(), node + ": " + op + ": " + detail);
-            }
-            return answer;
+            bytes = json.writeValueAsBytes(body);
         } catch (IOException e) {
-            throw new AgentCallException(0, node + ": " + op + ": agent not reachable: " + e.getMessage());
+            throw new AgentCallException(0, node + ": " + op + ": " + e.getMessage());
+        }
+        long giveUp = System.nanoTime() + config.agentTimeout().toNanos();
+        boolean sent = false;
+        String last = "no answer";
+        while (true) {
+            long left = giveUp - System.nanoTime();
+            if (left <= 0) {
+                throw new AgentCallException(
+                        sent ? OUTCOME_UNKNOWN : 0,
+                        node + ": " + op + " (operation " + id + "): no outcome within " + config.agentTimeout() + " ("
+                                + last + ")");
+            }
+            try {
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(u + "/agent/" + op))
+                                .timeout(Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                sent = true;
+                JsonNode answer = r.body().length == 0 ? json.nullNode() : json.readTree(r.body());
+                if (r.statusCode() == 202
+                        && "running".equals(answer.path("state").asText())) {
+                    last = "still running";
+                    pause(RUNNING_POLL);
+                    continue;
+                }
+                if (r.statusCode() != 200) {
+                    String detail =
+                            answer.path("detail").asText(answer.path("title").asText("HTTP " + r.statusCode()));
+                    throw new AgentCallException(r.statusCode(), node + ": " + op + ": " + detail);
+                }
+                return answer;
+            } catch (java.net.ConnectException e) {
+                if (!sent) {
+                    throw new AgentCallException(0, node + ": " + op + ": agent not reachable: " + e.getMessage());
+                }
+                last = "agent not reachable since: " + e.getMessage();
+                pause(RUNNING_POLL);
+            } catch (IOException e) { // a timeout or a broken connection: the operation may be running
+                sent = true;
+                last = e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentCallException(sent ? OUTCOME_UNKNOWN : 0, node + ": " + op + ": interrupted");
+            }
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AgentCallException(0, node + ": " + op + ": interrupted");
         }
     }
 }

@@ -48,6 +48,7 @@ public class AgentNode {
     private final TopologyView view;
     private final Optional<TermStore> terms;
     private final AtomicReference<Term> highest;
+    private final Object termLock = new Object();
     private volatile boolean ready;
     private volatile Term acting; // the term of the command running under the lock
     private volatile NodeActions actions;
@@ -110,11 +111,16 @@ public class AgentNode {
         return highest.get();
     }
 
-    /** Raises the highest term seen, stored durably first. */
-    private synchronized void raise(Term term) {
-        if (term.isNewerThan(highest.get())) {
-            terms.ifPresent(t -> t.save(term));
-            highest.set(term);
+    /**
+     * Raises the highest term seen, stored durably first. Its own lock, not the one commands run under: a
+     * routing check that learns a newer term must not wait for a promotion to end.
+     */
+    private void raise(Term term) {
+        synchronized (termLock) {
+            if (term.isNewerThan(highest.get())) {
+                terms.ifPresent(t -> t.save(term));
+                highest.set(term);
+            }
         }
     }
 
@@ -172,7 +178,7 @@ public class AgentNode {
      * the topology to the end offsets of this moment, and the step is refused if the command's term has
      * been superseded meanwhile, e.g. while a promotion waited for replay or a paused coordinator slept.
      */
-    private void barrier(String step) {
+    void barrier(String step) {
         Term term = acting;
         if (term == null) {
             return;

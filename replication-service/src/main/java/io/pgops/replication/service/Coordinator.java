@@ -893,6 +893,19 @@ public class Coordinator {
         try {
             promotion = agents.promote(o.cluster, cand, term, waitPast, syncNames);
         } catch (AgentClient.AgentCallException ex) {
+            if (ex.outcomeUnknown()) {
+                // the promotion may have happened or may still happen: restarting the old primary now could
+                // leave two writable nodes. The topology names the candidate; the old primary stays fenced.
+                publish(o, e.correlationId(), fenced);
+                refuse(
+                        o,
+                        e,
+                        kind,
+                        cand,
+                        "promote-outcome-unknown",
+                        ex.getMessage() + "; " + old + " stays fenced, " + cand + " is the target");
+                return;
+            }
             if (force && waitPast != null) {
                 try {
                     promotion = agents.promote(o.cluster, cand, term, null, syncNames);

@@ -138,14 +138,29 @@ class SwitchoverUnderLoadIT {
 
     @Test
     @Order(3)
-    void anAgentRefusesACommandWithAnOlderTermAndOneNoCommittedTopologyCarries() {
+    void anAgentRefusesACommandWithAnOlderTermOneNoCommittedTopologyCarriesAndOneTooLate() {
         long term = h.term();
-        HttpResponse<String> stale = post(h.agent(2) + "/agent/promote", "{\"term\":" + (term - 1) + "}", null);
+        String soon = java.time.Instant.now().plusSeconds(30).toString();
+        String staleBody = "{\"term\":" + (term - 1) + ",\"operationId\":\"stale-0001\",\"deadline\":\"" + soon + "\"}";
+        HttpResponse<String> stale = post(h.agent(2) + "/agent/promote", staleBody, null);
         assertEquals(409, stale.statusCode(), stale.body());
         assertTrue(stale.body().contains("older"), stale.body());
-        HttpResponse<String> unknown = post(h.agent(2) + "/agent/promote", "{\"term\":" + (term + 10) + "}", null);
+        HttpResponse<String> again = post(h.agent(2) + "/agent/promote", staleBody, null);
+        assertEquals(409, again.statusCode(), again.body());
+        assertEquals(stale.body(), again.body(), "a repeated operation id is answered from memory, not run again");
+        HttpResponse<String> unknown = post(
+                h.agent(2) + "/agent/promote",
+                "{\"term\":" + (term + 10) + ",\"operationId\":\"unknown-0001\",\"deadline\":\"" + soon + "\"}",
+                null);
         assertEquals(409, unknown.statusCode(), unknown.body());
-        assertEquals("standby", h.node(2).role(), "no command with a wrong term touched the node");
+        HttpResponse<String> late = post(
+                h.agent(2) + "/agent/promote",
+                "{\"term\":" + term + ",\"operationId\":\"late-0001\",\"deadline\":\""
+                        + java.time.Instant.now().minusSeconds(1) + "\"}",
+                null);
+        assertEquals(409, late.statusCode(), late.body());
+        assertTrue(late.body().contains("Command expired"), late.body());
+        assertEquals("standby", h.node(2).role(), "no command with a wrong term or a past deadline touched the node");
     }
 
     @Test

@@ -51,13 +51,12 @@ public class Problems {
         return Map.of("field", field, "message", v.getMessage());
     }
 
-    @ServerExceptionMapper
-    public Response malformedJson(JsonProcessingException e) {
-        return response(400, "Malformed JSON", e.getOriginalMessage());
-    }
-
+    /** Quarkus REST wraps JSON syntax and size errors in a 400: those are answered by {@link JsonProblems}. */
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return JsonProblems.response(json);
+        }
         int status = e.getResponse().getStatus();
         return response(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage());
     }
