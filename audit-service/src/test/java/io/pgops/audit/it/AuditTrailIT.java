@@ -169,10 +169,12 @@ class AuditTrailIT {
         String cluster = "zombie-" + System.nanoTime() % 100000;
         Instant t0 = Instant.now().minusSeconds(120);
         List<EventEnvelope> aborted = Samples.failover(cluster, t0).stream()
-                .filter(e -> Topics.REPLICATION_EVENTS.equals(EventTypes.topicOf(e.data().getClass())))
+                .filter(e -> Topics.REPLICATION_EVENTS.equals(
+                        EventTypes.topicOf(e.data().getClass())))
                 .toList();
         List<EventEnvelope> committed = Samples.failover(cluster, t0.plusSeconds(60)).stream()
-                .filter(e -> Topics.REPLICATION_EVENTS.equals(EventTypes.topicOf(e.data().getClass())))
+                .filter(e -> Topics.REPLICATION_EVENTS.equals(
+                        EventTypes.topicOf(e.data().getClass())))
                 .toList();
         assertTrue(!aborted.isEmpty() && !committed.isEmpty(), "the sample failover has replication events");
         Properties p = new Properties();
@@ -194,7 +196,8 @@ class AuditTrailIT {
                 .map(r -> r.get("eventId").asText())
                 .toList();
         for (EventEnvelope e : aborted) {
-            assertTrue(!recorded.contains(e.id()), "aborted " + e.data().getClass().getSimpleName() + " recorded");
+            assertTrue(
+                    !recorded.contains(e.id()), "aborted " + e.data().getClass().getSimpleName() + " recorded");
         }
         assertEquals(
                 committed.stream().map(EventEnvelope::id).sorted().toList(),
