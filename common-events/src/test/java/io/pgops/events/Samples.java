@@ -163,7 +163,7 @@ public final class Samples {
     }
 
     private static void replication(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {
-        put(m, new PromoteRequested(CLUSTER, DB2, false, ALICE, "db1 host is being decommissioned"));
+        put(m, new PromoteRequested(CLUSTER, DB2, false, ALICE, "db1 host is being decommissioned", Term.of(7)));
         put(m, new ReinitRequested(CLUSTER, DB3, ALICE, "db3's disk was replaced"));
         put(m, new SwitchoverCancellationRequested(CLUSTER, ALICE, "the host maintenance was postponed"));
         put(m, new PauseRequested(CLUSTER, ALICE, "kernel upgrade on the hosts, one by one"));

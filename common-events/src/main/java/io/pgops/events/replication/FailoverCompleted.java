@@ -40,7 +40,7 @@ public record FailoverCompleted(
         long durationMillis,
         String reason,
         Instant completedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public FailoverCompleted {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");

@@ -33,7 +33,7 @@ public record FailoverRefused(
         String code,
         String reason,
         Instant decidedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public FailoverRefused {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");

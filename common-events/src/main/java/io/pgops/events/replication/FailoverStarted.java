@@ -37,7 +37,7 @@ public record FailoverStarted(
         Timeline timeline,
         String reason,
         Instant startedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public FailoverStarted {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");

@@ -26,7 +26,7 @@ import java.util.Set;
 @EventDoc("A node was fenced so that it can no longer accept writes; says how and whether it acknowledged.")
 public record NodeFenced(
         ClusterId cluster, Term term, NodeName node, String method, boolean confirmed, String reason, Instant fencedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public static final Set<String> METHODS = Set.of("shutdown", "read-only", "traffic-cut");
 
     public NodeFenced {

@@ -32,7 +32,7 @@ public record NodePromoted(
         Lsn switchLsn,
         long promotionMillis,
         Instant promotedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public NodePromoted {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");

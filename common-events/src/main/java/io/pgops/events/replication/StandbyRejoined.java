@@ -40,7 +40,7 @@ public record StandbyRejoined(
         long durationMillis,
         String reason,
         Instant rejoinedAt)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public static final Set<String> METHODS = Set.of("rewind", "rebuild");
 
     public StandbyRejoined {

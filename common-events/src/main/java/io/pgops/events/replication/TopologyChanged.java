@@ -43,7 +43,7 @@ public record TopologyChanged(
         @Nullable Boolean paused,
         @Nullable String coordinator,
         @Nullable ScheduledSwitchover scheduledSwitchover)
-        implements ReplicationEvent {
+        implements ReplicationEvent, Termed {
     public TopologyChanged {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");

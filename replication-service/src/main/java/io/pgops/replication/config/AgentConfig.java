@@ -49,6 +49,13 @@ public interface AgentConfig {
     @WithDefault("5s")
     Duration termConfirmation();
 
+    /**
+     * How long a fence's {@code pg_ctl stop -m fast} may take before it is escalated to {@code -m
+     * immediate}; with the immediate stop's 60 s it stays within the coordinator's agent-timeout.
+     */
+    @WithDefault("20s")
+    Duration fenceFastTimeout();
+
     /** How long a promotion may wait for the standby to replay the old primary's last WAL. */
     @WithDefault("30s")
     Duration catchUpTimeout();

@@ -100,7 +100,8 @@ public final class CandidateSelection {
 
     private static Optional<String> neverPromotable(MemberState s, Timeline primaryTimeline) {
         if (!s.reachable()) {
-            return Optional.of(s.name() + " is unreachable");
+            return Optional.of(s.name() + " is unreachable"
+                    + (s.notReachableBecause() == null ? "" : " (" + s.notReachableBecause() + ")"));
         }
         if (s.nofailover()) {
             return Optional.of(s.name() + " is tagged nofailover");

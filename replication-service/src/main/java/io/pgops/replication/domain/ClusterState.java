@@ -18,11 +18,31 @@ import java.util.Set;
  * One look at a whole cluster: the inventory's nodes and what each agent reported (a missing report:
  * the agent did not answer). Derives the members of the topology and the current primary.
  */
-public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> reports) {
+public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> reports, Map<NodeName, String> unanswered) {
 
     public ClusterState {
         nodes = List.copyOf(nodes);
         reports = Map.copyOf(reports);
+        unanswered = Map.copyOf(unanswered);
+    }
+
+    public ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> reports) {
+        this(nodes, reports, Map.of());
+    }
+
+    /**
+     * Why a node is not usable as reported: its agent's failure (refused, timed out, a reply that could
+     * not be read) or its PostgreSQL's error; empty when it reported a running node.
+     */
+    public Optional<String> whyNotAnswering(NodeName node) {
+        AgentReport r = reports.get(node);
+        if (r == null) {
+            return Optional.of("its agent did not report: " + unanswered.getOrDefault(node, "no agent-url"));
+        }
+        if (!r.running()) {
+            return Optional.of("its PostgreSQL does not answer the agent: " + r.error());
+        }
+        return Optional.empty();
     }
 
     public Optional<AgentReport> report(NodeName node) {

@@ -15,6 +15,8 @@ import io.pgops.events.model.Timeline;
  *     was acknowledged to a client
  * @param nofailover the inventory tag: never promote this node
  * @param priority the inventory tag: higher is preferred among equally safe candidates; 0 never
+ * @param notReachableBecause why it is not reachable (the agent's error, kept for the refusal); null
+ *     when reachable or unknown
  */
 public record MemberState(
         NodeName name,
@@ -23,4 +25,17 @@ public record MemberState(
         Timeline timeline,
         boolean wasSync,
         boolean nofailover,
-        int priority) {}
+        int priority,
+        String notReachableBecause) {
+
+    public MemberState(
+            NodeName name,
+            boolean reachable,
+            Lsn receivedLsn,
+            Timeline timeline,
+            boolean wasSync,
+            boolean nofailover,
+            int priority) {
+        this(name, reachable, receivedLsn, timeline, wasSync, nofailover, priority, null);
+    }
+}

@@ -7,6 +7,7 @@ import io.pgops.kit.rest.JsonProblems;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.service.AgentNode;
 import io.pgops.replication.service.LocalNode;
+import io.pgops.replication.service.NodeActions;
 import io.pgops.replication.service.Operations;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -91,7 +92,16 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response fence(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c) {
-        return act(c, "fence (stop -m fast)", () -> Map.of("checkpointLsn", agent.fence()));
+        return act(c, "fence (stop -m fast, else immediate)", () -> {
+            NodeActions.Stopped s = agent.fence();
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("mode", s.mode());
+            out.put("clusterState", s.clusterState());
+            if (s.clean()) {
+                out.put("checkpointLsn", s.shutdownCheckpoint().format());
+            }
+            return out;
+        });
     }
 
     @POST

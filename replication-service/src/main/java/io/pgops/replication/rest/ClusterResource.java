@@ -5,6 +5,7 @@ import io.pgops.events.PgopsEvent;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Roles;
+import io.pgops.events.model.Term;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.Member;
@@ -75,10 +76,15 @@ public class ClusterResource {
         this.publisher = publisher;
     }
 
+    /**
+     * @param term the term of the topology the operator looked at (optional; default the term this service
+     *     sees now): the coordinator refuses the command ({@code stale-term}) if the cluster moved on
+     */
     public record PromoteBody(
             @NotNull @Pattern(regexp = NodeName.PATTERN) String node,
             @NotBlank @Size(max = 500) String reason,
-            Boolean force) {}
+            Boolean force,
+            @PositiveOrZero Long term) {}
 
     public record SwitchoverBody(
             @Pattern(regexp = NodeName.PATTERN) String target,
@@ -115,7 +121,8 @@ public class ClusterResource {
         Optional<TopologyChanged> t = view.latest(cluster);
         List<NodeName> names =
                 c.nodes().keySet().stream().sorted().map(NodeName::of).toList();
-        Map<NodeName, AgentReport> live = agents.reports(cluster, names);
+        AgentClient.Reports reports = agents.reports(cluster, names);
+        Map<NodeName, AgentReport> live = reports.reports();
         Optional<AgentReport> primary =
                 t.flatMap(x -> Optional.ofNullable(x.currentPrimary())).map(live::get);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -164,6 +171,11 @@ public class ClusterResource {
                 tags.add("priority=" + spec.priority());
             }
             row.put("tags", tags);
+            if (r == null) {
+                row.put("error", reports.unanswered().getOrDefault(n, "no report"));
+            } else if (!r.running() && r.error() != null) {
+                row.put("error", r.error());
+            }
             rows.add(row);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -237,7 +249,8 @@ public class ClusterResource {
                         NodeName.of(body.node()),
                         Boolean.TRUE.equals(body.force()),
                         principal,
-                        body.reason()),
+                        body.reason(),
+                        body.term() == null ? t.term() : Term.of(body.term())),
                 wait);
     }
 

@@ -1,5 +1,7 @@
 package io.pgops.replication.service;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,19 +86,30 @@ public class AgentClient {
         return n == null ? Optional.empty() : n.agentUrl().map(u -> u.replaceAll("/+$", ""));
     }
 
-    /** Every node's report, asked in parallel; a node whose agent did not answer within 1.5 s is missing. */
-    public Map<NodeName, AgentReport> reports(ClusterId cluster, List<NodeName> nodes) {
+    /**
+     * Every node's report, and for each node whose agent did not answer within 1.5 s or answered what
+     * could not be read, the reason (a node is never dropped as a candidate without one).
+     */
+    public record Reports(Map<NodeName, AgentReport> reports, Map<NodeName, String> unanswered) {}
+
+    /** Every node's report, asked in parallel. */
+    public Reports reports(ClusterId cluster, List<NodeName> nodes) {
         Map<NodeName, CompletableFuture<HttpResponse<byte[]>>> calls = new LinkedHashMap<>();
+        Map<NodeName, String> unanswered = new HashMap<>();
         for (NodeName n : nodes) {
-            url(cluster, n)
-                    .ifPresent(u -> calls.put(
-                            n,
-                            http.sendAsync(
-                                    HttpRequest.newBuilder(URI.create(u + "/agent/status"))
-                                            .timeout(Duration.ofMillis(1500))
-                                            .GET()
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofByteArray())));
+            Optional<String> u = url(cluster, n);
+            if (u.isEmpty()) {
+                unanswered.put(n, "no agent-url in the inventory");
+                continue;
+            }
+            calls.put(
+                    n,
+                    http.sendAsync(
+                            HttpRequest.newBuilder(URI.create(u.get() + "/agent/status"))
+                                    .timeout(Duration.ofMillis(1500))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray()));
         }
         Map<NodeName, AgentReport> reports = new HashMap<>();
         calls.forEach((n, f) -> {
@@ -104,17 +117,36 @@ public class AgentClient {
                 HttpResponse<byte[]> r = f.join();
                 if (r.statusCode() == 200) {
                     reports.put(n, json.readValue(r.body(), AgentReport.class));
+                } else {
+                    unanswered.put(n, "HTTP " + r.statusCode() + " " + firstLine(new String(r.body(), UTF_8)));
                 }
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause() == null ? e : e.getCause();
+                unanswered.put(n, c.getClass().getSimpleName() + ": " + c.getMessage());
             } catch (RuntimeException | IOException e) {
-                // not answering: missing from the map
+                unanswered.put(n, "unreadable report: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         });
-        return reports;
+        return new Reports(reports, unanswered);
     }
 
-    public Lsn fence(ClusterId cluster, NodeName node, Term term) {
+    private static String firstLine(String s) {
+        String t = s.strip();
+        int i = t.indexOf('\n');
+        t = i < 0 ? t : t.substring(0, i);
+        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+    }
+
+    /** How the agent stopped a node, and its shutdown checkpoint only when it shut down cleanly. */
+    public record Fence(String mode, String clusterState, Lsn shutdownCheckpoint) {}
+
+    public Fence fence(ClusterId cluster, NodeName node, Term term) {
         JsonNode r = call(cluster, node, "fence", body(term, null, null, null, null));
-        return Lsn.parse(r.get("checkpointLsn").asText());
+        JsonNode lsn = r.path("checkpointLsn");
+        return new Fence(
+                r.path("mode").asText("fast"),
+                r.path("clusterState").asText("unknown"),
+                lsn.isTextual() ? Lsn.parse(lsn.asText()) : null);
     }
 
     /** The result of a promotion as the agent reports it. */

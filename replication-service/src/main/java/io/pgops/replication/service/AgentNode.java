@@ -234,12 +234,23 @@ public class AgentNode {
         return config.dataDir().isEmpty() ? null : actions().isRunning();
     }
 
-    /** Stops the node (fast: sessions end, the WAL reaches the connected standbys); its last checkpoint. */
-    public Lsn fence() {
+    /**
+     * Stops the node (fast: sessions end, the WAL reaches the connected standbys; escalated to immediate
+     * when fast does not end in time). Its shutdown checkpoint only if it shut down cleanly: the
+     * checkpoint of a crashed node proves nothing about what a candidate must have replayed.
+     */
+    public NodeActions.Stopped fence() {
         NodeActions a = actions();
         barrier("stop");
-        a.stop("fast");
-        return a.lastCheckpoint();
+        NodeActions.Stopped s = a.fence(config.fenceFastTimeout());
+        LOG.infof(
+                "%s/%s: fenced (%s); cluster state \"%s\"%s",
+                cluster(),
+                node(),
+                s.mode(),
+                s.clusterState(),
+                s.clean() ? ", shutdown checkpoint " + s.shutdownCheckpoint() : ": no shutdown checkpoint");
+        return s;
     }
 
     /** Result of a promotion. */

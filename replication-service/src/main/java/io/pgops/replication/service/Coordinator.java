@@ -420,9 +420,9 @@ public class Coordinator {
 
     ClusterState observe(ClusterId cluster) {
         List<NodeSpec> specs = specs(cluster);
-        Map<NodeName, AgentReport> reports =
+        AgentClient.Reports r =
                 agents.reports(cluster, specs.stream().map(NodeSpec::name).toList());
-        return new ClusterState(specs, reports);
+        return new ClusterState(specs, r.reports(), r.unanswered());
     }
 
     List<NodeSpec> specs(ClusterId cluster) {
@@ -699,6 +699,17 @@ public class Coordinator {
 
     private void promote(Owned o, EventEnvelope e, PromoteRequested p) {
         String kind = LeadershipChange.MANUAL;
+        if (p.term() != null && !p.term().equals(o.term)) {
+            refuse(
+                    o,
+                    e,
+                    kind,
+                    p.node(),
+                    "stale-term",
+                    "issued against term " + p.term().value() + ", but " + o.cluster + " is at term " + o.term.value()
+                            + " now: look at the cluster again and re-issue");
+            return;
+        }
         ClusterState st = observe(o.cluster);
         if (!st.has(p.node())) {
             refuse(o, e, kind, p.node(), "unknown-node", p.node() + " is not a node of " + o.cluster);
@@ -773,9 +784,22 @@ public class Coordinator {
                     r.map(AgentReport::timeline).orElse(Timeline.of(1)),
                     wasSync,
                     n.nofailover(),
-                    n.priority()));
+                    n.priority(),
+                    reachable
+                            ? null
+                            : st.whyNotAnswering(n.name())
+                                    .orElse(streamingOnly ? "it does not stream" : "it is not a standby")));
         }
         return list;
+    }
+
+    /** Whether {@code node} is the synchronous standby: as the primary reports now, else as last recorded. */
+    private static boolean wasSync(Owned o, Optional<AgentReport> primary, NodeName node) {
+        return primary.filter(AgentReport::running)
+                .flatMap(p -> p.replica(node))
+                .map(AgentReport.Replica::isSync)
+                .orElseGet(() ->
+                        o.last != null && o.last.member(node).map(Member::sync).orElse(false));
     }
 
     /**
@@ -845,14 +869,36 @@ public class Coordinator {
         NodeFenced fenced;
         if (oldAlive) {
             try {
-                waitPast = agents.fence(o.cluster, old, term);
+                AgentClient.Fence f = agents.fence(o.cluster, old, term);
+                waitPast = f.shutdownCheckpoint();
+                if (waitPast == null && !force && !wasSync(o, oldReport, cand)) {
+                    // no shutdown checkpoint proves what the candidate must replay, and it is not the sync
+                    // standby that holds every acknowledged commit: promoting it could lose some
+                    giveBack(
+                            o,
+                            e,
+                            kind,
+                            old,
+                            cand,
+                            "fence-unclean",
+                            old + " did not shut down cleanly (stop -m " + f.mode() + ", cluster state \""
+                                    + f.clusterState() + "\") and " + cand
+                                    + " is not the synchronous standby: nothing proves it has every"
+                                    + " acknowledged commit");
+                    return;
+                }
                 fenced = new NodeFenced(
                         o.cluster,
                         term,
                         old,
                         "shutdown",
                         true,
-                        "stopped with pg_ctl stop -m fast; its shutdown checkpoint is at " + waitPast,
+                        waitPast != null
+                                ? "stopped with pg_ctl stop -m " + f.mode() + "; its shutdown checkpoint is at "
+                                        + waitPast
+                                : "stopped with pg_ctl stop -m " + f.mode() + " without a clean shutdown (cluster"
+                                        + " state \"" + f.clusterState() + "\"): no checkpoint is proof; "
+                                        + cand + (force ? " promoted as forced" : " is the synchronous standby"),
                         now());
             } catch (AgentClient.AgentCallException ex) {
                 if (!force) {

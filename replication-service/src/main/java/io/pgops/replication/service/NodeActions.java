@@ -111,22 +111,64 @@ public final class NodeActions {
     }
 
     /**
-     * The start of the last checkpoint record in pg_control. After a clean shutdown it is the shutdown
-     * checkpoint, the last record the node wrote: a standby that replayed past it holds everything.
+     * How a node was stopped: {@code mode} ("fast", "immediate" after a fast stop that did not end in
+     * time, or "already stopped"), and its shutdown checkpoint only when pg_control says the cluster
+     * was shut down cleanly.
      */
-    public Lsn lastCheckpoint() {
+    public record Stopped(String mode, String clusterState, Lsn shutdownCheckpoint) {
+        public boolean clean() {
+            return shutdownCheckpoint != null;
+        }
+    }
+
+    /**
+     * Stops the node for good: {@code stop -m fast} (sessions end, the WAL reaches the connected standbys,
+     * a shutdown checkpoint is written), escalated to {@code -m immediate} when the fast stop does not end
+     * within {@code fastTimeout} (a hung checkpointer, a stuck backend).
+     */
+    public Stopped fence(java.time.Duration fastTimeout) {
+        String mode = "already stopped";
+        if (isRunning()) {
+            long seconds = Math.max(1, fastTimeout.toSeconds());
+            Cmd.Result fast = pgCtl("stop", "-w", "-t", Long.toString(seconds), "-m", "fast")
+                    .timeoutSeconds(seconds + 30)
+                    .tryRun();
+            if (fast.exitCode() == 0) {
+                mode = "fast";
+            } else {
+                pgCtl("stop", "-w", "-t", "60", "-m", "immediate")
+                        .timeoutSeconds(90)
+                        .run();
+                mode = "immediate";
+            }
+        }
+        Control c = control();
+        return new Stopped(mode, c.state(), "shut down".equals(c.state()) ? c.checkpoint() : null);
+    }
+
+    /** What pg_control says: the cluster state and the start of the last checkpoint record. */
+    record Control(String state, Lsn checkpoint) {}
+
+    Control control() {
         String out = Cmd.of(
                         node.bin().tool("pg_controldata"), "-D", node.dataDir().toString())
                 .as(node.osUser())
                 .env("LC_ALL", "C")
                 .timeoutSeconds(30)
                 .run();
+        String state = null;
+        Lsn checkpoint = null;
         for (String line : out.split("\n")) {
-            if (line.startsWith("Latest checkpoint location:")) {
-                return Lsn.parse(line.substring(line.indexOf(':') + 1).strip());
+            if (line.startsWith("Database cluster state:")) {
+                state = line.substring(line.indexOf(':') + 1).strip();
+            } else if (line.startsWith("Latest checkpoint location:")) {
+                checkpoint = Lsn.parse(line.substring(line.indexOf(':') + 1).strip());
             }
         }
-        throw new IllegalStateException("pg_controldata printed no latest checkpoint location");
+        if (state == null || checkpoint == null) {
+            throw new IllegalStateException("pg_controldata printed no cluster state or checkpoint location");
+        }
+        return new Control(state, checkpoint);
     }
 
     /** Waits until this standby has replayed beyond {@code lsn}; false when the time ran out first. */
@@ -264,14 +306,19 @@ public final class NodeActions {
                 .run();
     }
 
-    /** standby.signal plus the new upstream, appended to postgresql.auto.conf (later lines win). */
+    /**
+     * standby.signal plus the new upstream in postgresql.auto.conf, replacing the upstream lines any earlier
+     * rejoin, follow or pg_basebackup wrote (so rejoining twice leaves one set, not a growing file).
+     */
     private void becomeStandbyOf(String host, int port, String slot) {
-        String settings = "\n# pgops agent: standby of " + host + ":" + port + "\nprimary_conninfo = "
+        String settings = "# pgops agent: standby of " + host + ":" + port + "\nprimary_conninfo = "
                 + literal(conninfo(host, port)) + "\nprimary_slot_name = " + literal(slot) + "\n";
         Cmd.of(
                         "sh",
                         "-c",
-                        "touch \"$1/standby.signal\" && cat >> \"$1/postgresql.auto.conf\"",
+                        "f=\"$1/postgresql.auto.conf\" && touch \"$1/standby.signal\" \"$f\""
+                                + " && sed -i -e '/^primary_conninfo *=/d' -e '/^primary_slot_name *=/d'"
+                                + " -e '/^# pgops agent: standby of /d' -e '/^$/d' \"$f\" && cat >> \"$f\"",
                         "sh",
                         node.dataDir().toString())
                 .as(node.osUser())

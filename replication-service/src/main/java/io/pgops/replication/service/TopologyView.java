@@ -8,6 +8,7 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Term;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.Termed;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.messaging.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
@@ -294,12 +295,7 @@ public class TopologyView {
     }
 
     private static Long termOf(EventEnvelope e) {
-        try {
-            var m = e.data().getClass().getMethod("term");
-            return ((Term) m.invoke(e.data())).value();
-        } catch (ReflectiveOperationException | ClassCastException ex) {
-            return null;
-        }
+        return e.data() instanceof Termed t && t.term() != null ? t.term().value() : null;
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {

@@ -50,6 +50,24 @@ class CandidateSelectionTest {
     }
 
     @Test
+    void aStandbyPassedOverAsUnreachableIsNamedWithItsAgentsError() {
+        MemberState sync = new MemberState(
+                NodeName.of("node2"),
+                false,
+                Lsn.parse("1/40000000"),
+                TL,
+                true,
+                false,
+                1,
+                "its agent did not report: HttpTimeoutException: request timed out");
+        Decision d = auto(SYNC, sync, standby("node3", "1/40000000", false));
+        assertEquals(Action.REFUSE, d.action());
+        assertTrue(
+                d.reason().contains("node2 is unreachable (its agent did not report: HttpTimeoutException"),
+                d.reason());
+    }
+
+    @Test
     void refusesPromotionBecauseCandidateLagsOneGigabyte() {
         Decision d = auto(ASYNC_1MB, standby("node3", "1/00000000", false));
         assertEquals(Action.REFUSE, d.action());

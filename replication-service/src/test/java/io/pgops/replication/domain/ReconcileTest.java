@@ -172,4 +172,19 @@ class ReconcileTest {
         assertEquals("stopped", n3.state());
         assertEquals("unreachable", n3.role());
     }
+
+    @Test
+    void aNodeThatDidNotReportKeepsItsAgentsErrorAndADownNodeItsPostgresError() {
+        ClusterState st = new ClusterState(
+                SPECS,
+                Map.of(N1, primary(N1, "node2", List.of()), N3, down(N3, true)),
+                Map.of(N2, "HTTP 500 {\"title\":\"status failed\"}"));
+        assertEquals(
+                java.util.Optional.of("its agent did not report: HTTP 500 {\"title\":\"status failed\"}"),
+                st.whyNotAnswering(N2));
+        assertEquals(
+                java.util.Optional.of("its PostgreSQL does not answer the agent: connection refused"),
+                st.whyNotAnswering(N3));
+        assertEquals(java.util.Optional.empty(), st.whyNotAnswering(N1));
+    }
 }

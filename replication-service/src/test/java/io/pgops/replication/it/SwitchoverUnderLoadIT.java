@@ -134,6 +134,17 @@ class SwitchoverUnderLoadIT {
         assertEquals(200, resumed.statusCode(), resumed.body());
         JsonNode last = history().get(history().size() - 1);
         assertEquals("bob", last.path("principal").asText(), last.toString());
+
+        // compare and set: a promotion issued against a term the cluster has left is refused by the coordinator
+        long term = h.term();
+        HttpResponse<String> stale = post(
+                api + "/clusters/sw/promote?wait=30",
+                "{\"node\":\"" + h.name(2) + "\",\"reason\":\"looked long ago\",\"term\":" + (term - 1) + "}",
+                "bob");
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertEquals("stale-term", json(stale).path("code").asText(), stale.body());
+        assertEquals(term, h.term(), "the stale promotion changed nothing");
+        assertEquals("primary", h.node(1).role());
     }
 
     @Test

@@ -2,13 +2,19 @@ package io.pgops.replication.service;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.TestStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +43,7 @@ class NodeActionsIT {
     }
 
     @Test
-    void killedPrimaryIsRewoundAndStreamsFromThePromotedSyncStandbyWithEveryAcknowledgedRow() {
+    void killedPrimaryIsRewoundAndStreamsFromThePromotedSyncStandbyWithEveryAcknowledgedRow() throws Exception {
         List<PgNode> nodes = TestStack.get().newCluster("rejoin");
         PgNode old = nodes.get(0);
         PgNode sync = nodes.get(1);
@@ -64,6 +70,18 @@ class NodeActionsIT {
         RejoinOutcome outcome = actions(old).rejoin("127.0.0.1", sync.port(), PgTopology.slotName(old.name()));
         assertEquals("rewind", outcome.method(), outcome.reason());
         awaitStreaming(sync, old.name());
+        // a repeated rejoin (a retried command) leaves one upstream in postgresql.auto.conf, not two
+        actions(old).rejoin("127.0.0.1", sync.port(), PgTopology.slotName(old.name()));
+        awaitStreaming(sync, old.name());
+        List<String> conf = Files.readAllLines(old.dataDir().resolve("postgresql.auto.conf"));
+        assertEquals(
+                1,
+                conf.stream().filter(l -> l.startsWith("primary_conninfo")).count(),
+                "one primary_conninfo after two rejoins");
+        assertEquals(
+                1,
+                conf.stream().filter(l -> l.startsWith("primary_slot_name")).count(),
+                "one primary_slot_name after two rejoins");
 
         sync.sql("INSERT INTO acked VALUES (3)");
         String lsn = sync.sql("SELECT pg_current_wal_lsn()");
@@ -86,5 +104,59 @@ class NodeActionsIT {
                 .until(() -> "streaming"
                         .equals(primary.sql(
                                 "SELECT state FROM pg_stat_replication WHERE application_name = '" + standby + "'")));
+    }
+
+    /**
+     * The fence: a fast stop gives the shutdown checkpoint; a fast stop that hangs (the checkpointer
+     * stopped, so no shutdown checkpoint can be written) is escalated to an immediate stop and gives no
+     * checkpoint; a node that was killed gives none either: only a clean shutdown is proof of what a
+     * candidate must have replayed.
+     */
+    @Test
+    void aHungFastStopIsEscalatedAndOnlyACleanShutdownGivesACheckpoint() throws Exception {
+        PgNode primary = TestStack.get().newCluster("fence").get(0);
+        NodeActions a = actions(primary);
+
+        NodeActions.Stopped clean = a.fence(Duration.ofSeconds(20));
+        assertEquals("fast", clean.mode());
+        assertEquals("shut down", clean.clusterState());
+        assertTrue(clean.clean(), clean.toString());
+
+        a.start();
+        long checkpointer = child(primary, "checkpointer");
+        Cmd.of("kill", "-STOP", Long.toString(checkpointer)).run();
+        try {
+            NodeActions.Stopped escalated = a.fence(Duration.ofSeconds(2));
+            assertEquals("immediate", escalated.mode(), escalated.toString());
+            assertEquals("in production", escalated.clusterState());
+            assertNull(escalated.shutdownCheckpoint(), "an unclean stop gives no checkpoint as proof");
+            assertFalse(primary.isRunning());
+        } finally {
+            Cmd.of("kill", "-CONT", Long.toString(checkpointer)).tryRun();
+        }
+
+        a.start();
+        primary.kill();
+        await("the killed primary to be gone").atMost(STREAMING).until(() -> !primary.isRunning());
+        NodeActions.Stopped crashed = a.fence(Duration.ofSeconds(20));
+        assertEquals("already stopped", crashed.mode());
+        assertNull(crashed.shutdownCheckpoint(), "a crashed node's last checkpoint is no proof: " + crashed);
+    }
+
+    /** The pid of the postmaster's child whose process title names {@code title}. */
+    private static long child(PgNode node, String title) {
+        ProcessHandle postmaster = node.pidValue().flatMap(ProcessHandle::of).orElseThrow();
+        return postmaster
+                .children()
+                .filter(p -> {
+                    try {
+                        return new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"))).contains(title);
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                })
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + title + " under " + node.name()))
+                .pid();
     }
 }
