@@ -14,6 +14,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
@@ -99,9 +100,7 @@ public class LocalNode {
     public Uni<NodeStatus> status(boolean withPrimaryLsn) {
         Instant at = Instant.now();
         Inventory.Node n = node.orElseThrow(() -> new IllegalStateException("not an agent"));
-        return pool(n.host(), n.port())
-                .query(STATUS_SQL)
-                .execute()
+        return query(pool(n.host(), n.port()), STATUS_SQL)
                 .ifNoItem()
                 .after(config.statusTimeout())
                 .failWith(() -> new IllegalStateException("no answer within " + config.statusTimeout()))
@@ -127,9 +126,7 @@ public class LocalNode {
     public Uni<AgentReport> report(Term term) {
         Inventory.Node n = node.orElseThrow(() -> new IllegalStateException("not an agent"));
         NodeName me = NodeName.of(config.node().orElseThrow());
-        return pool(n.host(), n.port())
-                .query(REPORT_SQL)
-                .execute()
+        return query(pool(n.host(), n.port()), REPORT_SQL)
                 .ifNoItem()
                 .after(config.statusTimeout())
                 .failWith(() -> new IllegalStateException("no answer within " + config.statusTimeout()))
@@ -202,13 +199,26 @@ public class LocalNode {
         if (host.startsWith("/")) {
             return Uni.createFrom().failure(new IllegalStateException("sender is a Unix socket"));
         }
-        return pool(host, port)
-                .query("SELECT pg_current_wal_lsn()::text AS lsn")
-                .execute()
+        return query(pool(host, port), "SELECT pg_current_wal_lsn()::text AS lsn")
                 .ifNoItem()
                 .after(config.statusTimeout())
                 .fail()
                 .map(rows -> lsn(rows.iterator().next().getString("lsn")));
+    }
+
+    /**
+     * One query on a connection taken from the pool and given back when the query ends. Not
+     * {@code pool.query(sql).execute()}: in vertx-sql-client 4.5 that path (SqlConnectionPool.execute)
+     * arms a timer for the pool's connection timeout and cancels it only once a connection is obtained.
+     * When obtaining one fails (the node refuses connections: its PostgreSQL is down), the query fails
+     * at once, the timer stays armed, and when it fires it fails the same promise again: Vert.x then
+     * receives {@code IllegalStateException: Result is already complete}, once per failed look (likewise
+     * when the timer fires first and obtaining the connection then fails).
+     * {@code getConnection}, under {@code withConnection}, waits for a connection with a timer of its own
+     * that is cancelled whatever the outcome.
+     */
+    private static Uni<RowSet<Row>> query(Pool pool, String sql) {
+        return pool.withConnection(c -> c.query(sql).execute());
     }
 
     private Pool pool(String host, int port) {
