@@ -42,6 +42,7 @@ import org.jboss.logging.Logger;
 public class TopologyView {
     private static final Logger LOG = Logger.getLogger(TopologyView.class);
     private static final int HISTORY_LIMIT = 2000;
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final List<String> TOPICS =
             List.of(Topics.TOPOLOGY, Topics.REPLICATION_EVENTS, Topics.REPLICATION_COMMANDS);
 
@@ -230,7 +231,10 @@ public class TopologyView {
                     }
                 }
                 while (running) {
-                    var records = c.poll(Duration.ofMillis(200));
+                    // short: a poll that fetched only a transaction's commit marker returns no record and
+                    // would otherwise sit out its whole timeout before the position past the marker is
+                    // published, and every read barrier on a switchover's path waits for that position
+                    var records = c.poll(POLL);
                     for (ConsumerRecord<String, byte[]> r : records) {
                         apply(r);
                     }
