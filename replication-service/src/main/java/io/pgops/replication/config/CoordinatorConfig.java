@@ -45,6 +45,13 @@ public interface CoordinatorConfig {
     Optional<String> haltBeforeCommit();
 
     /**
+     * Test hook, never set in production: {@code <step>:<text>} halts this JVM (as SIGKILL would) right
+     * after the step ({@code started}: the decision committed; {@code fenced}: the old primary stopped;
+     * {@code promoted}: the candidate promoted and published) of a change whose reason contains the text.
+     */
+    Optional<String> haltAt();
+
+    /**
      * How long the coordinator waits for the outcome of one agent operation. It must be longer than the
      * agent's longest operation, so the agent's work always ends before the coordinator gives up: a
      * promotion waits up to {@code pgops.agent.catch-up-timeout} (30 s) for replay, then up to 60 s for

@@ -164,6 +164,23 @@ public class Coordinator {
         };
     }
 
+    /**
+     * The {@code halt-at} test hook: halts after {@code step} of a change whose operator command's reason
+     * contains the marker.
+     */
+    private void haltAfter(String step, EventEnvelope e) {
+        config.haltAt().ifPresent(h -> {
+            int colon = h.indexOf(':');
+            if (colon > 0
+                    && h.substring(0, colon).equals(step)
+                    && e.data() instanceof io.pgops.events.OperatorCommand cmd
+                    && cmd.reason().contains(h.substring(colon + 1))) {
+                LOG.warnf("halting after %s (test hook)", step);
+                Runtime.getRuntime().halt(137);
+            }
+        });
+    }
+
     public boolean enabled() {
         return config.enabled().orElse(agentConfig.node().isEmpty());
     }
@@ -402,6 +419,90 @@ public class Coordinator {
         publishTopology(o, st, reason, null, List.of());
         owned.put(cluster, o);
         LOG.infof("%s: coordinator of %s, term %s, target primary %s", instance, cluster, o.term, o.target);
+        finishUnfinished(o);
+    }
+
+    /**
+     * The change a previous coordinator started ({@code FailoverStarted}) and did not end (no {@code
+     * FailoverCompleted} or {@code FailoverRefused} of its correlation id), if any.
+     */
+    private Optional<EventEnvelope> unfinishedChange(ClusterId cluster) {
+        EventEnvelope started = null;
+        for (TopologyView.Entry en : view.history(cluster)) {
+            PgopsEvent d = en.event().data();
+            if (d instanceof FailoverStarted) {
+                started = en.event();
+            } else if (started != null
+                    && (d instanceof FailoverCompleted || d instanceof FailoverRefused)
+                    && started.correlationId().equals(en.correlationId())) {
+                started = null;
+            }
+        }
+        return Optional.ofNullable(started);
+    }
+
+    /**
+     * A successor finishes the change its predecessor left half done, under its own term and the change's
+     * correlation id (one incident from start to end). Not yet promoted: the change runs again from the
+     * decision (fence, which on a node already stopped cleanly only reads its shutdown checkpoint; promote
+     * past it; rejoin), and rolls back to the old primary if it cannot. Promoted already: the promotion's
+     * facts are read (a second promote of a primary only reports them) and the change is completed.
+     */
+    private void finishUnfinished(Owned o) {
+        Optional<EventEnvelope> s = unfinishedChange(o.cluster);
+        if (s.isEmpty()) {
+            return;
+        }
+        FailoverStarted fs = (FailoverStarted) s.get().data();
+        String corr = s.get().correlationId();
+        NodeName old = fs.oldPrimary();
+        NodeName cand = fs.candidate();
+        EventEnvelope env = EventEnvelope.wrap(fs, SOURCE, corr);
+        String why = instance + " finishes the " + fs.kind() + " " + old + " → " + cand + " left unfinished at term "
+                + fs.term().value();
+        LOG.warnf("%s: %s", o.cluster, why);
+        ClusterState st = observe(o.cluster);
+        boolean promotedAlready = st.report(cand).map(AgentReport::writable).orElse(false);
+        if (!promotedAlready) {
+            boolean oldReachable = st.report(old).isPresent();
+            if (!oldReachable && !wasSync(o, Optional.empty(), cand)) {
+                o.target = old;
+                refuse(
+                        o,
+                        env,
+                        fs.kind(),
+                        cand,
+                        "unfinished-change-unsafe",
+                        why + ": " + old + " cannot be reached and " + cand
+                                + " was not the synchronous standby, so nothing proves it has every acknowledged"
+                                + " commit; promote with force, or bring " + old + " back");
+                return;
+            }
+            o.target = old;
+            change(o, env, fs.kind(), st, cand, oldReachable, false, why);
+            return;
+        }
+        AgentClient.Promotion p;
+        try {
+            p = agents.promote(o.cluster, cand, o.term, null, null); // a primary only reports its promotion
+        } catch (AgentClient.AgentCallException ex) {
+            LOG.warnf("%s: could not read %s's promotion yet: %s", o.cluster, cand, ex.getMessage());
+            return; // the next takeover or look tries again; the change stays unfinished, and says so
+        }
+        o.target = cand;
+        Timeline newTl = Timeline.of(p.newTimeline());
+        Lsn switchLsn = Lsn.parse(p.switchLsn());
+        long millis =
+                Math.max(0, Duration.between(fs.startedAt(), Instant.now()).toMillis());
+        String summary = why + ": " + cand + " was promoted (timeline " + newTl.value() + " from " + switchLsn + "); "
+                + old + " is rejoined by the reconcile loop";
+        publishTopology(
+                o,
+                observe(o.cluster),
+                summary,
+                corr,
+                List.of(new FailoverCompleted(
+                        o.cluster, o.term, fs.kind(), old, cand, newTl, switchLsn, null, millis, summary, now())));
     }
 
     private NodeName bootstrapTarget(ClusterId cluster, ClusterState st) {
@@ -864,6 +965,7 @@ public class Coordinator {
                 e.correlationId(),
                 List.of(new FailoverStarted(o.cluster, term, kind, old, cand, oldLsn, candLsn, tl, why, now())));
         long tDecided = System.nanoTime();
+        haltAfter("started", e);
 
         Lsn waitPast = null;
         NodeFenced fenced;
@@ -930,6 +1032,7 @@ public class Coordinator {
         }
         o.fenced.add(old);
         long tFenced = System.nanoTime();
+        haltAfter("fenced", e);
         if (force && !st.report(cand).map(AgentReport::streaming).orElse(false)) {
             waitPast = null; // forced: a standby that does not stream cannot catch up; what it lacks is lost
         }
@@ -985,6 +1088,7 @@ public class Coordinator {
                 cand + " promoted; " + old + " fenced",
                 e.correlationId(),
                 List.of(fenced, promoted));
+        haltAfter("promoted", e);
 
         List<PgopsEvent> after = new ArrayList<>();
         String rejoinNote = "";

@@ -72,6 +72,38 @@ final class ReplicationHarness {
                 .until(() -> topology().map(t -> t.path("term").asLong() > 0).orElse(false));
     }
 
+    /**
+     * Stops this cluster's coordinators, agents and PostgreSQL nodes (SIGKILL / immediate), so a test that
+     * builds several clusters in turn does not run the later ones on a machine loaded by the earlier.
+     */
+    void release() {
+        for (String n : coordinatorNames) {
+            if (stack.isAlive(n)) {
+                stack.killService(n);
+            }
+        }
+        for (String n : door.agentNames().values()) {
+            if (stack.isAlive(n)) {
+                stack.killService(n);
+            }
+        }
+        for (PgNode n : nodes) {
+            if (n.isRunning()) {
+                n.stop("immediate");
+            }
+        }
+    }
+
+    /** The last lines of a service's log, for a failure message. */
+    String logTail(String service, int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(stack.dir().resolve(service + ".log"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     static Duration scaled(Duration d) {
         return Duration.ofMillis((long) (d.toMillis() * SLOW));
     }

@@ -1,0 +1,150 @@
+package io.pgops.replication.it;
+
+import static io.pgops.replication.it.ReplicationHarness.post;
+import static io.pgops.replication.it.ReplicationHarness.scaled;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.FailoverStarted;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The coordinator that owns a cluster dies (halted, as SIGKILL would) in the middle of a switchover:
+ * right after the decision was committed, right after the old primary was stopped, right after the
+ * candidate was promoted. Each time its successor takes the cluster over and finishes the change: one
+ * writable node, the target, within the deadline; the incident keeps one correlation id from
+ * {@code FailoverStarted} to {@code FailoverCompleted}; no acknowledged row is lost.
+ */
+class UnfinishedChangeIT {
+    /** Session timeout (6 s) + takeover + the rest of the change, with room for a loaded machine. */
+    private static final Duration FINISHED = scaled(Duration.ofSeconds(60));
+
+    @ParameterizedTest(name = "killed after {0}")
+    @ValueSource(strings = {"started", "fenced", "promoted"})
+    void theSuccessorFinishesTheChangeWithOneWritablePrimaryAndOneCorrelationId(String step) throws Exception {
+        String cluster = "uc" + step.charAt(0);
+        // both coordinators carry the hook: whichever owns the cluster when the command arrives dies (the
+        // partition can still move between them while the second one joins); the successor's own run of
+        // the change is not an operator command, so the hook never fires for it
+        ReplicationHarness h =
+                new ReplicationHarness(cluster, 2, i -> Map.of("pgops.coordinator.halt-at", step + ":halt-the-owner"));
+        h.awaitSettledOn(h.name(1));
+        h.awaitOwner();
+        PgNode to = h.node(2);
+        try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+            w.awaitAcked(30);
+            String body = "{\"target\":\"" + to.name() + "\",\"reason\":\"halt-the-owner after " + step + "\"}";
+            HttpResponse<String> r = post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
+            assertEquals(202, r.statusCode(), r.body());
+            int[] refusals = {0};
+            try {
+                await("the owning coordinator to die after " + step)
+                        .atMost(scaled(Duration.ofSeconds(90)))
+                        .until(() -> {
+                            // this test is about the successor: a first attempt refused for a passing reason
+                            // (a report that came late on a loaded machine) is simply asked again
+                            List<FailoverRefused> refused = refusals(h, cluster);
+                            if (refused.size() > refusals[0]) {
+                                refusals[0] = refused.size();
+                                System.out.printf(
+                                        "switchover refused before %s, asked again: %s%n", step, refused.getLast());
+                                if (refusals[0] > 3) {
+                                    throw new AssertionError("refused " + refusals[0] + " times: " + refused);
+                                }
+                                post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
+                            }
+                            return h.coordinatorNames.stream().anyMatch(n -> !h.stack.isAlive(n));
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException ex) {
+                for (String c : h.coordinatorNames) {
+                    System.out.println("---- " + c + "\n" + h.logTail(c, 60));
+                }
+                throw ex;
+            }
+            long died = System.nanoTime();
+            assertEquals(
+                    1,
+                    h.coordinatorNames.stream().filter(h.stack::isAlive).count(),
+                    "one coordinator died, the other lives on");
+            String correlation = startedCorrelation(h, cluster);
+            await("the successor to finish the change within " + FINISHED + " of the death")
+                    .atMost(FINISHED)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> ended(h, cluster, correlation) != null);
+            long finishedMillis = (System.nanoTime() - died) / 1_000_000;
+            EventEnvelope end = ended(h, cluster, correlation);
+            assertTrue(
+                    end.data() instanceof FailoverCompleted, "the change was finished, not rolled back: " + end.data());
+            assertEquals(
+                    to.name(), ((FailoverCompleted) end.data()).newPrimary().value());
+            System.out.printf(
+                    "killed after %s: the successor finished the change %d ms after the death%n", step, finishedMillis);
+
+            h.awaitSettledOn(to.name());
+            assertEquals("primary", to.role());
+            assertEquals(Set.of(to.name()), writable(h), "exactly one writable node, the target");
+            w.awaitAcked(20);
+            w.close();
+            assertEquals(List.of(), ReplicationHarness.missing(to, "acked", w.acked), "acknowledged rows lost");
+        } finally {
+            h.release();
+        }
+    }
+
+    /** The correlation id of the cluster's last FailoverStarted: the change its owner died in. */
+    private static String startedCorrelation(ReplicationHarness h, String cluster) {
+        return await("FailoverStarted of " + cluster)
+                .atMost(scaled(Duration.ofSeconds(30)))
+                .until(
+                        () -> KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                                .filter(e -> e.data() instanceof FailoverStarted f
+                                        && f.cluster().value().equals(cluster))
+                                .map(EventEnvelope::correlationId)
+                                .reduce((first, last) -> last) // the attempt the owner died in
+                                .orElse(null),
+                        c -> c != null);
+    }
+
+    /** The cluster's FailoverRefused events so far. */
+    private static List<FailoverRefused> refusals(ReplicationHarness h, String cluster) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .map(EventEnvelope::data)
+                .filter(d ->
+                        d instanceof FailoverRefused f && f.cluster().value().equals(cluster))
+                .map(FailoverRefused.class::cast)
+                .toList();
+    }
+
+    /** The FailoverCompleted or FailoverRefused of that correlation id, or null. */
+    private static EventEnvelope ended(ReplicationHarness h, String cluster, String correlation) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .filter(e -> (e.data() instanceof FailoverCompleted || e.data() instanceof FailoverRefused)
+                        && correlation.equals(e.correlationId()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static Set<String> writable(ReplicationHarness h) {
+        Set<String> w = new java.util.TreeSet<>();
+        for (int i = 1; i <= 3; i++) {
+            PgNode n = h.node(i);
+            if (n.isRunning() && "primary".equals(n.role())) {
+                w.add(n.name());
+            }
+        }
+        return w;
+    }
+}
