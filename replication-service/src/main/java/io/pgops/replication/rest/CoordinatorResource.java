@@ -24,6 +24,7 @@ public class CoordinatorResource {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("instance", coordinator.instance());
         m.put("enabled", coordinator.enabled());
+        m.put("assignedPartitions", coordinator.assignedPartitions());
         m.put(
                 "clusters",
                 coordinator.ownedClusters().stream()

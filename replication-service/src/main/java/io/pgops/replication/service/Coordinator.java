@@ -123,6 +123,9 @@ public class Coordinator {
     private final PartitionTransactions.BeforeCommit beforeCommit;
     // the poll thread's own state: offsets to commit, partitions to take over, partitions held back
     private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** How many partitions of the commands topic the group assigns to this instance now (for /coordinator). */
+    private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Map<TopicPartition, Pending> pending = new HashMap<>();
     private final Set<TopicPartition> held = new HashSet<>();
     private long generation;
@@ -186,6 +189,11 @@ public class Coordinator {
     }
 
     /** The clusters this instance decides for now. */
+    /** How many partitions of the commands topic are assigned to this instance now. */
+    public int assignedPartitions() {
+        return Math.max(0, assigned.get());
+    }
+
     public Set<ClusterId> ownedClusters() {
         return Set.copyOf(owned.keySet());
     }
@@ -256,16 +264,19 @@ public class Coordinator {
             c.subscribe(List.of(Topics.REPLICATION_COMMANDS), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    assigned.addAndGet(-parts.size());
                     release(parts, "revoked");
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> parts) {
+                    assigned.addAndGet(-parts.size());
                     release(parts, "lost");
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    assigned.addAndGet(parts.size());
                     generation++;
                     for (TopicPartition tp : parts) {
                         next.put(tp, c.position(tp));
@@ -457,6 +468,13 @@ public class Coordinator {
         String corr = s.get().correlationId();
         NodeName old = fs.oldPrimary();
         NodeName cand = fs.candidate();
+        if (!cand.equals(o.target)) {
+            // the committed topology no longer names that change's candidate: it was superseded, not left
+            // half done, and must not be replayed now
+            LOG.infof(
+                    "%s: change %s → %s (term %s) is not the topology's; not resumed", o.cluster, old, cand, fs.term());
+            return;
+        }
         EventEnvelope env = EventEnvelope.wrap(fs, SOURCE, corr);
         String why = instance + " finishes the " + fs.kind() + " " + old + " → " + cand + " left unfinished at term "
                 + fs.term().value();

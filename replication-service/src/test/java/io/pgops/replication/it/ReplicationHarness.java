@@ -125,13 +125,29 @@ final class ReplicationHarness {
         return -1;
     }
 
-    /** Waits until exactly one coordinator owns the cluster (a join can still be moving the partition). */
+    /**
+     * Waits until every coordinator has joined the group (holds a partition of the commands topic, so no
+     * later join can move the cluster's partition) and exactly one owns the cluster; its index.
+     */
     int awaitOwner() {
         int[] o = new int[1];
-        await("one coordinator to own " + cluster)
-                .atMost(scaled(Duration.ofSeconds(30)))
-                .until(() -> (o[0] = owner()) >= 0);
+        await("every coordinator of " + cluster + " to hold partitions and one to own the cluster")
+                .atMost(scaled(Duration.ofSeconds(60)))
+                .until(() -> allJoined() && (o[0] = owner()) >= 0);
         return o[0];
+    }
+
+    private boolean allJoined() {
+        for (String c : coordinators) {
+            try {
+                if (json(get(c + "/coordinator")).path("assignedPartitions").asInt() <= 0) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     String instanceOf(int coordinator) {
