@@ -291,7 +291,8 @@ public final class Samples {
                                 DB3,
                                 ALICE,
                                 "move the primary off db2 before its host's maintenance",
-                                "0b9e7c1e-2f4a-4d59-9a51-3c3f0d6a7e21")));
+                                "0b9e7c1e-2f4a-4d59-9a51-3c3f0d6a7e21"),
+                        Lsn.parse("16/D1000028")));
     }
 
     private static void backup(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {

@@ -4,6 +4,7 @@ import io.pgops.events.EventDoc;
 import io.pgops.events.Nullable;
 import io.pgops.events.internal.Require;
 import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
@@ -29,6 +30,10 @@ import java.util.List;
  * @param coordinator the replication-service instance that decided this topology (the owner of the cluster's
  *     partition); {@code null} from older producers
  * @param scheduledSwitchover the switchover the coordinator holds until its time; {@code null} when none
+ * @param fenceLsn while a leadership change is under way: the old primary's shutdown checkpoint, which the
+ *     target must have replayed before it is promoted, recorded before the promotion so a coordinator that
+ *     takes over mid-change knows it without the old primary's agent; {@code null} when no change is under
+ *     way or its fence proved no checkpoint (an unclean stop, an unreachable node)
  */
 @EventDoc("The cluster's topology changed: target and current primary, term, timeline and every member.")
 public record TopologyChanged(
@@ -42,7 +47,8 @@ public record TopologyChanged(
         Instant changedAt,
         @Nullable Boolean paused,
         @Nullable String coordinator,
-        @Nullable ScheduledSwitchover scheduledSwitchover)
+        @Nullable ScheduledSwitchover scheduledSwitchover,
+        @Nullable Lsn fenceLsn)
         implements ReplicationEvent, Termed {
     public TopologyChanged {
         Require.nonNull(cluster, "cluster");
@@ -55,6 +61,34 @@ public record TopologyChanged(
         }
         Require.text(reason, "reason");
         Require.nonNull(changedAt, "changedAt");
+    }
+
+    /** A topology without a change under way. */
+    public TopologyChanged(
+            ClusterId cluster,
+            Term term,
+            NodeName targetPrimary,
+            @Nullable NodeName currentPrimary,
+            Timeline timeline,
+            List<Member> members,
+            String reason,
+            Instant changedAt,
+            @Nullable Boolean paused,
+            @Nullable String coordinator,
+            @Nullable ScheduledSwitchover scheduledSwitchover) {
+        this(
+                cluster,
+                term,
+                targetPrimary,
+                currentPrimary,
+                timeline,
+                members,
+                reason,
+                changedAt,
+                paused,
+                coordinator,
+                scheduledSwitchover,
+                null);
     }
 
     /** A topology with only the fields of the first version (not paused, coordinator unnamed). */

@@ -1,5 +1,6 @@
 package io.pgops.replication.config;
 
+import io.pgops.replication.domain.SyncPlan;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -82,6 +83,22 @@ public interface CoordinatorConfig {
      */
     @WithDefault("10s")
     Duration positionsRefresh();
+
+    /**
+     * What happens when a synchronous standby is away and no streaming standby can replace it: {@code
+     * strict} keeps it named (commits wait for it, as synchronous replication promises); {@code degradable}
+     * records the empty set in the topology, then applies it (commits no longer wait for any standby).
+     */
+    @WithDefault("strict")
+    SyncPlan.Mode synchronousMode();
+
+    /**
+     * How long a synchronous standby may be away (not streaming) before a streaming standby replaces it
+     * (added before it is removed), or, in {@code degradable} mode with none, the set degrades; commits wait
+     * meanwhile. A primary restarted in place keeps its synchronous standby, which reconnects within this.
+     */
+    @WithDefault("5s")
+    Duration syncPatience();
 
     /** How many synchronous standbys the primary keeps ({@code FIRST n}). */
     @WithDefault("1")

@@ -82,6 +82,14 @@ public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> repo
 
     /** The members of the topology, primary first, with role, state, timeline, position, lag and tags. */
     public List<Member> members(NodeName target, Set<NodeName> fenced) {
+        return members(target, fenced, null);
+    }
+
+    /**
+     * @param recordedSync the synchronous standbys the topology records ({@link SyncPlan}); a member is
+     *     {@code sync} when named there, also while it is away; null: as the primary reports now
+     */
+    public List<Member> members(NodeName target, Set<NodeName> fenced, List<NodeName> recordedSync) {
         Optional<NodeName> primary = currentPrimary(target);
         Optional<AgentReport> primaryReport = primary.flatMap(this::report);
         Optional<Lsn> primaryLsn = primaryReport.map(AgentReport::currentLsn);
@@ -117,6 +125,9 @@ public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> repo
                             .map(AgentReport.Replica::isSync)
                             .orElse(false);
                 }
+            }
+            if (recordedSync != null) {
+                sync = !Roles.PRIMARY.equals(role) && recordedSync.contains(n.name());
             }
             members.add(new Member(n.name(), role, n.host(), n.port(), lsn, sync, state, timeline, lag, n.tags()));
         }

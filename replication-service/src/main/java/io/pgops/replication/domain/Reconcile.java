@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * What must be done so the cluster matches its topology while nobody is changing roles: every node but
  * the target primary streams from it, a node that accepts writes beside the target is fenced and
- * rejoined, the primary names its synchronous standbys and holds a slot for every standby. Nothing is
+ * rejoined, the primary holds a slot for every standby (its synchronous standbys: {@link SyncPlan}). Nothing is
  * planned when the target primary is not running as a primary: replacing it is a failover, decided
  * elsewhere.
  */
@@ -35,17 +35,17 @@ public final class Reconcile {
     public record Configure(NodeName node, String synchronousStandbyNames, List<String> createSlots, String reason)
             implements Step {}
 
-    public static List<Step> plan(ClusterState state, NodeName target, int syncCount) {
-        return plan(state, target, syncCount, java.util.Set.of());
+    public static List<Step> plan(ClusterState state, NodeName target) {
+        return plan(state, target, java.util.Set.of());
     }
 
     /**
      * @param longNotStreaming standbys pointed at the primary that have not streamed for longer than the
-     *     coordinator's patience (e.g. they hold WAL the new primary never had, after a forced promotion):
-     *     they rejoin, rewound or rebuilt
+     *     coordinator's patience: those that diverged (another timeline, WAL past the primary's, e.g. after
+     *     a forced promotion) rejoin, rewound or rebuilt; the others only lost their connection and are left
+     *     to reconnect
      */
-    public static List<Step> plan(
-            ClusterState state, NodeName target, int syncCount, java.util.Set<NodeName> longNotStreaming) {
+    public static List<Step> plan(ClusterState state, NodeName target, java.util.Set<NodeName> longNotStreaming) {
         Optional<AgentReport> primary = state.report(target);
         if (primary.isEmpty()) {
             return List.of();
@@ -59,7 +59,6 @@ public final class Reconcile {
         }
         NodeSpec primarySpec = state.spec(target);
         List<Step> steps = new ArrayList<>();
-        List<SyncStandbys.Standby> standbys = new ArrayList<>();
         List<String> missingSlots = new ArrayList<>();
         for (NodeSpec n : state.nodes()) {
             if (n.name().equals(target)) {
@@ -82,33 +81,39 @@ public final class Reconcile {
                 continue; // alive but not answering (paused, overloaded): never touched
             } else if (s.upstreamPort() == null || s.upstreamPort() != primarySpec.port()) {
                 steps.add(new Follow(n.name(), n.name() + " streams from elsewhere than the primary " + target));
-            } else if (longNotStreaming.contains(n.name()) && !s.streaming()) {
+            } else if (longNotStreaming.contains(n.name()) && !s.streaming() && diverged(s, p)) {
                 steps.add(new Rejoin(
-                        n.name(), n.name() + " has not streamed from " + target + " for long; it rejoins (rewind)"));
-            } else {
-                Optional<AgentReport.Replica> rep = p.replica(n.name());
-                long flushLag = rep.map(AgentReport.Replica::flushLsn)
-                        .map(f -> Math.max(0, (p.currentLsn() == null ? f : p.currentLsn()).bytesSince(f)))
-                        .orElse(Long.MAX_VALUE);
-                standbys.add(new SyncStandbys.Standby(
                         n.name(),
-                        rep.map(x -> "streaming".equals(x.state())).orElse(false),
-                        rep.map(AgentReport.Replica::isSync).orElse(false),
-                        flushLag,
-                        n.nosync()));
+                        n.name() + " has not streamed from " + target + " for long and " + divergence(s, p)
+                                + "; it rejoins (rewind)"));
             }
         }
-        SyncStandbys.Choice choice = SyncStandbys.choose(standbys, syncCount);
-        boolean syncDiffers = !choice.value().equals(p.synchronousStandbyNames());
-        if (syncDiffers || !missingSlots.isEmpty()) {
-            steps.add(new Configure(
-                    target,
-                    syncDiffers ? choice.value() : null,
-                    missingSlots,
-                    (syncDiffers ? choice.reason() : "synchronous standbys unchanged")
-                            + (missingSlots.isEmpty() ? "" : "; slots to create: " + missingSlots)));
+        if (!missingSlots.isEmpty()) {
+            steps.add(new Configure(target, null, missingSlots, "slots to create: " + missingSlots));
         }
         return steps;
+    }
+
+    /**
+     * Whether a standby that stopped streaming from the primary holds WAL the primary never had, so only a
+     * rewind (or a rebuild) lets it follow again: another timeline, or a position past the primary's. A
+     * standby on the primary's timeline and not ahead of it only lost its connection (the primary was
+     * restarted in place, the network dropped): it reconnects by itself, a rewind would be needless.
+     */
+    static boolean diverged(AgentReport standby, AgentReport primary) {
+        return divergence(standby, primary) != null;
+    }
+
+    private static String divergence(AgentReport standby, AgentReport primary) {
+        if (!standby.timeline().equals(primary.timeline())) {
+            return "follows timeline " + standby.timeline().value() + ", the primary "
+                    + primary.timeline().value();
+        }
+        Optional<io.pgops.events.model.Lsn> at = standby.walPosition();
+        if (at.isPresent() && primary.currentLsn() != null && at.get().compareTo(primary.currentLsn()) > 0) {
+            return "holds WAL up to " + at.get() + ", past the primary's " + primary.currentLsn();
+        }
+        return null;
     }
 
     /**
@@ -116,7 +121,7 @@ public final class Reconcile {
      * standby other than the old primary (which must first rejoin, so commits would wait for it), the
      * inventory's {@code nosync} respected; empty when there is none, until {@link #plan} finds one.
      */
-    public static String syncNamesForNewPrimary(
+    public static SyncStandbys.Choice syncForNewPrimary(
             ClusterState state, NodeName newPrimary, NodeName oldPrimary, int syncCount) {
         List<SyncStandbys.Standby> others = state.nodes().stream()
                 .filter(n -> !n.name().equals(newPrimary) && !n.name().equals(oldPrimary))
@@ -125,27 +130,6 @@ public final class Reconcile {
                         .orElse(false))
                 .map(n -> new SyncStandbys.Standby(n.name(), true, false, 0, n.nosync()))
                 .toList();
-        return SyncStandbys.choose(others, syncCount).value();
-    }
-
-    /**
-     * The synchronous_standby_names of the primary without {@code leaving} (about to be rebuilt or
-     * stopped): the other streaming standbys, so commits do not wait for a node that is going away.
-     */
-    public static String syncNamesWithout(ClusterState state, NodeName primary, NodeName leaving, int syncCount) {
-        AgentReport p = state.report(primary).orElseThrow();
-        List<SyncStandbys.Standby> others = p.replicas().stream()
-                .filter(r -> !r.name().equals(leaving.value()) && "streaming".equals(r.state()))
-                .filter(r -> state.has(NodeName.of(r.name())))
-                .map(r -> new SyncStandbys.Standby(
-                        NodeName.of(r.name()),
-                        true,
-                        r.isSync(),
-                        p.currentLsn() == null || r.flushLsn() == null
-                                ? 0
-                                : Math.max(0, p.currentLsn().bytesSince(r.flushLsn())),
-                        state.spec(NodeName.of(r.name())).nosync()))
-                .toList();
-        return SyncStandbys.choose(others, syncCount).value();
+        return SyncStandbys.choose(others, syncCount);
     }
 }

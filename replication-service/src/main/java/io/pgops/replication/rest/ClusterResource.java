@@ -1,19 +1,16 @@
 package io.pgops.replication.rest;
 
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.OperatorCommand;
 import io.pgops.events.PgopsEvent;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
 import io.pgops.events.model.Term;
-import io.pgops.events.replication.FailoverCompleted;
-import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.PauseRequested;
 import io.pgops.events.replication.PromoteRequested;
 import io.pgops.events.replication.ReinitRequested;
 import io.pgops.events.replication.ResumeRequested;
-import io.pgops.events.replication.StandbyRejoined;
 import io.pgops.events.replication.SwitchoverCancellationRequested;
 import io.pgops.events.replication.SwitchoverRequested;
 import io.pgops.events.replication.TopologyChanged;
@@ -21,8 +18,11 @@ import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.rest.JsonProblems;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.domain.CommandRules;
+import io.pgops.replication.domain.Refusal;
 import io.pgops.replication.service.AgentClient;
 import io.pgops.replication.service.CommandPublisher;
+import io.pgops.replication.service.InventoryNodes;
 import io.pgops.replication.service.TopologyView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.Valid;
@@ -43,6 +43,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -227,31 +228,16 @@ public class ClusterResource {
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) PromoteBody body) {
-        Inventory.Cluster c = cluster(id);
+        cluster(id);
         TopologyChanged t = topologyOf(id);
-        if (!c.nodes().containsKey(body.node())) {
-            return Problems.response(422, "Unknown node", body.node() + " is not a node of " + id);
-        }
-        if (t.targetPrimary().value().equals(body.node())
-                && t.member(NodeName.of(body.node()))
-                        .map(m -> Roles.PRIMARY.equals(m.role()))
-                        .orElse(false)) {
-            return Problems.response(409, "Already the primary", body.node() + " is the primary of " + id);
-        }
-        if (c.nodes().get(body.node()).nofailover()
-                || c.nodes().get(body.node()).priority() <= 0) {
-            return Problems.response(
-                    409, "Not promotable", body.node() + " is tagged nofailover (or priority 0) in the inventory");
-        }
-        return send(
-                new PromoteRequested(
-                        ClusterId.of(id),
-                        NodeName.of(body.node()),
-                        Boolean.TRUE.equals(body.force()),
-                        principal,
-                        body.reason(),
-                        body.term() == null ? t.term() : Term.of(body.term())),
-                wait);
+        PromoteRequested cmd = new PromoteRequested(
+                ClusterId.of(id),
+                NodeName.of(body.node()),
+                Boolean.TRUE.equals(body.force()),
+                principal,
+                body.reason(),
+                body.term() == null ? t.term() : Term.of(body.term()));
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
     }
 
     @POST
@@ -263,48 +249,17 @@ public class ClusterResource {
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) SwitchoverBody body) {
-        Inventory.Cluster c = cluster(id);
+        cluster(id);
         TopologyChanged t = topologyOf(id);
-        if (t.isPaused()) {
-            return Problems.response(409, "Cluster paused", id + " is paused: resume it before a switchover");
-        }
-        if (body.scheduledAt() != null
-                && body.scheduledAt().isAfter(Instant.now().plusSeconds(5))) {
-            if (body.scheduledAt().isAfter(Instant.now().plus(java.time.Duration.ofDays(30)))) {
-                return Problems.response(422, "Too far ahead", "a switchover can be scheduled at most 30 days ahead");
-            }
-            if (t.scheduledSwitchover() != null) {
-                return Problems.response(
-                        409,
-                        "Already scheduled",
-                        "a switchover is already scheduled at "
-                                + t.scheduledSwitchover().at() + "; cancel it first");
-            }
-        }
-        if (body.target() != null) {
-            Inventory.Node n = c.nodes().get(body.target());
-            if (n == null) {
-                return Problems.response(422, "Unknown node", body.target() + " is not a node of " + id);
-            }
-            if (body.target().equals(t.targetPrimary().value())) {
-                return Problems.response(409, "Already the primary", body.target() + " is the primary of " + id);
-            }
-            if (n.nofailover() || n.priority() <= 0) {
-                return Problems.response(
-                        409,
-                        "Not promotable",
-                        body.target() + " is tagged nofailover (or priority 0) in the inventory");
-            }
-        }
-        return send(
-                new SwitchoverRequested(
-                        ClusterId.of(id),
-                        t.targetPrimary(),
-                        body.target() == null ? null : NodeName.of(body.target()),
-                        body.scheduledAt(),
-                        principal,
-                        body.reason()),
-                wait);
+        NodeName to = body.target() == null ? null : NodeName.of(body.target());
+        SwitchoverRequested cmd = new SwitchoverRequested(
+                ClusterId.of(id),
+                t.targetPrimary().equals(to) ? null : t.targetPrimary(), // the rules refuse it: already the primary
+                to,
+                body.scheduledAt(),
+                principal,
+                body.reason());
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
     }
 
     /** The scheduled switchover, if any. */
@@ -330,10 +285,8 @@ public class ClusterResource {
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait) {
         cluster(id);
         TopologyChanged t = topologyOf(id);
-        if (t.scheduledSwitchover() == null) {
-            return Problems.response(404, "Nothing scheduled", "no switchover is scheduled for " + id);
-        }
-        return send(new SwitchoverCancellationRequested(ClusterId.of(id), principal, reason), wait);
+        var cmd = new SwitchoverCancellationRequested(ClusterId.of(id), principal, reason);
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
     }
 
     @POST
@@ -346,15 +299,10 @@ public class ClusterResource {
                     String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
-        Inventory.Cluster c = cluster(id);
+        cluster(id);
         TopologyChanged t = topologyOf(id);
-        if (!c.nodes().containsKey(node)) {
-            return Problems.response(404, "Unknown node", node + " is not a node of " + id);
-        }
-        if (t.targetPrimary().value().equals(node)) {
-            return Problems.response(409, "Is the primary", node + " is the primary; only a standby can be rebuilt");
-        }
-        return send(new ReinitRequested(ClusterId.of(id), NodeName.of(node), principal, body.reason()), wait);
+        var cmd = new ReinitRequested(ClusterId.of(id), NodeName.of(node), principal, body.reason());
+        return refused(id, t, cmd, true).orElseGet(() -> send(cmd, wait));
     }
 
     @POST
@@ -391,94 +339,66 @@ public class ClusterResource {
         body.put("commandId", e.id());
         body.put("type", e.type());
         body.put("correlationId", e.correlationId());
-        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
-        do {
-            for (EventEnvelope f : view.followUps(e.correlationId())) {
-                Optional<Response> done = outcome(command, f, body);
-                if (done.isPresent()) {
-                    return done.get();
-                }
-            }
-            if (waitSeconds == 0) {
-                break;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        } while (System.nanoTime() < deadline);
-        body.put("status", "accepted");
-        return Response.accepted(body).build();
+        return view.awaitFollowUp(
+                        e.correlationId(), f -> CommandOutcome.of(command, f, body), Duration.ofSeconds(waitSeconds))
+                .orElseGet(() -> {
+                    body.put("status", "accepted");
+                    return Response.accepted(body).build();
+                });
     }
 
-    private static Optional<Response> outcome(PgopsEvent command, EventEnvelope f, Map<String, Object> body) {
-        return switch (f.data()) {
-            case FailoverRefused r -> {
-                var p = new LinkedHashMap<String, Object>(body);
-                p.put("type", "about:blank");
-                p.put("title", "Refused: " + r.code());
-                p.put("status", 409);
-                p.put("detail", r.reason());
-                p.put("code", r.code());
-                yield Optional.of(Response.status(409)
-                        .type(Problems.PROBLEM_JSON)
-                        .entity(p)
-                        .build());
-            }
-            case FailoverCompleted c -> {
-                body.put("status", "completed");
-                body.put("outcome", c);
-                yield Optional.of(Response.ok(body).build());
-            }
-            case StandbyRejoined s
-            when command instanceof ReinitRequested -> {
-                body.put("status", "completed");
-                body.put("outcome", s);
-                yield Optional.of(Response.ok(body).build());
-            }
-            case TopologyChanged t
-            when command instanceof SwitchoverRequested s
-                    && s.scheduledAt() != null
-                    && t.scheduledSwitchover() != null
-                    && t.scheduledSwitchover().commandId().equals(body.get("commandId")) -> {
-                body.put("status", "scheduled");
-                body.put("outcome", t.scheduledSwitchover());
-                yield Optional.of(Response.ok(body).build());
-            }
-            case TopologyChanged t
-            when command instanceof PauseRequested
-                    || command instanceof ResumeRequested
-                    || command instanceof SwitchoverCancellationRequested -> {
-                body.put("status", "completed");
-                body.put("outcome", t);
-                yield Optional.of(Response.ok(body).build());
-            }
-            default -> Optional.empty();
-        };
+    /**
+     * The command's own rules on the committed topology ({@link CommandRules}, the coordinator applies
+     * them again with the live reports): a refusal as problem+json, nothing published.
+     */
+    private Optional<Response> refused(String id, TopologyChanged t, OperatorCommand command, boolean nodeInPath) {
+        Instant now = Instant.now();
+        CommandRules.Verdict v = CommandRules.decide(
+                CommandRules.Snapshot.committed(t, InventoryNodes.of(inventory, ClusterId.of(id))),
+                command,
+                now,
+                "-",
+                now,
+                new CommandRules.Limits(0, 0));
+        if (v instanceof CommandRules.Refuse r) {
+            int status = nodeInPath && r.code() == Refusal.UNKNOWN_NODE
+                    ? 404
+                    : r.code().status();
+            // as the coordinator's refusal of a published command answers: with its code
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("type", "about:blank");
+            p.put("title", r.code().title());
+            p.put("status", status);
+            p.put("detail", r.sentence());
+            p.put("code", r.code().code());
+            return Optional.of(Response.status(status)
+                    .type(Problems.PROBLEM_JSON)
+                    .entity(p)
+                    .build());
+        }
+        return Optional.empty();
     }
 
     private Inventory.Cluster cluster(String id) {
         Inventory.Cluster c = inventory.clusters().get(id);
         if (c == null) {
-            throw new Refusal(404, "Unknown cluster", id + " is not in the inventory");
+            throw new NotApplicable(404, "Unknown cluster", id + " is not in the inventory");
         }
         return c;
     }
 
     private TopologyChanged topologyOf(String id) {
         return view.latest(ClusterId.of(id))
-                .orElseThrow(() -> new Refusal(
+                .orElseThrow(() -> new NotApplicable(
                         503, "No coordinator yet", "no topology of " + id + " has been committed yet; retry shortly"));
     }
 
     /** A request that cannot apply: answered as problem+json, nothing published. */
-    static final class Refusal extends RuntimeException {
+    static final class NotApplicable extends RuntimeException {
         final int status;
         final String title;
 
-        Refusal(int status, String title, String detail) {
+        NotApplicable(int status, String title, String detail) {
             super(detail);
             this.status = status;
             this.title = title;
@@ -486,7 +406,7 @@ public class ClusterResource {
     }
 
     @org.jboss.resteasy.reactive.server.ServerExceptionMapper
-    Response refusal(Refusal r) {
+    Response notApplicable(NotApplicable r) {
         return Problems.response(r.status, r.title, r.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.pgops.replication.service;
 
 import io.pgops.kit.messaging.KafkaClients;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
  * back read-committed readers of {@code pgops.topology} only until its successor arrives (and at most
  * the short transaction timeout when none does), never for Kafka's default minute.
  *
- * <p>Used from the coordinator's poll thread only.
+ * <p>Thread-safe: the clusters' worker threads commit, the poll thread opens and closes; one call at a
+ * time.
  */
 final class PartitionTransactions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PartitionTransactions.class);
@@ -47,6 +49,21 @@ final class PartitionTransactions implements AutoCloseable {
     /** Lets a test place a crash between send and commit; production never sets one. */
     interface BeforeCommit {
         void sent(TopicPartition tp, List<ProducerRecord<String, byte[]>> records);
+    }
+
+    /**
+     * The test hook that places a crash between send and commit: halts the JVM, as SIGKILL would, once a
+     * transaction holding a record that contains {@code marker} has reached the broker.
+     */
+    static BeforeCommit haltOn(String marker) {
+        return (tp, records) -> {
+            for (ProducerRecord<String, byte[]> r : records) {
+                if (r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
+                    LOG.warnf("halting before the commit of a transaction on %s (test hook)", tp);
+                    Runtime.getRuntime().halt(137);
+                }
+            }
+        };
     }
 
     private final KafkaClients clients;
@@ -78,7 +95,7 @@ final class PartitionTransactions implements AutoCloseable {
      *
      * @throws NotCommitted when the producer cannot be opened
      */
-    void open(TopicPartition tp) {
+    synchronized void open(TopicPartition tp) {
         if (producers.containsKey(tp)) {
             return;
         }
@@ -93,12 +110,12 @@ final class PartitionTransactions implements AutoCloseable {
         producers.put(tp, p);
     }
 
-    boolean isOpen(TopicPartition tp) {
+    synchronized boolean isOpen(TopicPartition tp) {
         return producers.containsKey(tp);
     }
 
     /** Closes the partition's producer (ownership revoked, lost or fenced). */
-    void close(TopicPartition tp) {
+    synchronized void close(TopicPartition tp) {
         Optional.ofNullable(producers.remove(tp)).ifPresent(p -> p.close(Duration.ZERO));
     }
 
@@ -106,7 +123,7 @@ final class PartitionTransactions implements AutoCloseable {
      * One transaction on the partition's producer: the records and the partition's consumed offset,
      * under the group's generation (KIP-447), so a coordinator that lost the partition cannot commit.
      */
-    void commit(
+    synchronized void commit(
             TopicPartition tp,
             List<ProducerRecord<String, byte[]>> records,
             long nextOffset,
@@ -148,7 +165,7 @@ final class PartitionTransactions implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         List.copyOf(producers.keySet()).forEach(this::close);
     }
 }

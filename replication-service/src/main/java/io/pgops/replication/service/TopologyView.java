@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -117,6 +119,28 @@ public class TopologyView {
     /** Waits until the committed topology of {@code cluster} has at least {@code term}. */
     public boolean awaitTerm(ClusterId cluster, Term term, Duration timeout) {
         return await(() -> !term.isNewerThan(committedTerm(cluster)), timeout);
+    }
+
+    /**
+     * The first follow-up of {@code correlationId} that {@code outcome} turns into a result, waiting for
+     * it (woken after every poll of the view's consumer) up to {@code timeout}.
+     */
+    public <T> Optional<T> awaitFollowUp(
+            String correlationId, Function<EventEnvelope, Optional<T>> outcome, Duration timeout) {
+        AtomicReference<T> found = new AtomicReference<>();
+        await(
+                () -> {
+                    for (EventEnvelope f : followUps(correlationId)) {
+                        Optional<T> r = outcome.apply(f);
+                        if (r.isPresent()) {
+                            found.set(r.get());
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                timeout);
+        return Optional.ofNullable(found.get());
     }
 
     /** Waits, woken after every poll of the view's consumer, until {@code done} holds or time runs out. */

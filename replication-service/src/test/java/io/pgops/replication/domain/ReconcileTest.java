@@ -44,6 +44,10 @@ class ReconcileTest {
     }
 
     static AgentReport standby(NodeName n, Integer upstreamPort) {
+        return standbyAt(n, upstreamPort, Lsn.parse("0/5000000"));
+    }
+
+    static AgentReport standbyAt(NodeName n, Integer upstreamPort, Lsn received) {
         return new AgentReport(
                 n,
                 true,
@@ -51,7 +55,7 @@ class ReconcileTest {
                 false,
                 Timeline.of(1),
                 null,
-                Lsn.parse("0/5000000"),
+                received,
                 Lsn.parse("0/4000000"),
                 "streaming",
                 upstreamPort,
@@ -87,14 +91,14 @@ class ReconcileTest {
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync"), streaming(N3, "async")),
                 standby(N2, 5001),
                 standby(N3, 5001));
-        assertEquals(List.of(), Reconcile.plan(s, N1, 1));
+        assertEquals(List.of(), Reconcile.plan(s, N1));
     }
 
     @Test
     void aStandbyStreamingFromElsewhereIsRepointedAtThePrimary() {
         ClusterState s = state(
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), standby(N3, 5002));
-        List<Reconcile.Step> steps = Reconcile.plan(s, N1, 1);
+        List<Reconcile.Step> steps = Reconcile.plan(s, N1);
         assertEquals(
                 List.of(N3),
                 steps.stream()
@@ -109,7 +113,7 @@ class ReconcileTest {
                 primary(N2, "FIRST 1 (\"node3\")", List.of("node1", "node3"), streaming(N3, "sync")),
                 primary(N1, "", List.of()),
                 standby(N3, 5002));
-        List<Reconcile.Step> steps = Reconcile.plan(s, N2, 1);
+        List<Reconcile.Step> steps = Reconcile.plan(s, N2);
         assertTrue(
                 steps.contains(new Reconcile.Rejoin(N1, "node1 accepts writes beside the primary node2")),
                 steps.toString());
@@ -119,44 +123,78 @@ class ReconcileTest {
     void aStoppedStandbyRejoinsButOneThatIsAliveAndSilentIsLeftAlone() {
         ClusterState stopped = state(
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, false));
-        assertTrue(Reconcile.plan(stopped, N1, 1).stream()
+        assertTrue(Reconcile.plan(stopped, N1).stream()
                 .anyMatch(x -> x instanceof Reconcile.Rejoin r && r.node().equals(N3)));
         ClusterState silent = state(
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, true));
-        assertTrue(
-                Reconcile.plan(silent, N1, 1).stream().noneMatch(x -> x.node().equals(N3)));
+        assertTrue(Reconcile.plan(silent, N1).stream().noneMatch(x -> x.node().equals(N3)));
         ClusterState unknown = state(
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, null));
-        assertTrue(
-                Reconcile.plan(unknown, N1, 1).stream().noneMatch(x -> x.node().equals(N3)));
+        assertTrue(Reconcile.plan(unknown, N1).stream().noneMatch(x -> x.node().equals(N3)));
     }
 
     @Test
-    void aPrimaryWithoutSlotsOrSyncStandbyIsConfigured() {
+    void aPrimaryWithoutASlotForEveryStandbyGetsThem() {
         ClusterState s = state(
                 primary(N1, "", List.of("node2"), streaming(N2, "async"), streaming(N3, "async")),
                 standby(N2, 5001),
                 standby(N3, 5001));
-        Reconcile.Configure c = (Reconcile.Configure) Reconcile.plan(s, N1, 1).getFirst();
-        assertEquals("FIRST 1 (\"node2\")", c.synchronousStandbyNames());
+        Reconcile.Configure c = (Reconcile.Configure) Reconcile.plan(s, N1).getFirst();
+        assertEquals(null, c.synchronousStandbyNames());
         assertEquals(List.of("node3"), c.createSlots());
+    }
+
+    @Test
+    void aStandbyThatOnlyLostItsConnectionIsNeverRewoundButOneThatDivergedIs() {
+        AgentReport p = primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync"));
+        AgentReport disconnected = notStreaming(N3, Timeline.of(1), Lsn.parse("0/4000000"));
+        AgentReport otherTimeline = notStreaming(N3, Timeline.of(2), Lsn.parse("0/4000000"));
+        AgentReport ahead = notStreaming(N3, Timeline.of(1), Lsn.parse("0/6000000"));
+        Set<NodeName> longAway = Set.of(N3);
+        assertEquals(List.of(), Reconcile.plan(state(p, standby(N2, 5001), disconnected), N1, longAway));
+        assertTrue(Reconcile.plan(state(p, standby(N2, 5001), otherTimeline), N1, longAway).stream()
+                .anyMatch(x -> x instanceof Reconcile.Rejoin r && r.node().equals(N3)));
+        assertTrue(Reconcile.plan(state(p, standby(N2, 5001), ahead), N1, longAway).stream()
+                .anyMatch(x -> x instanceof Reconcile.Rejoin r && r.node().equals(N3)));
+    }
+
+    /** A standby pointed at node1 whose WAL receiver does not stream. */
+    static AgentReport notStreaming(NodeName n, Timeline tl, Lsn received) {
+        return new AgentReport(
+                n,
+                true,
+                true,
+                false,
+                tl,
+                null,
+                received,
+                received,
+                "waiting",
+                5001,
+                "",
+                List.of(),
+                List.of(),
+                Term.of(1),
+                null,
+                true);
     }
 
     @Test
     void aStoppedTargetPrimaryIsStartedAndATargetStillInRecoveryIsLeftToTheChangeInProgress() {
         assertEquals(
                 List.of(new Reconcile.Start(N1, "node1 is the primary by the topology but is not running")),
-                Reconcile.plan(state(down(N1, false), standby(N2, 5001), standby(N3, 5001)), N1, 1));
-        assertEquals(List.of(), Reconcile.plan(state(down(N1, true), standby(N2, 5001)), N1, 1));
-        assertEquals(List.of(), Reconcile.plan(state(standby(N1, 5002), standby(N2, 5001)), N1, 1));
+                Reconcile.plan(state(down(N1, false), standby(N2, 5001), standby(N3, 5001)), N1));
+        assertEquals(List.of(), Reconcile.plan(state(down(N1, true), standby(N2, 5001)), N1));
+        assertEquals(List.of(), Reconcile.plan(state(standby(N1, 5002), standby(N2, 5001)), N1));
     }
 
     @Test
     void aNewPrimaryStartsWithARunningStandbyOtherThanTheOldPrimaryAsItsSyncStandby() {
         ClusterState s = state(primary(N1, "FIRST 1 (\"node2\")", SLOTS), standby(N2, 5001), standby(N3, 5002));
-        assertEquals("FIRST 1 (\"node3\")", Reconcile.syncNamesForNewPrimary(s, N2, N1, 1));
+        assertEquals(
+                "FIRST 1 (\"node3\")", Reconcile.syncForNewPrimary(s, N2, N1, 1).value());
         ClusterState alone = state(primary(N1, "", SLOTS), standby(N2, 5001), down(N3, false));
-        assertEquals("", Reconcile.syncNamesForNewPrimary(alone, N2, N1, 1));
+        assertEquals("", Reconcile.syncForNewPrimary(alone, N2, N1, 1).value());
     }
 
     @Test

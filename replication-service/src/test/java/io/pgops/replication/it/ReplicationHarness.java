@@ -190,20 +190,26 @@ final class ReplicationHarness {
         return topology().orElseThrow().path("term").asLong();
     }
 
-    /** The topology settled on {@code primary}: target and current primary, every other node streaming. */
-    void awaitSettledOn(String primary) {
+    /**
+     * The topology settled on {@code primary}: target and current primary, every other node streaming
+     * but those named {@code away} (a node left without its agent).
+     */
+    void awaitSettledOn(String primary, String... away) {
+        Set<String> skip = Set.of(away);
         await("topology of " + cluster + " settled on " + primary)
                 .atMost(SETTLE)
                 .until(() -> topology()
                         .map(t -> primary.equals(t.path("targetPrimary").asText())
                                 && primary.equals(t.path("currentPrimary").asText())
-                                && streamingOthers(t, primary))
+                                && streamingOthers(t, primary, skip))
                         .orElse(false));
     }
 
-    private boolean streamingOthers(JsonNode t, String primary) {
+    private boolean streamingOthers(JsonNode t, String primary, Set<String> skip) {
         for (JsonNode m : t.path("members")) {
-            if (!m.path("name").asText().equals(primary)
+            String name = m.path("name").asText();
+            if (!name.equals(primary)
+                    && !skip.contains(name)
                     && !"streaming".equals(m.path("state").asText())) {
                 return false;
             }

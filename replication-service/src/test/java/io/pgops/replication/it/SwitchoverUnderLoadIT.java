@@ -135,7 +135,8 @@ class SwitchoverUnderLoadIT {
         JsonNode last = history().get(history().size() - 1);
         assertEquals("bob", last.path("principal").asText(), last.toString());
 
-        // compare and set: a promotion issued against a term the cluster has left is refused by the coordinator
+        // compare and set: a promotion issued against a term the cluster has left is refused at the door (the
+        // coordinator applies the same rule, CommandRulesTest), with the same code
         long term = h.term();
         HttpResponse<String> stale = post(
                 api + "/clusters/sw/promote?wait=30",

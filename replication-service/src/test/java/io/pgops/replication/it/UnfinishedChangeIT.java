@@ -4,13 +4,16 @@ import static io.pgops.replication.it.ReplicationHarness.post;
 import static io.pgops.replication.it.ReplicationHarness.scaled;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
+import io.pgops.events.model.Lsn;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.TopologyChanged;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import java.net.http.HttpResponse;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,39 +50,7 @@ class UnfinishedChangeIT {
         PgNode to = h.node(2);
         try (ReplicationHarness.Writer w = h.new Writer("acked")) {
             w.awaitAcked(30);
-            String body = "{\"target\":\"" + to.name() + "\",\"reason\":\"halt-the-owner after " + step + "\"}";
-            HttpResponse<String> r = post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
-            assertEquals(202, r.statusCode(), r.body());
-            int[] refusals = {0};
-            try {
-                await("the owning coordinator to die after " + step)
-                        .atMost(scaled(Duration.ofSeconds(90)))
-                        .until(() -> {
-                            // this test is about the successor: a first attempt refused for a passing reason
-                            // (a report that came late on a loaded machine) is simply asked again
-                            List<FailoverRefused> refused = refusals(h, cluster);
-                            if (refused.size() > refusals[0]) {
-                                refusals[0] = refused.size();
-                                System.out.printf(
-                                        "switchover refused before %s, asked again: %s%n", step, refused.getLast());
-                                if (refusals[0] > 3) {
-                                    throw new AssertionError("refused " + refusals[0] + " times: " + refused);
-                                }
-                                post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
-                            }
-                            return h.coordinatorNames.stream().anyMatch(n -> !h.stack.isAlive(n));
-                        });
-            } catch (org.awaitility.core.ConditionTimeoutException ex) {
-                for (String c : h.coordinatorNames) {
-                    System.out.println("---- " + c + "\n" + h.logTail(c, 60));
-                }
-                throw ex;
-            }
-            long died = System.nanoTime();
-            assertEquals(
-                    1,
-                    h.coordinatorNames.stream().filter(h.stack::isAlive).count(),
-                    "one coordinator died, the other lives on");
+            long died = haltTheOwnerDuring(h, cluster, to, step);
             String correlation = startedCorrelation(h, cluster);
             await("the successor to finish the change within " + FINISHED + " of the death")
                     .atMost(FINISHED)
@@ -102,6 +74,94 @@ class UnfinishedChangeIT {
         } finally {
             h.release();
         }
+    }
+
+    /**
+     * The owner dies right after the fence, and the old primary's agent dies with it: nothing can read the
+     * old primary's shutdown checkpoint any more, and the candidate is the asynchronous standby, so only the
+     * fence LSN the owner recorded in the committed topology before promoting proves what the candidate
+     * must replay. The successor promotes it past that LSN: one writable node, no acknowledged row lost.
+     * (Without the recorded LSN the successor refuses, {@code unfinished-change-unsafe}.)
+     */
+    @Test
+    void withTheOldPrimarysAgentGoneTooTheSuccessorPromotesPastTheRecordedFenceLsn() throws Exception {
+        String cluster = "ucx";
+        ReplicationHarness h =
+                new ReplicationHarness(cluster, 2, i -> Map.of("pgops.coordinator.halt-at", "fenced:halt-the-owner"));
+        h.awaitSettledOn(h.name(1));
+        h.awaitOwner();
+        PgNode to = h.node(3); // the asynchronous standby
+        try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+            w.awaitAcked(30);
+            haltTheOwnerDuring(h, cluster, to, "fenced");
+            h.stack.killService(h.door.agentNames().get(h.name(1)));
+            String correlation = startedCorrelation(h, cluster);
+            Lsn recorded = KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                    .filter(e -> correlation.equals(e.correlationId())
+                            && e.data() instanceof TopologyChanged t
+                            && t.fenceLsn() != null)
+                    .map(e -> ((TopologyChanged) e.data()).fenceLsn())
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no topology of the change recorded a fence LSN"));
+            await("the successor to finish the change")
+                    .atMost(FINISHED)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> ended(h, cluster, correlation) != null);
+            EventEnvelope end = ended(h, cluster, correlation);
+            FailoverCompleted done = assertInstanceOf(FailoverCompleted.class, end.data(), "finished, not refused");
+            assertEquals(to.name(), done.newPrimary().value());
+            assertTrue(
+                    done.switchLsn().compareTo(recorded) >= 0,
+                    "promoted at " + done.switchLsn() + ", past the recorded fence " + recorded);
+            h.awaitSettledOn(to.name(), h.name(1));
+            assertEquals(Set.of(to.name()), writable(h), "exactly one writable node, the target");
+            w.awaitAcked(20);
+            w.close();
+            assertEquals(List.of(), ReplicationHarness.missing(to, "acked", w.acked), "acknowledged rows lost");
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
+     * Asks for a switchover to {@code to} with the hook's marker in its reason and waits until the owning
+     * coordinator halted after {@code step}; when it died.
+     */
+    private static long haltTheOwnerDuring(ReplicationHarness h, String cluster, PgNode to, String step) {
+        String body = "{\"target\":\"" + to.name() + "\",\"reason\":\"halt-the-owner after " + step + "\"}";
+        HttpResponse<String> r = post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
+        assertEquals(202, r.statusCode(), r.body());
+        int[] refusals = {0};
+        try {
+            await("the owning coordinator to die after " + step)
+                    .atMost(scaled(Duration.ofSeconds(90)))
+                    .until(() -> {
+                        // this test is about the successor: a first attempt refused for a passing reason
+                        // (a report that came late on a loaded machine) is simply asked again
+                        List<FailoverRefused> refused = refusals(h, cluster);
+                        if (refused.size() > refusals[0]) {
+                            refusals[0] = refused.size();
+                            System.out.printf(
+                                    "switchover refused before %s, asked again: %s%n", step, refused.getLast());
+                            if (refusals[0] > 3) {
+                                throw new AssertionError("refused " + refusals[0] + " times: " + refused);
+                            }
+                            post(h.api() + "/clusters/" + cluster + "/switchover", body, "dora");
+                        }
+                        return h.coordinatorNames.stream().anyMatch(n -> !h.stack.isAlive(n));
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException ex) {
+            for (String c : h.coordinatorNames) {
+                System.out.println("---- " + c + "\n" + h.logTail(c, 60));
+            }
+            throw ex;
+        }
+        long died = System.nanoTime();
+        assertEquals(
+                1,
+                h.coordinatorNames.stream().filter(h.stack::isAlive).count(),
+                "one coordinator died, the other lives on");
+        return died;
     }
 
     /** The correlation id of the cluster's last FailoverStarted: the change its owner died in. */

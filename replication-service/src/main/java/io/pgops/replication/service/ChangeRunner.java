@@ -1,0 +1,361 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.PgopsEvent;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.NodeFenced;
+import io.pgops.events.replication.NodePromoted;
+import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.domain.ClusterState;
+import io.pgops.replication.domain.CommandRules;
+import io.pgops.replication.domain.NodeSpec;
+import io.pgops.replication.domain.Reconcile;
+import io.pgops.replication.domain.Refusal;
+import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.domain.Slots;
+import io.pgops.replication.domain.SyncStandbys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out one leadership change of a cluster, step by step, each step's outcome deciding the next:
+ * prepare the candidate, commit the decision, fence the old primary, promote the candidate past what
+ * the fence proved, rejoin the old primary. And finishes, at a takeover, a change a previous owner left
+ * half done. Runs on the cluster's worker thread.
+ */
+final class ChangeRunner {
+    private static final Logger LOG = Logger.getLogger(ChangeRunner.class);
+
+    private final OwnedCluster o;
+    private final Coordination c;
+    /** The old primary's synchronous standbys, recorded again if the change is given back. */
+    private List<NodeName> syncBefore = List.of();
+
+    ChangeRunner(OwnedCluster o) {
+        this.o = o;
+        this.c = o.c;
+    }
+
+    /**
+     * The leadership change itself. Preparation under the current term (the candidate holds a slot for
+     * every other node, the other standbys cascade from it), then the decision (term + 1, target = the
+     * candidate: from here the old primary's /primary answers 503 and HAProxy cuts it off), fence the old
+     * primary (stop -m fast: its last WAL reaches the streaming standbys), promote the candidate once it
+     * replayed past the old primary's shutdown checkpoint, then rejoin the old primary as its standby.
+     */
+    void change(
+            EventEnvelope e, String kind, ClusterState st, NodeName cand, boolean oldAlive, boolean force, String why) {
+        change(e, kind, st, cand, oldAlive, force, why, null);
+    }
+
+    /**
+     * @param recordedFence the old primary's shutdown checkpoint as a previous coordinator recorded it in the
+     *     topology before it died mid-change (the old primary is then not asked again); null otherwise
+     */
+    void change(
+            EventEnvelope e,
+            String kind,
+            ClusterState st,
+            NodeName cand,
+            boolean oldAlive,
+            boolean force,
+            String why,
+            Lsn recordedFence) {
+        long t0 = System.nanoTime();
+        syncBefore = o.sync;
+        NodeName old = o.target;
+        Term current = o.term;
+        List<String> slots = st.nodes().stream()
+                .map(NodeSpec::name)
+                .filter(n -> !n.equals(cand))
+                .map(Slots::of)
+                .toList();
+        try {
+            c.agents().configure(o.cluster, cand, current, null, slots);
+        } catch (AgentClient.AgentCallException ex) {
+            o.refuse(
+                    e.correlationId(),
+                    kind,
+                    cand,
+                    Refusal.CANDIDATE_NOT_READY,
+                    "could not prepare " + cand + ": " + ex.getMessage());
+            return;
+        }
+        for (NodeSpec n : st.nodes()) {
+            if (n.name().equals(cand) || n.name().equals(old)) {
+                continue;
+            }
+            if (st.report(n.name()).map(r -> r.running() && r.inRecovery()).orElse(false)) {
+                try {
+                    c.agents().follow(o.cluster, n.name(), current, cand);
+                } catch (AgentClient.AgentCallException ex) {
+                    LOG.warnf("%s: %s could not cascade from %s yet: %s", o.cluster, n.name(), cand, ex.getMessage());
+                }
+            }
+        }
+        Optional<AgentReport> oldReport = st.report(old);
+        Lsn oldLsn = oldReport
+                .filter(AgentReport::writable)
+                .map(AgentReport::currentLsn)
+                .orElse(null);
+        Lsn candLsn = st.report(cand).flatMap(AgentReport::walPosition).orElse(Lsn.ZERO);
+        Timeline tl = oldReport
+                .filter(AgentReport::writable)
+                .map(AgentReport::timeline)
+                .orElse(o.last == null ? Timeline.of(1) : o.last.timeline());
+        Term term = current.next();
+        o.term = term;
+        o.target = cand;
+        o.publishTopology(
+                st,
+                kind + ": " + old + " → " + cand,
+                e.correlationId(),
+                List.of(new FailoverStarted(
+                        o.cluster, term, kind, old, cand, oldLsn, candLsn, tl, why, OwnedCluster.now())));
+        long tDecided = System.nanoTime();
+        c.haltAfter("started", e);
+
+        Lsn waitPast = null;
+        NodeFenced fenced;
+        if (oldAlive) {
+            try {
+                AgentClient.Fence f = c.agents().fence(o.cluster, old, term);
+                waitPast = f.shutdownCheckpoint();
+                if (waitPast == null && !force && !CommandRules.wasSync(o.last, oldReport, cand)) {
+                    // no shutdown checkpoint proves what the candidate must replay, and it is not the sync
+                    // standby that holds every acknowledged commit: promoting it could lose some
+                    giveBack(
+                            e,
+                            kind,
+                            old,
+                            cand,
+                            Refusal.FENCE_UNCLEAN,
+                            old + " did not shut down cleanly (stop -m " + f.mode() + ", cluster state \""
+                                    + f.clusterState() + "\") and " + cand
+                                    + " is not the synchronous standby: nothing proves it has every"
+                                    + " acknowledged commit");
+                    return;
+                }
+                fenced = new NodeFenced(
+                        o.cluster,
+                        term,
+                        old,
+                        "shutdown",
+                        true,
+                        waitPast != null
+                                ? "stopped with pg_ctl stop -m " + f.mode() + "; its shutdown checkpoint is at "
+                                        + waitPast
+                                : "stopped with pg_ctl stop -m " + f.mode() + " without a clean shutdown (cluster"
+                                        + " state \"" + f.clusterState() + "\"): no checkpoint is proof; "
+                                        + cand + (force ? " promoted as forced" : " is the synchronous standby"),
+                        OwnedCluster.now());
+            } catch (AgentClient.AgentCallException ex) {
+                if (!force) {
+                    giveBack(
+                            e,
+                            kind,
+                            old,
+                            cand,
+                            Refusal.FENCING_FAILED,
+                            "could not stop " + old + ": " + ex.getMessage());
+                    return;
+                }
+                fenced = new NodeFenced(
+                        o.cluster,
+                        term,
+                        old,
+                        "traffic-cut",
+                        false,
+                        "could not stop it (" + ex.getMessage() + "); forced: HAProxy no longer routes to it",
+                        OwnedCluster.now());
+            }
+        } else if (recordedFence != null) {
+            waitPast = recordedFence;
+            fenced = new NodeFenced(
+                    o.cluster,
+                    term,
+                    old,
+                    "shutdown",
+                    true,
+                    "stopped by the previous coordinator, which recorded its shutdown checkpoint " + recordedFence
+                            + " in the topology; " + cand + " is promoted past it",
+                    OwnedCluster.now());
+        } else {
+            boolean down = oldReport.map(AgentReport::stopped).orElse(false);
+            fenced = new NodeFenced(
+                    o.cluster,
+                    term,
+                    old,
+                    "traffic-cut",
+                    down,
+                    down
+                            ? "its agent reports PostgreSQL down; /primary answers 503 to the new topology"
+                            : "unreachable: its agent, if alive, answers 503 on /primary to the new topology, so"
+                                    + " HAProxy routes nothing to it",
+                    OwnedCluster.now());
+        }
+        if (force && !st.report(cand).map(AgentReport::streaming).orElse(false)) {
+            waitPast = null; // forced: a standby that does not stream cannot catch up; what it lacks is lost
+        }
+        // recorded before the promotion: a successor that takes over from here knows what the candidate
+        // must have replayed without asking the old primary's agent, and which standbys the new primary
+        // names synchronous from its first write (st: no second look on the write pause)
+        SyncStandbys.Choice newSync =
+                Reconcile.syncForNewPrimary(st, cand, old, c.config().synchronousCount());
+        o.fenced.add(old);
+        o.fenceLsn = waitPast;
+        o.sync = newSync.synchronous();
+        o.syncSwitchLsn = null;
+        o.publishTopology(
+                st,
+                old + " fenced (" + fenced.method() + (waitPast == null ? "" : ", shutdown checkpoint " + waitPast)
+                        + "); " + cand + " promotes next",
+                e.correlationId(),
+                List.of(fenced));
+        long tFenced = System.nanoTime();
+        c.haltAfter("fenced", e);
+
+        String syncNames = newSync.value();
+        AgentClient.Promotion promotion;
+        try {
+            promotion = c.agents().promote(o.cluster, cand, term, waitPast, syncNames);
+        } catch (AgentClient.AgentCallException ex) {
+            if (ex.outcomeUnknown()) {
+                // the promotion may have happened or may still happen: restarting the old primary now could
+                // leave two writable nodes. The topology names the candidate; the old primary stays fenced.
+                o.fenceLsn = null; // the change ends here
+                o.refuse(
+                        e.correlationId(),
+                        kind,
+                        cand,
+                        Refusal.PROMOTE_OUTCOME_UNKNOWN,
+                        ex.getMessage() + "; " + old + " stays fenced, " + cand + " is the target");
+                return;
+            }
+            if (force && waitPast != null) {
+                try {
+                    promotion = c.agents().promote(o.cluster, cand, term, null, syncNames);
+                } catch (AgentClient.AgentCallException again) {
+                    o.fenceLsn = null; // the change ends here
+                    o.refuse(e.correlationId(), kind, cand, Refusal.PROMOTE_FAILED, again.getMessage());
+                    return;
+                }
+            } else if (oldAlive) {
+                giveBack(e, kind, old, cand, Refusal.PROMOTE_FAILED, ex.getMessage());
+                return;
+            } else {
+                o.fenceLsn = null; // the change ends here
+                o.refuse(
+                        e.correlationId(),
+                        kind,
+                        cand,
+                        Refusal.PROMOTE_FAILED,
+                        ex.getMessage() + "; the cluster has no primary");
+                return;
+            }
+        }
+        long tPromoted = System.nanoTime();
+        Lsn switchLsn = Lsn.parse(promotion.switchLsn());
+        Timeline newTl = Timeline.of(promotion.newTimeline());
+        // a retried promotion of a node that is already primary reports no previous timeline of its own
+        Timeline previousTl = promotion.previousTimeline() < promotion.newTimeline()
+                ? Timeline.of(promotion.previousTimeline())
+                : Timeline.of(Math.max(1, promotion.newTimeline() - 1));
+        NodePromoted promoted = new NodePromoted(
+                o.cluster, term, cand, previousTl, newTl, switchLsn, promotion.promotionMillis(), OwnedCluster.now());
+        o.publishTopology(o.observe(), cand + " promoted; " + old + " fenced", e.correlationId(), List.of(promoted));
+        c.haltAfter("promoted", e);
+
+        List<PgopsEvent> after = new ArrayList<>();
+        String rejoinNote = "";
+        if (oldAlive) {
+            try {
+                RejoinOutcome out = c.agents().rejoin(o.cluster, old, term, cand);
+                o.fenced.remove(old);
+                after.add(new StandbyRejoined(
+                        o.cluster,
+                        term,
+                        old,
+                        cand,
+                        out.method(),
+                        newTl,
+                        null,
+                        out.durationMillis(),
+                        out.reason(),
+                        OwnedCluster.now()));
+                rejoinNote = ", " + old + " rejoined by " + out.method();
+            } catch (AgentClient.AgentCallException ex) {
+                LOG.warnf("%s: %s did not rejoin yet: %s", o.cluster, old, ex.getMessage());
+                rejoinNote = ", " + old + " not rejoined yet";
+            }
+        }
+        long tRejoined = System.nanoTime();
+        ClusterState fin = o.observe();
+        for (NodeSpec n : fin.nodes()) {
+            if (!n.name().equals(cand)
+                    && fin.report(n.name())
+                            .map(r -> r.running()
+                                    && r.inRecovery()
+                                    && !Integer.valueOf(fin.spec(cand).port()).equals(r.upstreamPort()))
+                            .orElse(false)) {
+                try {
+                    c.agents().follow(o.cluster, n.name(), term, cand);
+                } catch (AgentClient.AgentCallException ex) {
+                    LOG.warnf("%s: %s does not follow %s yet: %s", o.cluster, n.name(), cand, ex.getMessage());
+                }
+            }
+        }
+        Long lost = oldAlive ? Long.valueOf(0) : (oldLsn == null ? null : Math.max(0, oldLsn.bytesSince(switchLsn)));
+        if (!oldAlive && lost == null) {
+            lost = o.last == null
+                    ? null
+                    : o.last.member(old)
+                            .map(Member::lsn)
+                            .map(l -> Math.max(0, l.bytesSince(switchLsn)))
+                            .orElse(null);
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote + " (prepare "
+                + ms(t0, tDecided) + " ms, fence " + ms(tDecided, tFenced) + " ms, promote " + ms(tFenced, tPromoted)
+                + " ms, rejoin " + ms(tPromoted, tRejoined) + " ms)";
+        after.add(new FailoverCompleted(
+                o.cluster, term, kind, old, cand, newTl, switchLsn, lost, millis, summary, OwnedCluster.now()));
+        o.fenceLsn = null;
+        o.publishTopology(o.observe(), summary, e.correlationId(), after);
+    }
+
+    /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
+    private void giveBack(EventEnvelope e, String kind, NodeName old, NodeName cand, Refusal code, String why) {
+        o.fenceLsn = null;
+        o.sync = syncBefore;
+        o.term = o.term.next();
+        o.target = old;
+        o.fenced.remove(old);
+        o.publishTopology(
+                o.observe(),
+                "aborted, " + old + " stays primary: " + why,
+                e.correlationId(),
+                List.of(new FailoverRefused(o.cluster, o.term, kind, old, cand, code.code(), why, OwnedCluster.now())));
+        try {
+            c.agents().start(o.cluster, old, o.term);
+        } catch (AgentClient.AgentCallException ex) {
+            LOG.warnf("%s: could not restart %s: %s", o.cluster, old, ex.getMessage());
+        }
+    }
+
+    // ---- between commands ---------------------------------------------------------------------------------
+
+    private static long ms(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
+    }
+}

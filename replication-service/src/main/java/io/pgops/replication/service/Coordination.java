@@ -1,0 +1,76 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.OperatorCommand;
+import io.pgops.events.model.ClusterId;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.replication.config.CoordinatorConfig;
+import io.pgops.replication.domain.ClusterState;
+import io.pgops.replication.domain.CommandRules;
+import io.pgops.replication.domain.NodeSpec;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * What a cluster's decider works with: the inventory, its settings, the agents, the committed view, and
+ * the decision log (one Kafka transaction on the cluster's partition per decision).
+ *
+ * @param log commits records with the partition's consumed offset; throws {@link LostOwnership} when the
+ *     partition is no longer this instance's
+ * @param lost how a worker reports that its partition's decisions cannot be committed any more
+ */
+record Coordination(
+        Inventory inventory,
+        CoordinatorConfig config,
+        AgentClient agents,
+        TopologyView view,
+        String instance,
+        DecisionLog log,
+        LostHandler lost) {
+    private static final Logger LOG = Logger.getLogger(Coordination.class);
+
+    /** One transaction on a partition: the records and the partition's consumed offset. */
+    interface DecisionLog {
+        void commit(TopicPartition tp, List<ProducerRecord<String, byte[]>> records);
+    }
+
+    /** Called from a worker's thread when a decision on its partition was not committed. */
+    interface LostHandler {
+        void lost(TopicPartition tp, LostOwnership why);
+    }
+
+    List<NodeSpec> specs(ClusterId cluster) {
+        return InventoryNodes.of(inventory, cluster);
+    }
+
+    /** The agents' reports, each unanswered node with the reason. */
+    ClusterState observe(ClusterId cluster) {
+        List<NodeSpec> specs = specs(cluster);
+        AgentClient.Reports r =
+                agents.reports(cluster, specs.stream().map(NodeSpec::name).toList());
+        return new ClusterState(specs, r.reports(), r.unanswered());
+    }
+
+    CommandRules.Limits limits() {
+        return new CommandRules.Limits(config.maximumLagOnSwitchover(), config.maximumLagOnFailover());
+    }
+
+    /**
+     * The {@code halt-at} test hook: halts, as SIGKILL would, after {@code step} of a change whose
+     * operator command's reason contains the marker.
+     */
+    void haltAfter(String step, EventEnvelope e) {
+        config.haltAt().ifPresent(h -> {
+            int colon = h.indexOf(':');
+            if (colon > 0
+                    && h.substring(0, colon).equals(step)
+                    && e.data() instanceof OperatorCommand cmd
+                    && cmd.reason().contains(h.substring(colon + 1))) {
+                LOG.warnf("halting after %s (test hook)", step);
+                Runtime.getRuntime().halt(137);
+            }
+        });
+    }
+}

@@ -1,0 +1,175 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.PgopsEvent;
+import io.pgops.events.Topics;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.ScheduledSwitchover;
+import io.pgops.events.replication.StandbyRejoined;
+import io.pgops.events.replication.TopologyChanged;
+import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.domain.ClusterState;
+import io.pgops.replication.domain.CommandRules;
+import io.pgops.replication.domain.Refusal;
+import io.pgops.replication.domain.RejoinOutcome;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * What the owner keeps of one cluster it decides for, and how it publishes: every decision is one
+ * transaction with the cluster's partition's consumed offset. Used by the cluster's worker thread only.
+ */
+final class OwnedCluster {
+    private static final Logger LOG = Logger.getLogger(OwnedCluster.class);
+    static final String SOURCE = "/pgops/replication-service";
+
+    final ClusterId cluster;
+    final TopicPartition partition;
+    final Coordination c;
+    Term term;
+    NodeName target;
+    boolean paused;
+    ScheduledSwitchover scheduled;
+    TopologyChanged last;
+    /** The fence LSN of the change under way, recorded in every topology until the change ends. */
+    Lsn fenceLsn;
+    /** The synchronous standbys the topology records (recorded before they are applied). */
+    List<NodeName> sync = List.of();
+    /** The primary's position when a union of old and new synchronous standbys was applied. */
+    Lsn syncSwitchLsn;
+    /** Since when each recorded synchronous standby has not streamed (nanoTime). */
+    final Map<NodeName, Long> syncAwaySince = new HashMap<>();
+    /** Standbys about to be rebuilt: the synchronous role moves off them first. */
+    final Set<NodeName> leaving = new HashSet<>();
+
+    long positionsPublishedNanos;
+    final Set<NodeName> fenced = new HashSet<>();
+    final Map<NodeName, Long> notStreamingSince = new HashMap<>();
+    /** Cleared when the partition is no longer decided here: nothing more is committed. */
+    private volatile boolean active = true;
+
+    private long commits;
+
+    OwnedCluster(ClusterId cluster, TopicPartition partition, Coordination c) {
+        this.cluster = cluster;
+        this.partition = partition;
+        this.c = c;
+    }
+
+    void deactivate() {
+        active = false;
+    }
+
+    boolean active() {
+        return active;
+    }
+
+    ClusterState observe() {
+        return c.observe(cluster);
+    }
+
+    /** The rules' snapshot of this cluster, with the live reports. */
+    CommandRules.Snapshot snapshot(ClusterState live) {
+        return new CommandRules.Snapshot(
+                cluster, term, target, paused, scheduled, last, live.nodes(), Optional.of(live));
+    }
+
+    TopologyChanged topology(ClusterState st, String reason) {
+        List<Member> members = st.members(target, fenced, sync);
+        Optional<NodeName> current = st.currentPrimary(target);
+        Timeline tl = current.flatMap(st::report)
+                .map(AgentReport::timeline)
+                .orElse(last == null ? Timeline.of(1) : last.timeline());
+        return new TopologyChanged(
+                cluster,
+                term,
+                target,
+                current.orElse(null),
+                tl,
+                members,
+                reason,
+                now(),
+                paused,
+                c.instance(),
+                scheduled,
+                fenceLsn);
+    }
+
+    /** The events {@code before}, then the topology, in one transaction, under one correlation id. */
+    void publishTopology(ClusterState st, String reason, String correlationId, List<PgopsEvent> before) {
+        TopologyChanged t = topology(st, reason);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        String corr = correlationId;
+        for (PgopsEvent e : before) {
+            EventEnvelope env = EventEnvelope.wrap(e, SOURCE, corr);
+            corr = corr == null ? env.correlationId() : corr;
+            records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, env));
+        }
+        EventEnvelope env = EventEnvelope.wrap(t, SOURCE, corr);
+        records.add(KafkaRecords.of(Topics.TOPOLOGY, env));
+        records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, env));
+        commit(records);
+        last = t;
+        positionsPublishedNanos = System.nanoTime();
+    }
+
+    /** Only the compacted topology (WAL positions and lag moved; nothing the events topic carries). */
+    void refreshPositions(ClusterState st) {
+        EventEnvelope env = EventEnvelope.wrap(topology(st, "positions refreshed"), SOURCE, null);
+        commit(List.of(KafkaRecords.of(Topics.TOPOLOGY, env)));
+        last = (TopologyChanged) env.data();
+        positionsPublishedNanos = System.nanoTime();
+    }
+
+    void publish(String correlationId, PgopsEvent... events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (PgopsEvent e : events) {
+            records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, EventEnvelope.wrap(e, SOURCE, correlationId)));
+        }
+        commit(records);
+    }
+
+    void refuse(String correlationId, String kind, NodeName candidate, Refusal code, String reason) {
+        LOG.infof("%s: refused (%s): %s", cluster, code.code(), reason);
+        publish(correlationId, new FailoverRefused(cluster, term, kind, target, candidate, code.code(), reason, now()));
+    }
+
+    private void commit(List<ProducerRecord<String, byte[]>> records) {
+        if (!active) {
+            throw new LostOwnership(cluster + " is no longer decided by " + c.instance(), false, null);
+        }
+        c.log().commit(partition, records);
+        commits++;
+    }
+
+    /** How many decisions this owner committed (tells whether a failed command left part of itself behind). */
+    long commits() {
+        return commits;
+    }
+
+    StandbyRejoined rejoined(NodeName node, RejoinOutcome out) {
+        Timeline tl = last == null ? Timeline.of(1) : last.timeline();
+        return new StandbyRejoined(
+                cluster, term, node, target, out.method(), tl, null, out.durationMillis(), out.reason(), now());
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}
