@@ -15,7 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads the trail: filtered pages newest first, and the events of one flow. */
+/**
+ * Reads the trail: filtered pages newest first, and the events of one flow.
+ *
+ * <p>Each query runs on a connection taken from the pool and given back when it ends ({@code
+ * pool.withConnection}), not {@code pool.query(..)} / {@code pool.preparedQuery(..)}: in vertx-sql-client
+ * 4.5 that path (SqlConnectionPool.execute) arms a timer for the pool's connection timeout and cancels it
+ * only once a connection is obtained. When obtaining one fails (pgops' PostgreSQL is down) the query fails
+ * at once, the timer stays armed, and when it fires it fails the same promise again: Vert.x then logs an
+ * uncaught {@code IllegalStateException: Result is already complete}, once per query. {@code getConnection}
+ * waits with a timer of its own that is cancelled whatever the outcome (as in replication-service's
+ * LocalNode).
+ */
 @ApplicationScoped
 public class AuditQueries {
     static final String COLUMNS = "seq, event_id, type, cluster_id, node, source, event_time, correlation_id,"
@@ -48,19 +59,21 @@ public class AuditQueries {
         condition(sql, args, "seq <", before);
         args.addValue(limit);
         sql.append(" ORDER BY seq DESC LIMIT $").append(args.size());
-        return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
-            List<AuditRecord> out = new ArrayList<>();
-            rows.forEach(r -> out.add(record(r)));
-            return out;
-        });
+        return pool.withConnection(conn -> conn.preparedQuery(sql.toString()).execute(args))
+                .map(rows -> {
+                    List<AuditRecord> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(record(r)));
+                    return out;
+                });
     }
 
     /** Clusters of the latest {@code window} events, most recently active first. */
     public Uni<List<ClusterActivity>> recentClusters(int window) {
-        return pool.preparedQuery("SELECT cluster_id, count(*) AS events, max(event_time) AS last_at FROM"
-                        + " (SELECT cluster_id, event_time, seq FROM audit_event ORDER BY seq DESC LIMIT $1) recent"
-                        + " GROUP BY cluster_id ORDER BY max(seq) DESC")
-                .execute(Tuple.of(window))
+        return pool.withConnection(conn -> conn.preparedQuery(
+                                "SELECT cluster_id, count(*) AS events, max(event_time) AS last_at FROM"
+                                        + " (SELECT cluster_id, event_time, seq FROM audit_event ORDER BY seq DESC LIMIT $1) recent"
+                                        + " GROUP BY cluster_id ORDER BY max(seq) DESC")
+                        .execute(Tuple.of(window)))
                 .map(rows -> {
                     List<ClusterActivity> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new ClusterActivity(
@@ -73,12 +86,13 @@ public class AuditQueries {
 
     /** The latest {@code limit} flows of a cluster among its latest {@code window} events, newest first. */
     public Uni<List<Incident>> recentIncidents(String cluster, int limit, int window) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id IN"
-                        + " (SELECT correlation_id FROM (SELECT correlation_id, seq FROM audit_event"
-                        + " WHERE cluster_id = $1 ORDER BY seq DESC LIMIT $3) recent"
-                        + " GROUP BY correlation_id ORDER BY max(seq) DESC LIMIT $2)"
-                        + " ORDER BY event_time, seq LIMIT " + MAX_STEPS)
-                .execute(Tuple.of(cluster, limit, window))
+        return pool.withConnection(
+                        conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id IN"
+                                        + " (SELECT correlation_id FROM (SELECT correlation_id, seq FROM audit_event"
+                                        + " WHERE cluster_id = $1 ORDER BY seq DESC LIMIT $3) recent"
+                                        + " GROUP BY correlation_id ORDER BY max(seq) DESC LIMIT $2)"
+                                        + " ORDER BY event_time, seq LIMIT " + MAX_STEPS)
+                                .execute(Tuple.of(cluster, limit, window)))
                 .map(rows -> {
                     java.util.Map<String, List<Incident.Fact>> flows = new java.util.LinkedHashMap<>();
                     rows.forEach(r -> flows.computeIfAbsent(r.getString("correlation_id"), k -> new ArrayList<>())
@@ -92,9 +106,10 @@ public class AuditQueries {
 
     /** The story of one flow; empty when nothing carries this correlation id. */
     public Uni<Optional<Incident>> incident(String correlationId) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id = $1"
-                        + " ORDER BY event_time, seq LIMIT " + MAX_STEPS)
-                .execute(Tuple.of(correlationId))
+        return pool.withConnection(
+                        conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE correlation_id = $1"
+                                        + " ORDER BY event_time, seq LIMIT " + MAX_STEPS)
+                                .execute(Tuple.of(correlationId)))
                 .map(rows -> {
                     List<Incident.Fact> facts = new ArrayList<>();
                     rows.forEach(r -> facts.add(fact(record(r))));

@@ -110,7 +110,8 @@ public class AuditSchema {
 
     /** What the database enforces now. */
     public Uni<AppendOnlyGuards> guards() {
-        return pool.query(INSPECT).execute().map(rows -> {
+        // on a connection of its own, not pool.query(..): see AuditQueries
+        return pool.withConnection(conn -> conn.query(INSPECT).execute()).map(rows -> {
             Row r = rows.iterator().next();
             return new AppendOnlyGuards(
                     r.getString("owner"),

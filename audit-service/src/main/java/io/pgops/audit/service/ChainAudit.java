@@ -20,6 +20,9 @@ import java.util.Optional;
  * Walks the stored chain page by page and checks every row ({@link ChainVerifier}). Blocking: call
  * it from a worker thread; re-hashing and re-reading every event is CPU work the event loop must not
  * carry.
+ *
+ * <p>Every query runs on a connection taken with {@code pool.withConnection}, never {@code
+ * pool.query(..).execute()}: see {@link AuditQueries}.
  */
 @ApplicationScoped
 public class ChainAudit {
@@ -35,8 +38,8 @@ public class ChainAudit {
 
     /** The last row of the chain; empty while the trail is empty. */
     public Uni<Optional<ChainLink>> head() {
-        return pool.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-                .execute()
+        return pool.withConnection(conn -> conn.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+                        .execute())
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(link(rows.iterator().next())));
@@ -44,8 +47,8 @@ public class ChainAudit {
 
     /** The stored link at a position; empty when no row has it. */
     public Uni<Optional<ChainLink>> linkAt(long seq) {
-        return pool.preparedQuery("SELECT seq, hash FROM audit_event WHERE seq = $1")
-                .execute(Tuple.of(seq))
+        return pool.withConnection(conn -> conn.preparedQuery("SELECT seq, hash FROM audit_event WHERE seq = $1")
+                        .execute(Tuple.of(seq)))
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(link(rows.iterator().next())));
@@ -59,8 +62,9 @@ public class ChainAudit {
         long first = Math.max(1, from);
         ChainLink start = HashChain.GENESIS;
         if (first > 1) {
-            RowSet<Row> before = pool.preparedQuery("SELECT seq, hash FROM audit_event WHERE seq = $1")
-                    .execute(Tuple.of(first - 1))
+            RowSet<Row> before = pool.withConnection(
+                            conn -> conn.preparedQuery("SELECT seq, hash FROM audit_event WHERE seq = $1")
+                                    .execute(Tuple.of(first - 1)))
                     .await()
                     .atMost(QUERY_TIMEOUT);
             if (before.size() == 0) {
@@ -78,9 +82,10 @@ public class ChainAudit {
         long next = first;
         int page = config.verify().pageSize();
         while (next <= last) {
-            RowSet<Row> rows = pool.preparedQuery("SELECT " + AuditQueries.COLUMNS
-                            + " FROM audit_event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
-                    .execute(Tuple.of(next, last, page))
+            Tuple range = Tuple.of(next, last, page);
+            RowSet<Row> rows = pool.withConnection(conn -> conn.preparedQuery("SELECT " + AuditQueries.COLUMNS
+                                    + " FROM audit_event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                            .execute(range))
                     .await()
                     .atMost(QUERY_TIMEOUT);
             for (Row r : rows) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,50 @@ class StrictJsonTest {
     void refusesAnEmptyOrMalformedTimestamp() {
         assertTrue(refusal("{\"scheduledAt\":\"\"}").startsWith("scheduledAt: expected an ISO-8601 timestamp"));
         assertTrue(refusal("{\"scheduledAt\":\"tomorrow\"}").startsWith("scheduledAt: expected an ISO-8601 timestamp"));
+    }
+
+    @Test
+    void refusesANumberWhereATimestampBelongs() {
+        String expected = "scheduledAt: expected an ISO-8601 timestamp such as 2026-01-31T02:00:00Z, got ";
+        assertEquals(expected + "a number", refusal("{\"scheduledAt\":1234567890}"));
+        assertEquals(expected + "a number", refusal("{\"scheduledAt\":1234567890.5}"));
+        assertEquals(expected + "a number", refusal("{\"scheduledAt\":-1}"));
+        // Jackson also reads a string of digits as seconds since the epoch
+        assertEquals(expected + "a string that is not one", refusal("{\"scheduledAt\":\"1234567890\"}"));
+        assertEquals(expected + "a string that is not one", refusal("{\"scheduledAt\":\"1234567890.5\"}"));
+    }
+
+    @Test
+    void namesTheTimestampFieldThatCameAsANumberAsAViolation() {
+        JsonProcessingException e = assertThrows(
+                JsonProcessingException.class, () -> json.readValue("{\"scheduledAt\":1234567890}", Command.class));
+        assertEquals(
+                List.of(Map.of(
+                        "field",
+                        "scheduledAt",
+                        "message",
+                        "expected an ISO-8601 timestamp such as 2026-01-31T02:00:00Z, got a number")),
+                JsonProblems.problem(e).violations());
+    }
+
+    @Test
+    void readsTimestampsWithAnOffsetOrFractionalSeconds() throws Exception {
+        record Times(Instant at, OffsetDateTime offset, ZonedDateTime zoned) {}
+        Times t = json.readValue("""
+                {"at":"2026-01-31T02:00:00.123456Z","offset":"2026-01-31T03:00:00+01:00",\
+                "zoned":"2026-01-31T02:00:00Z"}""", Times.class);
+        assertEquals(Instant.parse("2026-01-31T02:00:00.123456Z"), t.at());
+        assertEquals(Instant.parse("2026-01-31T02:00:00Z"), t.offset().toInstant());
+        assertEquals(Instant.parse("2026-01-31T02:00:00Z"), t.zoned().toInstant());
+        assertTrue(
+                refusal("{\"offset\":1234567890}", Times.class).startsWith("offset: expected an ISO-8601 timestamp"));
+        assertTrue(refusal("{\"zoned\":1234567890}", Times.class).startsWith("zoned: expected an ISO-8601 timestamp"));
+    }
+
+    @Test
+    void aCopyOfTheMapperStillRefusesANumberWhereATimestampBelongs() {
+        ObjectMapper copy = json.copy();
+        assertThrows(JsonProcessingException.class, () -> copy.readValue("{\"scheduledAt\":5}", Command.class));
     }
 
     @Test
