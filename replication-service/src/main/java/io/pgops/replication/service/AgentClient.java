@@ -1,7 +1,6 @@
 package io.pgops.replication.service;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +12,16 @@ import io.pgops.kit.inventory.Inventory;
 import io.pgops.replication.config.CoordinatorConfig;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.rest.AgentApi;
+import io.pgops.replication.rest.AgentApi.Command;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ContextResolver;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,13 +31,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
+import org.jboss.logging.Logger;
 
-/** The coordinator's calls to the agents, over their HTTP interface, each with the coordinator's term. */
+/**
+ * The coordinator's calls to the agents, each with the coordinator's term: {@link AgentApi} as a Quarkus
+ * REST client per agent base URL. Every method blocks its caller (the coordinator's own threads, platform
+ * or virtual; never an event loop) until the agent's outcome.
+ */
 @ApplicationScoped
 public class AgentClient {
     /** {@link AgentCallException#status} of an operation that was sent and whose end was not seen. */
     public static final int OUTCOME_UNKNOWN = -1;
 
+    private static final Logger LOG = Logger.getLogger(AgentClient.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration REPORT_TIMEOUT = Duration.ofMillis(1500);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RUNNING_POLL = Duration.ofMillis(200);
 
@@ -60,8 +76,7 @@ public class AgentClient {
     private final Inventory inventory;
     private final CoordinatorConfig config;
     private final ObjectMapper json;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final Map<Endpoint, AgentApi> clients = new ConcurrentHashMap<>();
 
     public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json) {
         this.inventory = inventory;
@@ -72,7 +87,8 @@ public class AgentClient {
     /**
      * The application's mapper (strict, for request bodies) made tolerant of another version's reports: during
      * a rolling upgrade an agent may send a field this coordinator does not know, or lack one it does; refusing
-     * the report would make a healthy node look unreachable. Types are still not coerced.
+     * the report would make a healthy node look unreachable. Types are still not coerced. The REST clients
+     * read every answer with it; the agent reads commands with the strict one.
      */
     static ObjectMapper tolerant(ObjectMapper strict) {
         return strict.copy()
@@ -94,7 +110,7 @@ public class AgentClient {
 
     /** Every node's report, asked in parallel. */
     public Reports reports(ClusterId cluster, List<NodeName> nodes) {
-        Map<NodeName, CompletableFuture<HttpResponse<byte[]>>> calls = new LinkedHashMap<>();
+        Map<NodeName, CompletableFuture<AgentReport>> calls = new LinkedHashMap<>();
         Map<NodeName, String> unanswered = new HashMap<>();
         for (NodeName n : nodes) {
             Optional<String> u = url(cluster, n);
@@ -102,29 +118,38 @@ public class AgentClient {
                 unanswered.put(n, "no agent-url in the inventory");
                 continue;
             }
-            calls.put(
-                    n,
-                    http.sendAsync(
-                            HttpRequest.newBuilder(URI.create(u.get() + "/agent/status"))
-                                    .timeout(Duration.ofMillis(1500))
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray()));
+            try {
+                calls.put(
+                        n,
+                        client(u.get(), REPORT_TIMEOUT)
+                                .status()
+                                .ifNoItem()
+                                .after(REPORT_TIMEOUT)
+                                .failWith(() -> new java.util.concurrent.TimeoutException(
+                                        "no report within " + REPORT_TIMEOUT.toMillis() + " ms"))
+                                .subscribeAsCompletionStage());
+            } catch (RuntimeException e) { // e.g. an agent-url that is no URL
+                unanswered.put(n, describe(e));
+            }
         }
         Map<NodeName, AgentReport> reports = new HashMap<>();
         calls.forEach((n, f) -> {
             try {
-                HttpResponse<byte[]> r = f.join();
-                if (r.statusCode() == 200) {
-                    reports.put(n, json.readValue(r.body(), AgentReport.class));
+                AgentReport r = f.join();
+                if (r == null) {
+                    unanswered.put(n, "unreadable report: an empty body");
                 } else {
-                    unanswered.put(n, "HTTP " + r.statusCode() + " " + firstLine(new String(r.body(), UTF_8)));
+                    reports.put(n, r);
                 }
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 Throwable c = e.getCause() == null ? e : e.getCause();
-                unanswered.put(n, c.getClass().getSimpleName() + ": " + c.getMessage());
-            } catch (RuntimeException | IOException e) {
-                unanswered.put(n, "unreadable report: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                if (c instanceof Answered a) {
+                    unanswered.put(n, "HTTP " + a.status + " " + firstLine(a.body));
+                } else if (unreadable(c)) {
+                    unanswered.put(n, "unreadable report: " + describe(c));
+                } else {
+                    unanswered.put(n, describe(c));
+                }
             }
         });
         return new Reports(reports, unanswered);
@@ -141,65 +166,73 @@ public class AgentClient {
     public record Fence(String mode, String clusterState, Lsn shutdownCheckpoint) {}
 
     public Fence fence(ClusterId cluster, NodeName node, Term term) {
-        JsonNode r = call(cluster, node, "fence", body(term, null, null, null, null));
-        JsonNode lsn = r.path("checkpointLsn");
-        return new Fence(
-                r.path("mode").asText("fast"),
-                r.path("clusterState").asText("unknown"),
-                lsn.isTextual() ? Lsn.parse(lsn.asText()) : null);
+        AgentApi.Fenced f = call(cluster, node, "fence", term, Fields.NONE, AgentApi::fence);
+        return f == null
+                ? new Fence("fast", "unknown", null)
+                : new Fence(
+                        f.mode() == null ? "fast" : f.mode(),
+                        f.clusterState() == null ? "unknown" : f.clusterState(),
+                        f.checkpointLsn());
     }
 
     /** The result of a promotion as the agent reports it. */
     public record Promotion(long previousTimeline, long newTimeline, String switchLsn, long promotionMillis) {}
 
     public Promotion promote(ClusterId cluster, NodeName node, Term term, Lsn waitPast, String syncNames) {
-        JsonNode r = call(
-                cluster,
-                node,
-                "promote",
-                body(term, null, waitPast == null ? null : waitPast.format(), syncNames, null));
-        return json.convertValue(r, Promotion.class);
+        return promotion(
+                call(cluster, node, "promote", term, new Fields(null, waitPast, syncNames, null), AgentApi::promote));
+    }
+
+    /** The agent's answer as the coordinator uses it (a field an older agent lacks reads as 0 or null). */
+    static Promotion promotion(AgentNode.Promotion p) {
+        if (p == null) {
+            return null;
+        }
+        return new Promotion(
+                p.previousTimeline() == null ? 0 : p.previousTimeline().value(),
+                p.newTimeline() == null ? 0 : p.newTimeline().value(),
+                p.switchLsn() == null ? null : p.switchLsn().format(),
+                p.promotionMillis());
     }
 
     public void follow(ClusterId cluster, NodeName node, Term term, NodeName primary) {
-        call(cluster, node, "follow", body(term, primary, null, null, null));
+        call(cluster, node, "follow", term, Fields.primary(primary), AgentApi::follow);
     }
 
     public RejoinOutcome rejoin(ClusterId cluster, NodeName node, Term term, NodeName primary) {
-        return json.convertValue(
-                call(cluster, node, "rejoin", body(term, primary, null, null, null)), RejoinOutcome.class);
+        return call(cluster, node, "rejoin", term, Fields.primary(primary), AgentApi::rejoin);
     }
 
     public RejoinOutcome reinit(ClusterId cluster, NodeName node, Term term, NodeName primary) {
-        return json.convertValue(
-                call(cluster, node, "reinit", body(term, primary, null, null, null)), RejoinOutcome.class);
+        return call(cluster, node, "reinit", term, Fields.primary(primary), AgentApi::reinit);
     }
 
     public void start(ClusterId cluster, NodeName node, Term term) {
-        call(cluster, node, "start", body(term, null, null, null, null));
+        call(cluster, node, "start", term, Fields.NONE, AgentApi::start);
     }
 
     public void configure(ClusterId cluster, NodeName node, Term term, String syncNames, List<String> slots) {
-        call(cluster, node, "configure", body(term, null, null, syncNames, slots));
+        call(cluster, node, "configure", term, new Fields(null, null, syncNames, slots), AgentApi::configure);
     }
 
-    private static Map<String, Object> body(
-            Term term, NodeName primary, String waitPast, String sync, List<String> slots) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("term", term.value());
-        if (primary != null) {
-            b.put("primary", primary.value());
+    /** A command's own fields, besides term, operation id and deadline. */
+    private record Fields(NodeName primary, Lsn waitPast, String synchronousStandbyNames, List<String> slots) {
+        static final Fields NONE = new Fields(null, null, null, null);
+
+        static Fields primary(NodeName primary) {
+            return new Fields(primary, null, null, null);
         }
-        if (waitPast != null) {
-            b.put("waitPast", waitPast);
+
+        Command command(Term term, String operationId, Instant deadline) {
+            return new Command(
+                    term.value(),
+                    operationId,
+                    deadline,
+                    primary == null ? null : primary.value(),
+                    waitPast == null ? null : waitPast.format(),
+                    synchronousStandbyNames,
+                    slots);
         }
-        if (sync != null) {
-            b.put("synchronousStandbyNames", sync);
-        }
-        if (slots != null) {
-            b.put("slots", slots);
-        }
-        return b;
     }
 
     /**
@@ -209,18 +242,17 @@ public class AgentClient {
      * after {@code agent-timeout}; an operation whose end was not seen then is "outcome unknown", which
      * the caller must not treat as "did not happen".
      */
-    private JsonNode call(ClusterId cluster, NodeName node, String op, Map<String, Object> body) {
+    private <T> T call(
+            ClusterId cluster,
+            NodeName node,
+            String op,
+            Term term,
+            Fields fields,
+            BiFunction<AgentApi, Command, T> operation) {
         String u = url(cluster, node)
                 .orElseThrow(() -> new AgentCallException(0, node + " has no agent-url in the inventory"));
         String id = UUID.randomUUID().toString();
-        body.put("operationId", id);
-        body.put("deadline", Instant.now().plus(config.commandDeadline()).toString());
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new AgentCallException(0, node + ": " + op + ": " + e.getMessage());
-        }
+        Command command = fields.command(term, id, Instant.now().plus(config.commandDeadline()));
         long giveUp = System.nanoTime() + config.agentTimeout().toNanos();
         boolean sent = false;
         String last = "no answer";
@@ -233,41 +265,213 @@ public class AgentClient {
                                 + last + ")");
             }
             try {
-                HttpResponse<byte[]> r = http.send(
-                        HttpRequest.newBuilder(URI.create(u + "/agent/" + op))
-                                .timeout(Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                return request(u, Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())), operation, command);
+            } catch (Answered a) {
                 sent = true;
-                JsonNode answer = r.body().length == 0 ? json.nullNode() : json.readTree(r.body());
-                if (r.statusCode() == 202
-                        && "running".equals(answer.path("state").asText())) {
+                if (a.status == 202 && AgentApi.Running.RUNNING.equals(state(a.body))) {
                     last = "still running";
                     pause(RUNNING_POLL);
                     continue;
                 }
-                if (r.statusCode() != 200) {
-                    String detail =
-                            answer.path("detail").asText(answer.path("title").asText("HTTP " + r.statusCode()));
-                    throw new AgentCallException(r.statusCode(), node + ": " + op + ": " + detail);
+                throw new AgentCallException(a.status, node + ": " + op + ": " + detail(a));
+            } catch (ConstraintViolationException e) { // checked before sending: never on the wire
+                throw new AgentCallException(0, node + ": " + op + ": invalid command: " + e.getMessage());
+            } catch (RuntimeException e) {
+                if (interrupted(e)) {
+                    Thread.currentThread().interrupt();
+                    throw new AgentCallException(sent ? OUTCOME_UNKNOWN : 0, node + ": " + op + ": interrupted");
                 }
-                return answer;
-            } catch (java.net.ConnectException e) {
-                if (!sent) {
-                    throw new AgentCallException(0, node + ": " + op + ": agent not reachable: " + e.getMessage());
+                if (unreadable(e)) { // it answered 200: the operation ran, with a result this coordinator cannot read
+                    throw new AgentCallException(
+                            OUTCOME_UNKNOWN,
+                            node + ": " + op + " (operation " + id + "): unreadable answer: " + describe(e));
                 }
-                last = "agent not reachable since: " + e.getMessage();
-                pause(RUNNING_POLL);
-            } catch (IOException e) { // a timeout or a broken connection: the operation may be running
-                sent = true;
-                last = e.getClass().getSimpleName() + ": " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AgentCallException(sent ? OUTCOME_UNKNOWN : 0, node + ": " + op + ": interrupted");
+                if (refused(e)) {
+                    if (!sent) {
+                        throw new AgentCallException(
+                                0,
+                                node + ": " + op + ": agent not reachable: "
+                                        + rootCause(e).getMessage());
+                    }
+                    last = "agent not reachable since: " + rootCause(e).getMessage();
+                    pause(RUNNING_POLL);
+                } else { // a timeout or a broken connection: the operation may be running
+                    sent = true;
+                    last = describe(e);
+                }
             }
         }
+    }
+
+    /**
+     * One request with a timeout: the cached client of the agent for the usual one, else (the last request
+     * before {@code agent-timeout}) a client of its own, closed after.
+     */
+    private <T> T request(String base, Duration timeout, BiFunction<AgentApi, Command, T> operation, Command command) {
+        if (timeout.equals(REQUEST_TIMEOUT)) {
+            return operation.apply(client(base, REQUEST_TIMEOUT), command);
+        }
+        AgentApi once = build(new Endpoint(
+                base, timeout.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1)));
+        try {
+            return operation.apply(once, command);
+        } finally {
+            close(once);
+        }
+    }
+
+    /** An agent's base URL and the read timeout of the client that calls it. */
+    private record Endpoint(String base, Duration readTimeout) {}
+
+    private AgentApi client(String base, Duration readTimeout) {
+        return clients.computeIfAbsent(new Endpoint(base, readTimeout), this::build);
+    }
+
+    private AgentApi build(Endpoint e) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(e.base()))
+                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(e.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register(new TolerantJson(json))
+                .register(new Answers())
+                .disableDefaultMapper(true)
+                .build(AgentApi.class);
+    }
+
+    @PreDestroy
+    void closeClients() {
+        clients.values().forEach(AgentClient::close);
+        clients.clear();
+    }
+
+    private static void close(AgentApi client) {
+        if (client instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debugf(e, "closing an agent client");
+            }
+        }
+    }
+
+    /** The answers of the agents are read tolerantly: see {@link #tolerant}. Registered on the clients only. */
+    private record TolerantJson(ObjectMapper mapper) implements ContextResolver<ObjectMapper> {
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return mapper;
+        }
+    }
+
+    /**
+     * Any answer but 200 (202 still running, a refusal, a failure), with its status and body as text: the
+     * agent's own words reach the coordinator's message, and "running" is told from an outcome.
+     */
+    static final class Answered extends RuntimeException {
+        final int status;
+        final String body;
+
+        Answered(int status, String body) {
+            super("HTTP " + status + " " + firstLine(body), null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    /** Turns every answer but 200 into {@link Answered}, ahead of the REST client's default mapper. */
+    private static final class Answers implements ResponseExceptionMapper<Answered> {
+        @Override
+        public boolean handles(int status, MultivaluedMap<String, Object> headers) {
+            // status 0: no answer at all (refused, timed out, closed): the transport's own exception tells
+            return status >= 100 && status != 200;
+        }
+
+        @Override
+        public Answered toThrowable(Response response) {
+            String body;
+            try {
+                body = response.hasEntity() ? response.readEntity(String.class) : "";
+            } catch (RuntimeException e) {
+                body = "";
+            }
+            return new Answered(response.getStatus(), body == null ? "" : body);
+        }
+
+        @Override
+        public int getPriority() {
+            return 0; // before the default mapper (which only sees >= 400 and says less)
+        }
+    }
+
+    private String state(String body) {
+        return read(body).path("state").asText();
+    }
+
+    /** The problem's detail, else its title, else the status. */
+    private String detail(Answered a) {
+        JsonNode p = read(a.body);
+        return p.path("detail").asText(p.path("title").asText("HTTP " + a.status));
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return body.isBlank() ? json.nullNode() : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return json.nullNode();
+        }
+    }
+
+    /** The body of a 200 answer could not be read as the declared type. */
+    private static boolean unreadable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The connection was refused: nothing was sent. A connect timeout is not counted (as before). */
+    private static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    && !t.getClass().getName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * The innermost cause, by its class's simple name (a connection refusal: ConnectException), and the
+     * first line of its message.
+     */
+    private static String describe(Throwable e) {
+        Throwable t = rootCause(e);
+        String name = t instanceof java.net.ConnectException
+                        && !t.getClass().getName().contains("Timeout")
+                ? "ConnectException"
+                : t.getClass().getSimpleName();
+        return name + ": " + (t.getMessage() == null ? "" : firstLine(t.getMessage()));
     }
 
     private static void pause(Duration d) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.pgops.events.model.Lsn;
@@ -16,12 +18,19 @@ import io.pgops.events.model.Timeline;
 import io.pgops.kit.rest.StrictJson;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.rest.AgentApi;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The coordinator reads what agents write through the application's strict mapper, made tolerant of versions. */
+/**
+ * The coordinator reads what agents write through the application's strict mapper, made tolerant of versions;
+ * the agent reads the coordinator's commands strictly.
+ */
 class AgentClientJsonTest {
-    private final ObjectMapper strict = StrictJson.apply(new ObjectMapper().registerModule(new JavaTimeModule()));
+    private final ObjectMapper strict = StrictJson.apply(new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)); // as Quarkus configures it
     private final ObjectMapper client = AgentClient.tolerant(strict);
 
     private static final AgentReport STANDBY = new AgentReport(
@@ -68,13 +77,43 @@ class AgentClientJsonTest {
 
     @Test
     void readsThePromotionAndRejoinAnswersOfAnAgent() throws Exception {
-        JsonNode promotion = strict.readTree(strict.writeValueAsBytes(
-                new AgentNode.Promotion(Timeline.of(3), Timeline.of(4), Lsn.parse("0/5000028"), 812)));
+        AgentNode.Promotion promotion =
+                new AgentNode.Promotion(Timeline.of(3), Timeline.of(4), Lsn.parse("0/5000028"), 812);
+        AgentNode.Promotion read = client.readValue(strict.writeValueAsBytes(promotion), AgentNode.Promotion.class);
+        assertEquals(promotion, read);
+        assertEquals(new AgentClient.Promotion(3, 4, "0/5000028", 812), AgentClient.promotion(read));
         assertEquals(
-                new AgentClient.Promotion(3, 4, "0/5000028", 812),
-                client.convertValue(promotion, AgentClient.Promotion.class));
+                new AgentClient.Promotion(0, 4, null, 0),
+                AgentClient.promotion(client.readValue("{\"newTimeline\":4}", AgentNode.Promotion.class)),
+                "what an older agent lacks reads as 0 or null");
         RejoinOutcome rejoin = new RejoinOutcome("rewind", 2300, "pg_rewind to node1's history");
-        assertEquals(
-                rejoin, client.convertValue(strict.readTree(strict.writeValueAsBytes(rejoin)), RejoinOutcome.class));
+        assertEquals(rejoin, client.readValue(strict.writeValueAsBytes(rejoin), RejoinOutcome.class));
+    }
+
+    @Test
+    void aFenceAnswerNamesItsCheckpointOnlyWhenTheNodeShutDownCleanly() throws Exception {
+        JsonNode unclean = strict.valueToTree(new AgentApi.Fenced("immediate", "in production", null));
+        assertEquals(List.of("mode", "clusterState"), fieldNames(unclean));
+        AgentApi.Fenced clean = new AgentApi.Fenced("fast", "shut down", Lsn.parse("0/3000028"));
+        JsonNode written = strict.valueToTree(clean);
+        assertEquals("0/3000028", written.path("checkpointLsn").asText());
+        assertEquals(clean, client.treeToValue(written, AgentApi.Fenced.class));
+    }
+
+    @Test
+    void aCommandIsWrittenWithoutTheFieldsItLacksAndTheAgentReadsItStrictly() throws Exception {
+        AgentApi.Command c = new AgentApi.Command(
+                7L, "op-00000001", Instant.parse("2026-12-05T12:00:00Z"), "node2", null, null, null);
+        ObjectNode written = strict.valueToTree(c);
+        assertEquals(List.of("term", "operationId", "deadline", "primary"), fieldNames(written));
+        assertEquals(c, strict.treeToValue(written, AgentApi.Command.class));
+        written.put("taget", "node3");
+        assertThrows(UnrecognizedPropertyException.class, () -> strict.treeToValue(written, AgentApi.Command.class));
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }
