@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param postmaster whether the node's postmaster process exists ({@code pg_ctl status}): true when it
  *     answered; when it did not answer, false means stopped (safe to start or rejoin) and true means alive
  *     but not answering (paused, overloaded: never touched); null when the agent cannot tell
+ * @param checkpointTimeline the timeline of the node's last checkpoint or restartpoint ({@code
+ *     pg_control}): on a standby, the timeline it has surely replayed on; null from older agents
  */
 public record AgentReport(
         NodeName node,
@@ -45,7 +47,46 @@ public record AgentReport(
         List<String> slots,
         Term term,
         String error,
-        Boolean postmaster) {
+        Boolean postmaster,
+        Timeline checkpointTimeline) {
+
+    /** A report without the checkpoint timeline (older agents, tests). */
+    public AgentReport(
+            NodeName node,
+            boolean running,
+            boolean inRecovery,
+            boolean readOnly,
+            Timeline timeline,
+            Lsn currentLsn,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            String receiverStatus,
+            Integer upstreamPort,
+            String synchronousStandbyNames,
+            List<Replica> replicas,
+            List<String> slots,
+            Term term,
+            String error,
+            Boolean postmaster) {
+        this(
+                node,
+                running,
+                inRecovery,
+                readOnly,
+                timeline,
+                currentLsn,
+                receiveLsn,
+                replayLsn,
+                receiverStatus,
+                upstreamPort,
+                synchronousStandbyNames,
+                replicas,
+                slots,
+                term,
+                error,
+                postmaster,
+                null);
+    }
 
     public AgentReport {
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
@@ -98,7 +139,8 @@ public record AgentReport(
                 slots,
                 term,
                 error,
-                alive);
+                alive,
+                checkpointTimeline);
     }
 
     /** PostgreSQL is surely not running (its postmaster is gone), so it may be started or rejoined. */

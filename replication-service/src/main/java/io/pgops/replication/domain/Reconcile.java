@@ -1,9 +1,11 @@
 package io.pgops.replication.domain;
 
+import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What must be done so the cluster matches its topology while nobody is changing roles: every node but
@@ -109,9 +111,17 @@ public final class Reconcile {
             return "follows timeline " + standby.timeline().value() + ", the primary "
                     + primary.timeline().value();
         }
-        Optional<io.pgops.events.model.Lsn> at = standby.walPosition();
-        if (at.isPresent() && primary.currentLsn() != null && at.get().compareTo(primary.currentLsn()) > 0) {
-            return "holds WAL up to " + at.get() + ", past the primary's " + primary.currentLsn();
+        if (standby.checkpointTimeline() != null
+                && !standby.checkpointTimeline().equals(primary.timeline())) {
+            // it knows the primary's timeline (its history file) but has not replayed onto it
+            return "has replayed on timeline " + standby.checkpointTimeline().value() + " only, the primary is on "
+                    + primary.timeline().value();
+        }
+        Optional<Lsn> held = Stream.of(standby.receiveLsn(), standby.replayLsn())
+                .filter(java.util.Objects::nonNull)
+                .max(Lsn::compareTo);
+        if (held.isPresent() && primary.currentLsn() != null && held.get().compareTo(primary.currentLsn()) > 0) {
+            return "holds WAL up to " + held.get() + ", past the primary's " + primary.currentLsn();
         }
         return null;
     }

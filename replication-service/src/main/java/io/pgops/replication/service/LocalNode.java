@@ -50,6 +50,7 @@ public class LocalNode {
             + " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,"
             + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,"
             + " pg_last_wal_receive_lsn()::text AS receive_lsn,"
+            + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_timeline,"
             + " pg_last_wal_replay_lsn()::text AS replay_lsn,"
             + " (SELECT status FROM pg_stat_wal_receiver) AS receiver_status,"
             + " current_setting('primary_conninfo') AS conninfo,"
@@ -162,7 +163,10 @@ public class LocalNode {
                             slots,
                             term,
                             null,
-                            true);
+                            true,
+                            r.getLong("checkpoint_timeline") == null
+                                    ? null
+                                    : new Timeline(r.getLong("checkpoint_timeline")));
                 })
                 .onFailure()
                 .recoverWithItem(e ->

@@ -158,6 +158,56 @@ class ReconcileTest {
                 .anyMatch(x -> x instanceof Reconcile.Rejoin r && r.node().equals(N3)));
     }
 
+    @Test
+    void aStandbyThatFetchedTheNewTimelinesHistoryButReplayedPastItsForkIsRewoundWhateverThePrimaryWroteSince() {
+        // seen after a forced promotion: the standby reports the new timeline (its history file arrived) while
+        // its replay stayed on the old one past the fork; the new primary has written far beyond since
+        AgentReport p = new AgentReport(
+                N1,
+                true,
+                false,
+                false,
+                Timeline.of(3),
+                Lsn.parse("0/9000000"),
+                null,
+                null,
+                null,
+                null,
+                "",
+                List.of(),
+                SLOTS,
+                Term.of(2),
+                null,
+                true,
+                Timeline.of(3));
+        AgentReport stuck = new AgentReport(
+                N3,
+                true,
+                true,
+                false,
+                Timeline.of(3),
+                null,
+                Lsn.parse("0/402D600"),
+                Lsn.parse("0/4553830"),
+                "waiting",
+                5001,
+                "",
+                List.of(),
+                List.of(),
+                Term.of(2),
+                null,
+                true,
+                Timeline.of(2));
+        assertEquals(
+                List.of(new Reconcile.Rejoin(
+                        N3,
+                        "node3 has not streamed from node1 for long and has replayed on timeline 2 only, the primary"
+                                + " is on 3; it rejoins (rewind)")),
+                Reconcile.plan(state(p, standby(N2, 5001), stuck), N1, Set.of(N3)).stream()
+                        .filter(x -> x instanceof Reconcile.Rejoin)
+                        .toList());
+    }
+
     /** A standby pointed at node1 whose WAL receiver does not stream. */
     static AgentReport notStreaming(NodeName n, Timeline tl, Lsn received) {
         return new AgentReport(
