@@ -100,6 +100,38 @@ public interface CoordinatorConfig {
     @WithDefault("5s")
     Duration syncPatience();
 
+    /**
+     * Fail over by itself when the primary is lost (its agent and a direct SQL probe both fail on {@code
+     * failover-confirmations} consecutive looks, or its agent reports PostgreSQL down for longer than {@code
+     * primary-start-timeout}). Built for {@code strict} synchronous mode; other modes are refused with the
+     * reason until the primary's lease exists.
+     */
+    @WithDefault("true")
+    boolean automaticFailover();
+
+    /** How many consecutive failed looks make the primary lost (the first failed look brings the next sooner). */
+    @WithDefault("2")
+    int failoverConfirmations();
+
+    /** How soon after a failed look the next one comes. */
+    @WithDefault("300ms")
+    Duration suspectLookInterval();
+
+    /** How long the coordinator's direct SQL probe of a primary may take. */
+    @WithDefault("1s")
+    Duration probeTimeout();
+
+    /**
+     * Patroni's primary_start_timeout: how long a primary whose PostgreSQL is down beside a live agent is
+     * restarted in place before it is failed over.
+     */
+    @WithDefault("30s")
+    Duration primaryStartTimeout();
+
+    /** No automatic failover within this long after the cluster's last leadership change ended. */
+    @WithDefault("30s")
+    Duration failoverCooldown();
+
     /** How many synchronous standbys the primary keeps ({@code FIRST n}). */
     @WithDefault("1")
     int synchronousCount();

@@ -1,6 +1,5 @@
 package io.pgops.replication.service;
 
-import io.pgops.events.EventEnvelope;
 import io.pgops.events.PgopsEvent;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
@@ -36,6 +35,13 @@ import org.jboss.logging.Logger;
 final class ChangeRunner {
     private static final Logger LOG = Logger.getLogger(ChangeRunner.class);
 
+    /**
+     * What a change belongs to: the correlation id every event of it carries (the operator's command's, the
+     * unfinished change's, or one minted for an automatic failover), and the text the {@code halt-at} test
+     * hook looks for (the command's reason; null for none).
+     */
+    record Incident(String correlationId, String hookText) {}
+
     private final OwnedCluster o;
     private final Coordination c;
     /** The old primary's synchronous standbys, recorded again if the change is given back. */
@@ -53,8 +59,7 @@ final class ChangeRunner {
      * primary (stop -m fast: its last WAL reaches the streaming standbys), promote the candidate once it
      * replayed past the old primary's shutdown checkpoint, then rejoin the old primary as its standby.
      */
-    void change(
-            EventEnvelope e, String kind, ClusterState st, NodeName cand, boolean oldAlive, boolean force, String why) {
+    void change(Incident e, String kind, ClusterState st, NodeName cand, boolean oldAlive, boolean force, String why) {
         change(e, kind, st, cand, oldAlive, force, why, null);
     }
 
@@ -63,7 +68,7 @@ final class ChangeRunner {
      *     topology before it died mid-change (the old primary is then not asked again); null otherwise
      */
     void change(
-            EventEnvelope e,
+            Incident e,
             String kind,
             ClusterState st,
             NodeName cand,
@@ -123,7 +128,7 @@ final class ChangeRunner {
                 List.of(new FailoverStarted(
                         o.cluster, term, kind, old, cand, oldLsn, candLsn, tl, why, OwnedCluster.now())));
         long tDecided = System.nanoTime();
-        c.haltAfter("started", e);
+        c.haltAfter("started", e.hookText());
 
         Lsn waitPast = null;
         NodeFenced fenced;
@@ -223,7 +228,7 @@ final class ChangeRunner {
                 e.correlationId(),
                 List.of(fenced));
         long tFenced = System.nanoTime();
-        c.haltAfter("fenced", e);
+        c.haltAfter("fenced", e.hookText());
 
         String syncNames = newSync.value();
         AgentClient.Promotion promotion;
@@ -274,7 +279,7 @@ final class ChangeRunner {
         NodePromoted promoted = new NodePromoted(
                 o.cluster, term, cand, previousTl, newTl, switchLsn, promotion.promotionMillis(), OwnedCluster.now());
         o.publishTopology(o.observe(), cand + " promoted; " + old + " fenced", e.correlationId(), List.of(promoted));
-        c.haltAfter("promoted", e);
+        c.haltAfter("promoted", e.hookText());
 
         List<PgopsEvent> after = new ArrayList<>();
         String rejoinNote = "";
@@ -335,7 +340,7 @@ final class ChangeRunner {
     }
 
     /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
-    private void giveBack(EventEnvelope e, String kind, NodeName old, NodeName cand, Refusal code, String why) {
+    private void giveBack(Incident e, String kind, NodeName old, NodeName cand, Refusal code, String why) {
         o.fenceLsn = null;
         o.sync = syncBefore;
         o.term = o.term.next();

@@ -66,6 +66,7 @@ final class ClusterWorker {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile OwnedCluster owned;
+    private PrimaryLoss loss;
 
     ClusterWorker(ClusterId cluster, TopicPartition partition, Coordination c, Handled handled) {
         this.cluster = cluster;
@@ -121,6 +122,7 @@ final class ClusterWorker {
             }
             new UnfinishedChange(o).finish();
             Reconciler reconciler = new Reconciler(o);
+            loss = new PrimaryLoss(o);
             long nextLook = System.nanoTime();
             while (running) {
                 long wait = nextLook - System.nanoTime();
@@ -129,9 +131,7 @@ final class ClusterWorker {
                     return;
                 }
                 if (w == null) {
-                    look(o, reconciler);
-                    nextLook =
-                            System.nanoTime() + c.config().reconcileInterval().toNanos();
+                    nextLook = System.nanoTime() + look(o, reconciler).toNanos();
                 } else if (w.command() != null) {
                     handle(o, w.command());
                     // only now may the partition's committed offset pass it; a command whose handling
@@ -201,16 +201,27 @@ final class ClusterWorker {
                 .orElse(st.nodes().getFirst().name());
     }
 
-    /** One look between commands: a scheduled switchover whose time has come, then the repairs. */
-    private void look(OwnedCluster o, Reconciler reconciler) {
+    /**
+     * One look between commands: a scheduled switchover whose time has come, the primary's watch (which
+     * fails it over when lost), then the repairs. When the next look is due.
+     */
+    private Duration look(OwnedCluster o, Reconciler reconciler) {
         try {
             runScheduledIfDue(o);
-            reconciler.reconcile();
+            ClusterState st = o.observe();
+            PrimaryLoss.Outcome watched = o.paused ? PrimaryLoss.Outcome.NORMAL : loss.look(st);
+            if (watched == PrimaryLoss.Outcome.SUSPECT) {
+                return c.config().suspectLookInterval();
+            }
+            if (watched == PrimaryLoss.Outcome.NORMAL) {
+                reconciler.reconcile(st);
+            }
         } catch (LostOwnership ex) {
             throw ex;
         } catch (RuntimeException ex) {
             LOG.warnf("reconcile %s: %s", cluster, ex.toString());
         }
+        return c.config().reconcileInterval();
     }
 
     /**
@@ -270,8 +281,20 @@ final class ClusterWorker {
                 o.publishTopology(st, x.sentence(), corr, List.of());
             }
             case CommandRules.Rebuild rb -> rebuild(o, corr, st, rb);
-            case CommandRules.Change ch ->
-                new ChangeRunner(o).change(e, ch.kind(), st, ch.candidate(), ch.oldAlive(), ch.force(), ch.sentence());
+            case CommandRules.Change ch -> {
+                new ChangeRunner(o)
+                        .change(
+                                new ChangeRunner.Incident(corr, ((OperatorCommand) e.data()).reason()),
+                                ch.kind(),
+                                st,
+                                ch.candidate(),
+                                ch.oldAlive(),
+                                ch.force(),
+                                ch.sentence());
+                if (loss != null) {
+                    loss.changeEnded();
+                }
+            }
             case CommandRules.Accept a -> throw new IllegalStateException("the rules decide on live reports here");
         }
     }

@@ -1,7 +1,5 @@
 package io.pgops.replication.service;
 
-import io.pgops.events.EventEnvelope;
-import io.pgops.events.OperatorCommand;
 import io.pgops.events.model.ClusterId;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.replication.config.CoordinatorConfig;
@@ -15,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What a cluster's decider works with: the inventory, its settings, the agents, the committed view, and
- * the decision log (one Kafka transaction on the cluster's partition per decision).
+ * the decision log (one Kafka transaction on the cluster's partition per decision), and the direct SQL
+ * probe of a primary.
  *
  * @param log commits records with the partition's consumed offset; throws {@link LostOwnership} when the
  *     partition is no longer this instance's
@@ -26,6 +25,7 @@ record Coordination(
         CoordinatorConfig config,
         AgentClient agents,
         TopologyView view,
+        PrimaryProbe probe,
         String instance,
         DecisionLog log,
         LostHandler lost) {
@@ -58,16 +58,16 @@ record Coordination(
     }
 
     /**
-     * The {@code halt-at} test hook: halts, as SIGKILL would, after {@code step} of a change whose
-     * operator command's reason contains the marker.
+     * The {@code halt-at} test hook: halts, as SIGKILL would, after {@code step} of a change whose text (an
+     * operator command's reason) contains the marker.
      */
-    void haltAfter(String step, EventEnvelope e) {
+    void haltAfter(String step, String text) {
         config.haltAt().ifPresent(h -> {
             int colon = h.indexOf(':');
             if (colon > 0
+                    && text != null
                     && h.substring(0, colon).equals(step)
-                    && e.data() instanceof OperatorCommand cmd
-                    && cmd.reason().contains(h.substring(colon + 1))) {
+                    && text.contains(h.substring(colon + 1))) {
                 LOG.warnf("halting after %s (test hook)", step);
                 Runtime.getRuntime().halt(137);
             }

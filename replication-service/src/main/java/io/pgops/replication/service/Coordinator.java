@@ -83,6 +83,7 @@ public class Coordinator {
             AgentConfig agentConfig,
             AgentClient agents,
             TopologyView view,
+            PrimaryProbe probe,
             KafkaClients kafka,
             @ConfigProperty(name = "pgops.instance") String instance) {
         this.inventory = inventory;
@@ -97,6 +98,7 @@ public class Coordinator {
                 config,
                 agents,
                 view,
+                probe,
                 instance,
                 this::commit,
                 (tp, why) -> onPollThread.add(() -> lose(tp, why)));

@@ -34,8 +34,8 @@ final class Reconciler {
         this.c = o.c;
     }
 
-    void reconcile() {
-        ClusterState st = o.observe();
+    /** @param st this look's reports */
+    void reconcile(ClusterState st) {
         if (!o.paused) {
             long nowNanos = System.nanoTime();
             Set<NodeName> stuck = new HashSet<>();

@@ -77,7 +77,7 @@ final class UnfinishedChange {
                     "%s: change %s → %s (term %s) is not the topology's; not resumed", o.cluster, old, cand, fs.term());
             return;
         }
-        EventEnvelope env = EventEnvelope.wrap(fs, OwnedCluster.SOURCE, corr);
+        ChangeRunner.Incident env = new ChangeRunner.Incident(corr, null);
         String why = c.instance() + " finishes the " + fs.kind() + " " + old + " → " + cand
                 + " left unfinished at term " + fs.term().value();
         LOG.warnf("%s: %s", o.cluster, why);

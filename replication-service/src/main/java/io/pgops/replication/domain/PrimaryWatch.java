@@ -1,0 +1,91 @@
+package io.pgops.replication.domain;
+
+import java.time.Duration;
+
+/**
+ * Whether the primary is lost, from the owner's own looks. Lost only when its agent and a direct SQL
+ * probe of PostgreSQL both fail on {@code confirmations} consecutive looks (one slow look is no failover;
+ * an agent down beside a PostgreSQL that answers is no failover), or when its agent reports PostgreSQL
+ * down for longer than {@code primaryStartTimeout} (meanwhile it is restarted in place, as Patroni's
+ * {@code primary_start_timeout}). Pure and stateful: one instance per owned cluster, fed each look.
+ */
+public final class PrimaryWatch {
+    /** What one look found of the target primary. */
+    public record Look(boolean agentAnswered, boolean writable, boolean postgresDown, String probeError) {
+        /** The direct probe answered: PostgreSQL accepts connections and queries. */
+        boolean probeAnswered() {
+            return probeError == null;
+        }
+    }
+
+    /** The watch's verdict on a look. */
+    public enum State {
+        /** Writable, or PostgreSQL answers the direct probe. */
+        HEALTHY,
+        /** One look failed; the next comes sooner, to confirm or clear. */
+        SUSPECT,
+        /** PostgreSQL is down beside a live agent: restarted in place until the start timeout. */
+        RESTARTING,
+        /** Lost: a failover is due. */
+        LOST
+    }
+
+    /** The verdict and why. */
+    public record Verdict(State state, String reason) {}
+
+    private final int confirmations;
+    private final Duration primaryStartTimeout;
+    private int failedLooks;
+    private long downSinceNanos = -1;
+
+    public PrimaryWatch(int confirmations, Duration primaryStartTimeout) {
+        if (confirmations < 1) {
+            throw new IllegalArgumentException("confirmations must be at least 1");
+        }
+        this.confirmations = confirmations;
+        this.primaryStartTimeout = primaryStartTimeout;
+    }
+
+    /** Forget the history (a new target primary, a change made). */
+    public void reset() {
+        failedLooks = 0;
+        downSinceNanos = -1;
+    }
+
+    public Verdict look(Look l, long nowNanos) {
+        if (l.writable() || (!l.agentAnswered() && l.probeAnswered())) {
+            failedLooks = 0;
+            downSinceNanos = -1;
+            return new Verdict(
+                    State.HEALTHY,
+                    l.writable() ? "writable" : "its agent does not answer but PostgreSQL answers the direct probe");
+        }
+        if (l.agentAnswered() && l.postgresDown()) {
+            failedLooks = 0;
+            if (downSinceNanos < 0) {
+                downSinceNanos = nowNanos;
+            }
+            long down = nowNanos - downSinceNanos;
+            if (down > primaryStartTimeout.toNanos()) {
+                return new Verdict(
+                        State.LOST,
+                        "its agent reports PostgreSQL down for "
+                                + Duration.ofNanos(down).toMillis() + " ms, longer than primary-start-timeout "
+                                + primaryStartTimeout);
+            }
+            return new Verdict(State.RESTARTING, "its agent reports PostgreSQL down; restarted in place");
+        }
+        if (l.agentAnswered()) {
+            // the agent answers and PostgreSQL is neither writable nor surely down (in recovery, not answering
+            // the agent): not this watch's to judge; the change in progress or the reconcile loop handles it
+            failedLooks = 0;
+            return new Verdict(State.HEALTHY, "its agent answers");
+        }
+        failedLooks++;
+        String why = "its agent does not answer and the direct probe failed (" + l.probeError() + ")";
+        if (failedLooks >= confirmations) {
+            return new Verdict(State.LOST, why + " on " + failedLooks + " consecutive looks");
+        }
+        return new Verdict(State.SUSPECT, why + "; look " + failedLooks + " of " + confirmations);
+    }
+}

@@ -1,0 +1,121 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventIds;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.replication.LeadershipChange;
+import io.pgops.replication.domain.AgentReport;
+import io.pgops.replication.domain.AutomaticFailover;
+import io.pgops.replication.domain.ClusterState;
+import io.pgops.replication.domain.PrimaryWatch;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The owner's watch over its primary, at every look of the cluster's loop: its agent's report, and a
+ * direct SQL probe when the agent does not answer ({@link PrimaryWatch}); a lost primary is failed over
+ * when {@link AutomaticFailover} allows it, under a correlation id of its own that every event of the
+ * incident carries; a failover it holds back is published once per reason ({@code FailoverRefused}).
+ */
+final class PrimaryLoss {
+    private static final Logger LOG = Logger.getLogger(PrimaryLoss.class);
+
+    /** What a look found. */
+    enum Outcome {
+        /** Nothing for this watch to do: the repairs go on. */
+        NORMAL,
+        /** One failed look: the next one comes sooner. */
+        SUSPECT,
+        /** A failover ran (or was held back): no repairs on this look. */
+        ACTED
+    }
+
+    private final OwnedCluster o;
+    private final Coordination c;
+    private final PrimaryWatch watch;
+    private NodeName watched;
+    private String lastHold;
+    private long lastChangeEndedNanos = -1;
+
+    PrimaryLoss(OwnedCluster o) {
+        this.o = o;
+        this.c = o.c;
+        this.watch =
+                new PrimaryWatch(c.config().failoverConfirmations(), c.config().primaryStartTimeout());
+    }
+
+    /** A leadership change (by command or by this watch) just ended: the cooldown starts. */
+    void changeEnded() {
+        lastChangeEndedNanos = System.nanoTime();
+        watch.reset();
+    }
+
+    Outcome look(ClusterState st) {
+        if (!c.config().automaticFailover()) {
+            return Outcome.NORMAL;
+        }
+        if (!o.target.equals(watched)) {
+            watch.reset();
+            watched = o.target;
+            lastHold = null;
+        }
+        Optional<AgentReport> r = st.report(o.target);
+        String probeError = r.isPresent() ? null : c.probe().failure(o.cluster, st.spec(o.target));
+        PrimaryWatch.Verdict v = watch.look(
+                new PrimaryWatch.Look(
+                        r.isPresent(),
+                        r.map(AgentReport::writable).orElse(false),
+                        r.map(AgentReport::stopped).orElse(false),
+                        probeError),
+                System.nanoTime());
+        switch (v.state()) {
+            case HEALTHY, RESTARTING -> {
+                lastHold = null;
+                return Outcome.NORMAL;
+            }
+            case SUSPECT -> {
+                LOG.infof("%s: the primary %s is suspect: %s", o.cluster, o.target, v.reason());
+                return Outcome.SUSPECT;
+            }
+            case LOST -> {
+                return failover(st, r.isPresent(), v.reason());
+            }
+        }
+        return Outcome.NORMAL;
+    }
+
+    private Outcome failover(ClusterState st, boolean agentAlive, String lostBecause) {
+        Duration since = lastChangeEndedNanos < 0 ? null : Duration.ofNanos(System.nanoTime() - lastChangeEndedNanos);
+        AutomaticFailover.Decision d = AutomaticFailover.decide(
+                o.snapshot(st),
+                c.config().synchronousMode(),
+                o.sync,
+                since,
+                c.config().failoverCooldown(),
+                lostBecause);
+        switch (d) {
+            case AutomaticFailover.Hold h -> {
+                if (!h.reason().equals(lastHold)) {
+                    lastHold = h.reason();
+                    LOG.warnf("%s: no automatic failover: %s", o.cluster, h.reason());
+                    o.refuse(EventIds.newId(), LeadershipChange.FAILOVER, null, h.code(), h.reason());
+                }
+                return Outcome.NORMAL;
+            }
+            case AutomaticFailover.Promote p -> {
+                LOG.warnf("%s: automatic failover: %s", o.cluster, p.reason());
+                new ChangeRunner(o)
+                        .change(
+                                new ChangeRunner.Incident(EventIds.newId(), "automatic failover of " + o.target),
+                                LeadershipChange.FAILOVER,
+                                st,
+                                p.candidate(),
+                                agentAlive,
+                                false,
+                                p.reason());
+                changeEnded();
+                return Outcome.ACTED;
+            }
+        }
+    }
+}
