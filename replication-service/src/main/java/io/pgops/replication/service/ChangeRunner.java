@@ -9,6 +9,7 @@ import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
@@ -54,7 +55,13 @@ final class ChangeRunner {
      * replayed past the old primary's shutdown checkpoint, then rejoin the old primary as its standby.
      */
     void change(
-            EventEnvelope e, String kind, ClusterState st, NodeName cand, boolean oldAlive, boolean force, String why) {
+            EventEnvelope e,
+            LeadershipChange kind,
+            ClusterState st,
+            NodeName cand,
+            boolean oldAlive,
+            boolean force,
+            String why) {
         change(e, kind, st, cand, oldAlive, force, why, null);
     }
 
@@ -64,7 +71,7 @@ final class ChangeRunner {
      */
     void change(
             EventEnvelope e,
-            String kind,
+            LeadershipChange kind,
             ClusterState st,
             NodeName cand,
             boolean oldAlive,
@@ -335,7 +342,8 @@ final class ChangeRunner {
     }
 
     /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
-    private void giveBack(EventEnvelope e, String kind, NodeName old, NodeName cand, Refusal code, String why) {
+    private void giveBack(
+            EventEnvelope e, LeadershipChange kind, NodeName old, NodeName cand, Refusal code, String why) {
         o.fenceLsn = null;
         o.sync = syncBefore;
         o.term = o.term.next();
