@@ -12,6 +12,7 @@ import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
 import io.pgops.events.replication.PromoteRequested;
@@ -66,7 +67,7 @@ public final class Samples {
                         new FailoverStarted(
                                 c,
                                 term,
-                                "failover",
+                                LeadershipChange.FAILOVER,
                                 db1,
                                 db2,
                                 Lsn.parse("0/3000060"),
@@ -99,7 +100,7 @@ public final class Samples {
                         new FailoverCompleted(
                                 c,
                                 term,
-                                "failover",
+                                LeadershipChange.FAILOVER,
                                 db1,
                                 db2,
                                 Timeline.of(2),

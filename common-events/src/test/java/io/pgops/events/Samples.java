@@ -29,11 +29,13 @@ import io.pgops.events.maintenance.MigrationRequested;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
@@ -155,7 +157,7 @@ public final class Samples {
                         95_000L,
                         T.plusSeconds(95)));
         put(m, new NodeUnreachable(CLUSTER, DB1, "10.20.0.11", 5432, 3, "connection refused", T.minusSeconds(6), T));
-        put(m, new NodeReachable(CLUSTER, DB1, "primary", TL3, 420_000L, T.plusSeconds(420)));
+        put(m, new NodeReachable(CLUSTER, DB1, Role.PRIMARY, TL3, 420_000L, T.plusSeconds(420)));
         put(
                 m,
                 new PrimaryUnreachable(
@@ -182,7 +184,7 @@ public final class Samples {
                 new FailoverStarted(
                         CLUSTER,
                         TERM,
-                        "failover",
+                        LeadershipChange.FAILOVER,
                         DB1,
                         DB2,
                         Lsn.parse("16/D0000A28"),
@@ -207,7 +209,7 @@ public final class Samples {
                 new FailoverCompleted(
                         CLUSTER,
                         TERM,
-                        "failover",
+                        LeadershipChange.FAILOVER,
                         DB1,
                         DB2,
                         TL4,
@@ -221,7 +223,7 @@ public final class Samples {
                 new FailoverRefused(
                         CLUSTER,
                         TERM,
-                        "switchover",
+                        LeadershipChange.SWITCHOVER,
                         DB1,
                         DB3,
                         "candidate-lags",
@@ -251,7 +253,7 @@ public final class Samples {
                         List.of(
                                 new Member(
                                         DB2,
-                                        "primary",
+                                        Role.PRIMARY,
                                         "10.20.0.12",
                                         5432,
                                         Lsn.parse("16/D1000148"),
@@ -262,7 +264,7 @@ public final class Samples {
                                         List.of()),
                                 new Member(
                                         DB3,
-                                        "standby",
+                                        Role.STANDBY,
                                         "10.20.0.13",
                                         5432,
                                         Lsn.parse("16/D1000148"),
@@ -273,7 +275,7 @@ public final class Samples {
                                         List.of("priority=2")),
                                 new Member(
                                         DB1,
-                                        "fenced",
+                                        Role.FENCED,
                                         "10.20.0.11",
                                         5432,
                                         null,

@@ -5,7 +5,7 @@ import io.pgops.events.Nullable;
 import io.pgops.events.internal.Require;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import java.time.Instant;
 
@@ -23,15 +23,14 @@ import java.time.Instant;
 public record NodeReachable(
         ClusterId cluster,
         NodeName node,
-        String role,
+        Role role,
         @Nullable Timeline timeline,
         long downtimeMillis,
-        Instant probedAt)
-        implements HealthEvent {
+        Instant probedAt) implements HealthEvent {
     public NodeReachable {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(node, "node");
-        Require.oneOf(role, "role", Roles.RUNNING);
+        Require.oneOf(role, "role", Role.RUNNING);
         Require.nonNegative(downtimeMillis, "downtimeMillis");
         Require.nonNull(probedAt, "probedAt");
     }

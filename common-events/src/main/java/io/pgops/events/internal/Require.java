@@ -36,6 +36,16 @@ public final class Require {
         return value;
     }
 
+    /** An enum constant that must be one of {@code allowed}; the message names them by their text (wire code). */
+    public static <E extends Enum<E>> E oneOf(E value, String field, Set<E> allowed) {
+        nonNull(value, field);
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException(field + " must be one of "
+                    + allowed.stream().sorted().map(String::valueOf).toList() + " but was '" + value + "'");
+        }
+        return value;
+    }
+
     public static long nonNegative(long value, String field) {
         if (value < 0) {
             throw new IllegalArgumentException(field + " must be >= 0 but was " + value);

@@ -31,7 +31,7 @@ import java.time.Instant;
 public record FailoverCompleted(
         ClusterId cluster,
         Term term,
-        String kind,
+        LeadershipChange kind,
         NodeName oldPrimary,
         NodeName newPrimary,
         Timeline newTimeline,
@@ -44,7 +44,7 @@ public record FailoverCompleted(
     public FailoverCompleted {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");
-        Require.oneOf(kind, "kind", LeadershipChange.KINDS);
+        Require.nonNull(kind, "kind");
         Require.nonNull(oldPrimary, "oldPrimary");
         Require.nonNull(newPrimary, "newPrimary");
         Require.nonNull(newTimeline, "newTimeline");

@@ -27,7 +27,7 @@ import java.time.Instant;
 public record FailoverRefused(
         ClusterId cluster,
         Term term,
-        String kind,
+        LeadershipChange kind,
         @Nullable NodeName primary,
         @Nullable NodeName candidate,
         String code,
@@ -37,7 +37,7 @@ public record FailoverRefused(
     public FailoverRefused {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");
-        Require.oneOf(kind, "kind", LeadershipChange.KINDS);
+        Require.nonNull(kind, "kind");
         Require.text(code, "code");
         Require.text(reason, "reason");
         Require.nonNull(decidedAt, "decidedAt");

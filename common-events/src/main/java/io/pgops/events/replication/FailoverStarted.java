@@ -29,7 +29,7 @@ import java.time.Instant;
 public record FailoverStarted(
         ClusterId cluster,
         Term term,
-        String kind,
+        LeadershipChange kind,
         NodeName oldPrimary,
         NodeName candidate,
         @Nullable Lsn oldPrimaryLsn,
@@ -41,7 +41,7 @@ public record FailoverStarted(
     public FailoverStarted {
         Require.nonNull(cluster, "cluster");
         Require.nonNull(term, "term");
-        Require.oneOf(kind, "kind", LeadershipChange.KINDS);
+        Require.nonNull(kind, "kind");
         Require.nonNull(oldPrimary, "oldPrimary");
         Require.nonNull(candidate, "candidate");
         Require.nonNull(candidateLsn, "candidateLsn");

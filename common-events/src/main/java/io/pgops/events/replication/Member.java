@@ -4,7 +4,7 @@ import io.pgops.events.Nullable;
 import io.pgops.events.internal.Require;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * One node of a cluster as {@link TopologyChanged} reports it.
  *
  * @param name the node
- * @param role {@code primary}, {@code standby}, {@code fenced} or {@code unreachable} (see {@link Roles})
+ * @param role {@code primary}, {@code standby}, {@code fenced} or {@code unreachable} (see {@link Role})
  * @param host the host name or IP address clients and standbys connect to
  * @param port the PostgreSQL TCP port
  * @param lsn the node's WAL position when the topology was computed (write position on the primary, replay
@@ -29,7 +29,7 @@ import java.util.List;
  */
 public record Member(
         NodeName name,
-        String role,
+        Role role,
         String host,
         int port,
         @Nullable Lsn lsn,
@@ -40,7 +40,7 @@ public record Member(
         List<String> tags) {
     public Member {
         Require.nonNull(name, "name");
-        Require.oneOf(role, "role", Roles.MEMBER);
+        Require.nonNull(role, "role");
         Require.text(host, "host");
         Require.port(port, "port");
         Require.optionalNonNegative(lagBytes, "lagBytes");
@@ -48,7 +48,7 @@ public record Member(
     }
 
     /** A member with only the fields of the first version (role, address, position, sync). */
-    public Member(NodeName name, String role, String host, int port, @Nullable Lsn lsn, boolean sync) {
+    public Member(NodeName name, Role role, String host, int port, @Nullable Lsn lsn, boolean sync) {
         this(name, role, host, port, lsn, sync, null, null, null, List.of());
     }
 }

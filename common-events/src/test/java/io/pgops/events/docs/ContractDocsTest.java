@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventTypes;
 import io.pgops.events.TestFiles;
+import io.pgops.events.health.NodeReachable;
 import io.pgops.events.health.NodeUnreachable;
 import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
+import io.pgops.events.replication.FailoverStarted;
 import io.pgops.events.replication.TopologyChanged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,6 +87,25 @@ class ContractDocsTest {
         assertEquals(
                 "integer", properties.get("consecutiveFailures").get("type").textValue());
         assertEquals("date-time", properties.get("probedAt").get("format").textValue());
+    }
+
+    @Test
+    void enumsRenderAsStringsListingTheirWireCodes() {
+        JsonNode kind = new JsonSchemas()
+                .schemaOf(FailoverStarted.class)
+                .get("properties")
+                .get("kind");
+        assertEquals("string", kind.get("type").textValue());
+        assertEquals(List.of("failover", "switchover", "manual"), texts(kind.get("enum")));
+
+        JsonNode role =
+                new JsonSchemas().schemaOf(TopologyChanged.class).at("/properties/members/items/properties/role");
+        assertEquals("string", role.get("type").textValue());
+        assertEquals(List.of("primary", "standby", "fenced", "unreachable"), texts(role.get("enum")));
+
+        JsonNode reachable = new JsonSchemas().schemaOf(NodeReachable.class).at("/properties/role");
+        assertEquals("string", reachable.get("type").textValue());
+        assertEquals(List.of("primary", "standby"), texts(reachable.get("enum")), "only the running roles");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pgops.health.domain;
 
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public record ClusterView(
             int port,
             boolean reachable,
             boolean declaredUnreachable,
-            String role,
+            Role role,
             String error,
             Instant probedAt,
             List<CheckView> checks) {}

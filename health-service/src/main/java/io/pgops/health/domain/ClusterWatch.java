@@ -3,6 +3,7 @@ package io.pgops.health.domain;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.health.domain.sample.NodeSample;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class ClusterWatch {
             if (w == null) {
                 continue;
             }
-            if (s.reachable() && w.lastRole() != null && !w.lastRole().equals(s.role())) {
+            if (s.reachable() && w.lastRole() != null && w.lastRole() != s.role()) {
                 out.addAll(closeReplicationChecks(s.node(), w.lastRole(), s.role(), at));
                 settleUntil = later(settleUntil, at.plus(t.topologySettle()));
             }
@@ -130,7 +131,7 @@ public final class ClusterWatch {
         };
     }
 
-    private List<Publication> closeReplicationChecks(NodeName node, String from, String to, Instant at) {
+    private List<Publication> closeReplicationChecks(NodeName node, Role from, Role to, Instant at) {
         List<Publication> out = new ArrayList<>();
         for (Map.Entry<String, CheckState> e : checks.get(node).entrySet()) {
             if (!CheckNames.TOPOLOGY_DEPENDENT.contains(e.getKey())) {

@@ -7,7 +7,7 @@ import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class NodeWatch {
     private final int port;
     private final Watch watch;
 
-    private String lastRole;
+    private Role lastRole;
     private Lsn lastLsn;
     private Instant lastSeenAt;
     private Instant downSince;
@@ -63,7 +63,7 @@ public final class NodeWatch {
         downSince = probe.at();
         HealthEvent unreachable =
                 new NodeUnreachable(cluster, node, host, port, failures, probe.error(), lastSeenAt, probe.at());
-        if (Roles.PRIMARY.equals(lastRole) || topologyPrimary) {
+        if (lastRole == Role.PRIMARY || topologyPrimary) {
             HealthEvent primary = new PrimaryUnreachable(cluster, node, failures, probe.error(), lastLsn, probe.at());
             return new Decision(
                     List.of(unreachable, primary),
@@ -74,7 +74,7 @@ public final class NodeWatch {
     }
 
     private Decision passed(ProbeOutcome probe, Watch.Outcome o) {
-        String previousRole = lastRole;
+        Role previousRole = lastRole;
         lastRole = probe.role();
         lastLsn = probe.lsn() != null ? probe.lsn() : lastLsn;
         lastSeenAt = probe.at();
@@ -101,7 +101,7 @@ public final class NodeWatch {
     }
 
     /** The role the node reported at its last answer, null if it never answered. */
-    public String lastRole() {
+    public Role lastRole() {
         return lastRole;
     }
 

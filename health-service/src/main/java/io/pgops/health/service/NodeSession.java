@@ -2,7 +2,7 @@ package io.pgops.health.service;
 
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import io.pgops.health.domain.Thresholds;
 import io.pgops.health.domain.sample.NodeSample;
@@ -103,7 +103,7 @@ final class NodeSession {
     private Uni<NodeSample> sample(PgConnection c, Instant at, Thresholds t, int len) {
         return c.preparedQuery(ProbeQueries.BASE).execute().onItem().transformToUni(rows -> {
             Row r = rows.iterator().next();
-            String role = r.getBoolean(0) ? Roles.STANDBY : Roles.PRIMARY;
+            Role role = r.getBoolean(0) ? Role.STANDBY : Role.PRIMARY;
             Long tli = r.getLong(1);
             String lsn = r.getString(2);
             int version = r.getInteger(3);

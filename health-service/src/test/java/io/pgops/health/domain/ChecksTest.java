@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.model.Lsn;
+import io.pgops.events.model.Role;
 import io.pgops.health.domain.sample.Capacity;
 import io.pgops.health.domain.sample.Counters;
 import io.pgops.health.domain.sample.NodeSample;
@@ -102,7 +103,7 @@ class ChecksTest {
         for (int i = 1; i <= 20 * 12; i++) { // 20 minutes of 5 s probes, the deadlock at the first
             at = AT.plusSeconds(5L * i);
             NodeSample later =
-                    NodeSample.up(N1, at, "standby", null, Lsn.ZERO, 170000).withCounters(one);
+                    NodeSample.up(N1, at, Role.STANDBY, null, Lsn.ZERO, 170000).withCounters(one);
             if (find(ActivityChecks.evaluate(later, t, w), CheckNames.DEADLOCKS).failing()) {
                 failing++;
             }

@@ -18,6 +18,7 @@ import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
@@ -255,9 +256,9 @@ class ClusterWatchTest {
                 current,
                 new Timeline(1),
                 List.of(
-                        new Member(N1, "primary", "10.0.0.1", 5432, null, false),
-                        new Member(N2, "standby", "10.0.0.2", 5432, null, true),
-                        new Member(N3, "standby", "10.0.0.3", 5432, null, false)),
+                        new Member(N1, Role.PRIMARY, "10.0.0.1", 5432, null, false),
+                        new Member(N2, Role.STANDBY, "10.0.0.2", 5432, null, true),
+                        new Member(N3, Role.STANDBY, "10.0.0.3", 5432, null, false)),
                 "test",
                 now);
     }

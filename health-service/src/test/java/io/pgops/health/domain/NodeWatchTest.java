@@ -11,6 +11,7 @@ import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class NodeWatchTest {
         return new NodeWatch(ClusterId.of("prod"), NodeName.of("node3"), "10.0.0.3", 5432, new Debounce(3, 2));
     }
 
-    private ProbeOutcome up(String role) {
+    private ProbeOutcome up(Role role) {
         now = now.plusSeconds(5);
         return ProbeOutcome.up(role, new Timeline(1), Lsn.parse("0/3000060"), now);
     }
@@ -36,7 +37,7 @@ class NodeWatchTest {
     @Test
     void twoFailedProbesInARowRaiseNothing() {
         NodeWatch w = watch();
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         assertTrue(w.observe(down()).events().isEmpty());
         assertTrue(w.observe(down()).events().isEmpty());
     }
@@ -44,7 +45,7 @@ class NodeWatchTest {
     @Test
     void thirdFailedProbeDeclaresTheNodeUnreachableWithItsEvidence() {
         NodeWatch w = watch();
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         w.observe(down());
         w.observe(down());
         NodeWatch.Decision d = w.observe(down());
@@ -59,7 +60,7 @@ class NodeWatchTest {
     @Test
     void aLongOutageIsOneEventNotOnePerProbe() {
         NodeWatch w = watch();
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         int events = 0;
         for (int i = 0; i < 20; i++) {
             events += w.observe(down()).events().size();
@@ -70,7 +71,7 @@ class NodeWatchTest {
     @Test
     void anUnreachablePrimaryAlsoRaisesPrimaryUnreachableWithItsLastLsn() {
         NodeWatch w = watch();
-        w.observe(up("primary"));
+        w.observe(up(Role.PRIMARY));
         w.observe(down());
         w.observe(down());
         NodeWatch.Decision d = w.observe(down());
@@ -83,10 +84,10 @@ class NodeWatchTest {
     @Test
     void oneFailureBetweenPassesResetsTheCount() {
         NodeWatch w = watch();
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         w.observe(down());
         w.observe(down());
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         assertTrue(w.observe(down()).events().isEmpty());
         assertTrue(w.observe(down()).events().isEmpty());
     }
@@ -94,13 +95,13 @@ class NodeWatchTest {
     @Test
     void recoveryNeedsTwoPassesAndCarriesTheOutagesCorrelationIdAndDowntime() {
         NodeWatch w = watch();
-        w.observe(up("standby"));
+        w.observe(up(Role.STANDBY));
         w.observe(down());
         w.observe(down());
         String incident = w.observe(down()).correlationId();
         Instant downSince = now;
-        assertTrue(w.observe(up("standby")).events().isEmpty(), "one pass is not yet a recovery");
-        NodeWatch.Decision d = w.observe(up("standby"));
+        assertTrue(w.observe(up(Role.STANDBY)).events().isEmpty(), "one pass is not yet a recovery");
+        NodeWatch.Decision d = w.observe(up(Role.STANDBY));
         NodeReachable r = assertInstanceOf(NodeReachable.class, d.events().getFirst());
         assertEquals(incident, d.correlationId());
         assertEquals(now.toEpochMilli() - downSince.toEpochMilli(), r.downtimeMillis());

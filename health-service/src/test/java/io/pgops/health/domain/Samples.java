@@ -2,6 +2,7 @@ package io.pgops.health.domain;
 
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import io.pgops.health.domain.sample.Capacity;
 import io.pgops.health.domain.sample.NodeSample;
@@ -20,7 +21,7 @@ final class Samples {
     private Samples() {}
 
     static NodeSample primary(NodeName n, Instant at, Lsn current, List<Replication.Replica> replicas) {
-        return NodeSample.up(n, at, "primary", new Timeline(1), current, 170000)
+        return NodeSample.up(n, at, Role.PRIMARY, new Timeline(1), current, 170000)
                 .withReplication(new Replication(current, replicas, List.of(), false))
                 .withCapacity(new Capacity(5, 100, 3, 1000, 10))
                 .withSessions(new Sessions(0, List.of(), List.of(), List.of()));
@@ -31,7 +32,7 @@ final class Samples {
     }
 
     static NodeSample standby(NodeName n, Instant at, Lsn replay, long delayMillis) {
-        return NodeSample.up(n, at, "standby", new Timeline(1), replay, 170000)
+        return NodeSample.up(n, at, Role.STANDBY, new Timeline(1), replay, 170000)
                 .withStandby(new StandbyStatus(replay, replay, delayMillis, false));
     }
 

@@ -7,6 +7,7 @@ import io.pgops.events.PgopsEvent;
 import io.pgops.events.Topics;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
@@ -70,7 +71,7 @@ final class ItEvents {
         List<Member> members = nodes.stream()
                 .map(n -> new Member(
                         NodeName.of(n.name()),
-                        n.name().equals(current) ? "primary" : "standby",
+                        n.name().equals(current) ? Role.PRIMARY : Role.STANDBY,
                         "127.0.0.1",
                         n.port(),
                         null,

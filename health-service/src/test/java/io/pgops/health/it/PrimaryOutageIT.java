@@ -8,6 +8,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.health.NodeReachable;
 import io.pgops.events.health.NodeUnreachable;
 import io.pgops.events.health.PrimaryUnreachable;
+import io.pgops.events.model.Role;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.PgopsTestResource;
@@ -65,7 +66,7 @@ class PrimaryOutageIT {
                             () -> tap.find(e -> e.data() instanceof NodeReachable
                                     && e.correlationId().equals(down.correlationId())),
                             e -> e != null);
-            assertEquals("primary", ((NodeReachable) up.data()).role());
+            assertEquals(Role.PRIMARY, ((NodeReachable) up.data()).role());
             assertTrue(((NodeReachable) up.data()).downtimeMillis() > 0);
         } finally {
             PgTopology.awaitReplication(primary, cluster.subList(1, 3), Duration.ofSeconds(60));

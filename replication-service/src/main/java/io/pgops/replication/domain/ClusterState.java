@@ -2,7 +2,7 @@ package io.pgops.replication.domain;
 
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
 import java.util.ArrayList;
@@ -96,25 +96,25 @@ public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> repo
         List<Member> members = new ArrayList<>();
         for (NodeSpec n : nodes) {
             Optional<AgentReport> r = report(n.name());
-            String role;
+            Role role;
             String state;
             Lsn lsn = null;
             Long lag = null;
             Timeline timeline = null;
             boolean sync = false;
             if (r.isEmpty() || !r.get().running()) {
-                role = fenced.contains(n.name()) ? Roles.FENCED : Roles.UNREACHABLE;
+                role = fenced.contains(n.name()) ? Role.FENCED : Role.UNREACHABLE;
                 state = r.isEmpty() ? "unreachable" : r.get().stopped() ? "stopped" : "not answering";
             } else {
                 AgentReport a = r.get();
                 timeline = a.timeline();
                 if (a.writable()) {
-                    role = Roles.PRIMARY;
+                    role = Role.PRIMARY;
                     state = "running";
                     lsn = a.currentLsn();
                     lag = 0L;
                 } else {
-                    role = Roles.STANDBY;
+                    role = Role.STANDBY;
                     state = a.streaming() ? "streaming" : "running";
                     lsn = a.replayLsn();
                     if (primaryLsn.isPresent() && lsn != null) {
@@ -127,11 +127,11 @@ public record ClusterState(List<NodeSpec> nodes, Map<NodeName, AgentReport> repo
                 }
             }
             if (recordedSync != null) {
-                sync = !Roles.PRIMARY.equals(role) && recordedSync.contains(n.name());
+                sync = role != Role.PRIMARY && recordedSync.contains(n.name());
             }
             members.add(new Member(n.name(), role, n.host(), n.port(), lsn, sync, state, timeline, lag, n.tags()));
         }
-        members.sort(Comparator.comparing((Member m) -> !Roles.PRIMARY.equals(m.role())));
+        members.sort(Comparator.comparing((Member m) -> m.role() != Role.PRIMARY));
         return members;
     }
 

@@ -4,7 +4,7 @@ import io.pgops.events.OperatorCommand;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.LeadershipChange;
@@ -85,13 +85,13 @@ public final class CommandRules {
     }
 
     /** The command cannot apply. */
-    public record Refuse(String kind, Refusal code, NodeName candidate, String sentence) implements Verdict {}
+    public record Refuse(LeadershipChange kind, Refusal code, NodeName candidate, String sentence) implements Verdict {}
 
     /** The committed facts allow it; the rest is decided on live reports (REST layer only). */
     public record Accept(String sentence) implements Verdict {}
 
     /** A leadership change: fence {@code target}, promote {@code candidate}. */
-    public record Change(String kind, NodeName candidate, boolean oldAlive, boolean force, String sentence)
+    public record Change(LeadershipChange kind, NodeName candidate, boolean oldAlive, boolean force, String sentence)
             implements Verdict {}
 
     /** Hold a switchover until its time. */
@@ -125,7 +125,7 @@ public final class CommandRules {
     public static Verdict decide(
             Snapshot s, OperatorCommand command, Instant sentAt, String commandId, Instant now, Limits limits) {
         if (sentAt.isBefore(now.minus(COMMAND_EXPIRY))) {
-            String kind =
+            LeadershipChange kind =
                     command instanceof SwitchoverRequested ? LeadershipChange.SWITCHOVER : LeadershipChange.MANUAL;
             return new Refuse(kind, Refusal.EXPIRED, null, "the command is older than " + COMMAND_EXPIRY);
         }
@@ -152,7 +152,7 @@ public final class CommandRules {
 
     private static Verdict switchover(
             Snapshot s, SwitchoverRequested sw, String commandId, Instant now, Limits limits) {
-        String kind = LeadershipChange.SWITCHOVER;
+        LeadershipChange kind = LeadershipChange.SWITCHOVER;
         if (s.paused()) {
             return new Refuse(kind, Refusal.PAUSED, sw.to(), s.cluster() + " is paused: resume it before a switchover");
         }
@@ -215,7 +215,7 @@ public final class CommandRules {
     }
 
     private static Verdict promote(Snapshot s, PromoteRequested p, Limits limits) {
-        String kind = LeadershipChange.MANUAL;
+        LeadershipChange kind = LeadershipChange.MANUAL;
         if (p.term() != null && !p.term().equals(s.term())) {
             return new Refuse(
                     kind,
@@ -235,7 +235,7 @@ public final class CommandRules {
                         : s.last() != null
                                 && s.last()
                                         .member(p.node())
-                                        .map(m -> Roles.PRIMARY.equals(m.role()))
+                                        .map(m -> m.role() == Role.PRIMARY)
                                         .orElse(false));
         if (isPrimary) {
             return new Refuse(kind, Refusal.ALREADY_PRIMARY, p.node(), p.node() + " is the primary of " + s.cluster());
@@ -275,7 +275,7 @@ public final class CommandRules {
     }
 
     private static Verdict reinit(Snapshot s, ReinitRequested r) {
-        String kind = LeadershipChange.MANUAL;
+        LeadershipChange kind = LeadershipChange.MANUAL;
         if (s.spec(r.node()).isEmpty()) {
             return new Refuse(kind, Refusal.UNKNOWN_NODE, r.node(), r.node() + " is not a node of " + s.cluster());
         }
@@ -297,7 +297,7 @@ public final class CommandRules {
     }
 
     /** The inventory's own refusals: an unknown node, or one tagged never to be promoted. */
-    private static Optional<Refuse> promotable(Snapshot s, String kind, NodeName n) {
+    private static Optional<Refuse> promotable(Snapshot s, LeadershipChange kind, NodeName n) {
         Optional<NodeSpec> spec = s.spec(n);
         if (spec.isEmpty()) {
             return Optional.of(new Refuse(kind, Refusal.UNKNOWN_NODE, n, n + " is not a node of " + s.cluster()));

@@ -8,6 +8,7 @@ import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
@@ -59,7 +60,14 @@ final class ChangeRunner {
      * primary (stop -m fast: its last WAL reaches the streaming standbys), promote the candidate once it
      * replayed past the old primary's shutdown checkpoint, then rejoin the old primary as its standby.
      */
-    void change(Incident e, String kind, ClusterState st, NodeName cand, boolean oldAlive, boolean force, String why) {
+    void change(
+            Incident e,
+            LeadershipChange kind,
+            ClusterState st,
+            NodeName cand,
+            boolean oldAlive,
+            boolean force,
+            String why) {
         change(e, kind, st, cand, oldAlive, force, why, null);
     }
 
@@ -69,7 +77,7 @@ final class ChangeRunner {
      */
     void change(
             Incident e,
-            String kind,
+            LeadershipChange kind,
             ClusterState st,
             NodeName cand,
             boolean oldAlive,
@@ -340,7 +348,7 @@ final class ChangeRunner {
     }
 
     /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
-    private void giveBack(Incident e, String kind, NodeName old, NodeName cand, Refusal code, String why) {
+    private void giveBack(Incident e, LeadershipChange kind, NodeName old, NodeName cand, Refusal code, String why) {
         o.fenceLsn = null;
         o.sync = syncBefore;
         o.term = o.term.next();

@@ -5,6 +5,7 @@ import io.pgops.events.EventTypes;
 import io.pgops.events.OperatorCommand;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.ScheduledSwitchover;
@@ -195,7 +196,8 @@ final class ClusterWorker {
             return writable.getFirst();
         }
         return c.inventory().clusters().get(cluster.value()).nodes().entrySet().stream()
-                .filter(e -> e.getValue().roleHint().map("primary"::equals).orElse(false))
+                .filter(e ->
+                        e.getValue().roleHint().map(Role.PRIMARY.code()::equals).orElse(false))
                 .map(e -> NodeName.of(e.getKey()))
                 .findFirst()
                 .orElse(st.nodes().getFirst().name());

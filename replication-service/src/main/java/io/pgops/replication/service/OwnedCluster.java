@@ -9,6 +9,7 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.ScheduledSwitchover;
 import io.pgops.events.replication.StandbyRejoined;
@@ -145,7 +146,7 @@ final class OwnedCluster {
         commit(records);
     }
 
-    void refuse(String correlationId, String kind, NodeName candidate, Refusal code, String reason) {
+    void refuse(String correlationId, LeadershipChange kind, NodeName candidate, Refusal code, String reason) {
         LOG.infof("%s: refused (%s): %s", cluster, code.code(), reason);
         publish(correlationId, new FailoverRefused(cluster, term, kind, target, candidate, code.code(), reason, now()));
     }

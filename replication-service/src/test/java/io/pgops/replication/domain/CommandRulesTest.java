@@ -17,7 +17,7 @@ import io.pgops.events.OperatorCommand;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
@@ -56,12 +56,12 @@ class CommandRulesTest {
 
     static TopologyChanged topology(boolean paused, ScheduledSwitchover scheduled) {
         List<Member> members = List.of(
-                member(N1, Roles.PRIMARY, false), member(N2, Roles.STANDBY, true), member(N3, Roles.STANDBY, false));
+                member(N1, Role.PRIMARY, false), member(N2, Role.STANDBY, true), member(N3, Role.STANDBY, false));
         return new TopologyChanged(
                 C, Term.of(4), N1, N1, Timeline.of(1), members, "observed", NOW, paused, "coord-a", scheduled);
     }
 
-    static Member member(NodeName n, String role, boolean sync) {
+    static Member member(NodeName n, Role role, boolean sync) {
         return new Member(
                 n, role, "127.0.0.1", 5000, Lsn.parse("0/5000000"), sync, "streaming", Timeline.of(1), 0L, List.of());
     }

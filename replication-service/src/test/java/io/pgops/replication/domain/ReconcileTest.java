@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
@@ -252,13 +253,13 @@ class ReconcileTest {
         ClusterState s = state(
                 primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync")), standby(N2, 5001), down(N3, false));
         List<Member> m = s.members(N1, Set.of());
-        assertEquals("primary", m.get(0).role());
+        assertEquals(Role.PRIMARY, m.get(0).role());
         Member n2 = m.stream().filter(x -> x.name().equals(N2)).findFirst().orElseThrow();
         assertTrue(n2.sync());
         assertEquals(0x1000000L, n2.lagBytes());
         Member n3 = m.stream().filter(x -> x.name().equals(N3)).findFirst().orElseThrow();
         assertEquals("stopped", n3.state());
-        assertEquals("unreachable", n3.role());
+        assertEquals(Role.UNREACHABLE, n3.role());
     }
 
     @Test

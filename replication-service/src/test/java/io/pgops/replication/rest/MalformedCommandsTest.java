@@ -10,7 +10,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.PgopsEvent;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
@@ -201,7 +201,7 @@ class MalformedCommandsTest {
                 List.of(
                         new Member(
                                 NodeName.of("node1"),
-                                Roles.PRIMARY,
+                                Role.PRIMARY,
                                 "127.0.0.1",
                                 5432,
                                 null,
@@ -212,7 +212,7 @@ class MalformedCommandsTest {
                                 List.of()),
                         new Member(
                                 NodeName.of("node2"),
-                                Roles.STANDBY,
+                                Role.STANDBY,
                                 "127.0.0.1",
                                 5433,
                                 null,

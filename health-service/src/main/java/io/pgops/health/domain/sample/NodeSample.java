@@ -2,7 +2,7 @@ package io.pgops.health.domain.sample;
 
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
-import io.pgops.events.model.Roles;
+import io.pgops.events.model.Role;
 import io.pgops.events.model.Timeline;
 import io.pgops.health.domain.ProbeOutcome;
 import java.time.Instant;
@@ -34,7 +34,7 @@ public record NodeSample(
         Instant at,
         boolean reachable,
         String error,
-        String role,
+        Role role,
         Timeline timeline,
         Lsn lsn,
         int serverVersion,
@@ -53,17 +53,17 @@ public record NodeSample(
     }
 
     /** A reachable node with only its identity read; add parts with the {@code with…} methods. */
-    public static NodeSample up(NodeName node, Instant at, String role, Timeline timeline, Lsn lsn, int version) {
+    public static NodeSample up(NodeName node, Instant at, Role role, Timeline timeline, Lsn lsn, int version) {
         return new NodeSample(
                 node, at, true, null, role, timeline, lsn, version, null, null, null, null, null, null, null, null);
     }
 
     public boolean isPrimary() {
-        return reachable && Roles.PRIMARY.equals(role);
+        return reachable && role == Role.PRIMARY;
     }
 
     public boolean isStandby() {
-        return reachable && Roles.STANDBY.equals(role);
+        return reachable && role == Role.STANDBY;
     }
 
     public ProbeOutcome outcome() {
