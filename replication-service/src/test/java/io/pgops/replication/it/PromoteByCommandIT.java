@@ -27,7 +27,8 @@ class PromoteByCommandIT {
 
     @BeforeAll
     static void cluster() {
-        h = new ReplicationHarness("pr", 1);
+        // these tests are about the operator's promote: the coordinator must not fail over by itself first
+        h = new ReplicationHarness("pr", 1, java.util.Map.of("pgops.coordinator.automatic-failover", "false"));
         h.awaitSettledOn(h.name(1));
     }
 

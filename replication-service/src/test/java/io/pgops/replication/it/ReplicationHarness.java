@@ -336,6 +336,11 @@ final class ReplicationHarness {
             longestPauseNanos = 0;
         }
 
+        /** When the last commit was acknowledged (System.nanoTime). */
+        long lastAckNanos() {
+            return lastAck;
+        }
+
         long longestPauseMillis() {
             return longestPauseNanos / 1_000_000;
         }

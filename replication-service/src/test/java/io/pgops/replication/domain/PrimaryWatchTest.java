@@ -1,0 +1,62 @@
+package io.pgops.replication.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** When the owner calls its primary lost: only on its own repeated looks, never on one slow probe. */
+class PrimaryWatchTest {
+    static final long MS = 1_000_000L;
+    static final PrimaryWatch.Look WRITABLE = new PrimaryWatch.Look(true, true, false, null);
+    static final PrimaryWatch.Look GONE = new PrimaryWatch.Look(false, false, false, "connection refused");
+    static final PrimaryWatch.Look AGENT_GONE_POSTGRES_ANSWERS = new PrimaryWatch.Look(false, false, false, null);
+    static final PrimaryWatch.Look POSTGRES_DOWN_AGENT_ALIVE = new PrimaryWatch.Look(true, false, true, null);
+
+    @Test
+    void oneFailedLookIsOnlySuspectAndAnAnsweringLookClearsIt() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30));
+        assertEquals(PrimaryWatch.State.SUSPECT, w.look(GONE, 0).state());
+        assertEquals(PrimaryWatch.State.HEALTHY, w.look(WRITABLE, 300 * MS).state());
+        assertEquals(PrimaryWatch.State.SUSPECT, w.look(GONE, 600 * MS).state());
+    }
+
+    @Test
+    void twoConsecutiveLooksWithAgentAndProbeFailingLoseThePrimary() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30));
+        w.look(GONE, 0);
+        PrimaryWatch.Verdict v = w.look(GONE, 300 * MS);
+        assertEquals(PrimaryWatch.State.LOST, v.state());
+        assertTrue(v.reason().contains("2 consecutive looks"), v.reason());
+    }
+
+    @Test
+    void aDeadAgentBesideAPostgresThatAnswersTheProbeIsNeverAFailover() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(
+                    PrimaryWatch.State.HEALTHY,
+                    w.look(AGENT_GONE_POSTGRES_ANSWERS, i * 300 * MS).state());
+        }
+    }
+
+    @Test
+    void postgresDownBesideALiveAgentIsRestartedInPlaceUntilThePrimaryStartTimeout() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30));
+        assertEquals(
+                PrimaryWatch.State.RESTARTING,
+                w.look(POSTGRES_DOWN_AGENT_ALIVE, 0).state());
+        assertEquals(
+                PrimaryWatch.State.RESTARTING,
+                w.look(POSTGRES_DOWN_AGENT_ALIVE, 29_000 * MS).state());
+        assertEquals(
+                PrimaryWatch.State.LOST,
+                w.look(POSTGRES_DOWN_AGENT_ALIVE, 31_000 * MS).state());
+        // back up in time: the clock starts again at the next outage
+        assertEquals(PrimaryWatch.State.HEALTHY, w.look(WRITABLE, 32_000 * MS).state());
+        assertEquals(
+                PrimaryWatch.State.RESTARTING,
+                w.look(POSTGRES_DOWN_AGENT_ALIVE, 40_000 * MS).state());
+    }
+}

@@ -1,0 +1,155 @@
+package io.pgops.replication.it;
+
+import static io.pgops.replication.it.ReplicationHarness.scaled;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.LeadershipChange;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The coordinator fails over by itself, in strict synchronous mode (the default): kill -9 of the primary's
+ * agent and postmaster (the host dies) makes the recorded synchronous standby the primary, with every
+ * acknowledged write, one incident id from start to end; the old node, back, rejoins as a standby. Killing
+ * only the primary's agent is no failover: the coordinator's direct probe still reaches PostgreSQL.
+ */
+class AutomaticFailoverIT {
+    /** Detection (2 looks) + promotion, with room for a loaded machine. */
+    private static final Duration FAILED_OVER = scaled(Duration.ofSeconds(30));
+
+    @Test
+    void theHostOfThePrimaryDiesAndTheSyncStandbyTakesOverWithEveryAcknowledgedWrite() {
+        ReplicationHarness h = new ReplicationHarness("af", 1);
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode old = h.node(1);
+            PgNode sync = syncStandby(h);
+            try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+                w.awaitAcked(30);
+                long killed = System.nanoTime();
+                h.stack.killService(h.door.agentNames().get(old.name()));
+                old.kill();
+                FailoverCompleted done = await("an automatic failover of " + old.name())
+                        .atMost(FAILED_OVER)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> completed(h, "af"), d -> d != null);
+                long completedMillis = (System.nanoTime() - killed) / 1_000_000;
+                assertEquals(LeadershipChange.FAILOVER, done.kind());
+                assertEquals(old.name(), done.oldPrimary().value());
+                assertEquals(sync.name(), done.newPrimary().value(), "the recorded synchronous standby");
+                w.awaitAcked(1);
+                long firstAckMillis = (w.lastAckNanos() - killed) / 1_000_000;
+                System.out.printf(
+                        "automatic failover: completed %d ms after the kill, first acknowledged write %d ms after"
+                                + " it%n",
+                        completedMillis, firstAckMillis);
+
+                String corr = correlation(h, "af", FailoverCompleted.class);
+                assertEquals(corr, correlation(h, "af", FailoverStarted.class), "one incident id");
+                assertEquals(Set.of(sync.name()), writable(h), "exactly one writable node");
+                w.awaitAcked(20);
+                w.close();
+                assertEquals(List.of(), ReplicationHarness.missing(sync, "acked", w.acked), "acknowledged rows lost");
+            }
+
+            old.start(); // the host comes back: PostgreSQL first, writable on the old timeline, then its agent
+            h.stack.restartService(h.door.agentNames().get(old.name()));
+            h.awaitSettledOn(sync.name());
+            assertEquals("standby", old.role());
+            assertEquals(Set.of(sync.name()), writable(h));
+        } finally {
+            h.release();
+        }
+    }
+
+    @Test
+    void killingOnlyThePrimarysAgentIsNoFailover() {
+        ReplicationHarness h = new ReplicationHarness("ag", 1);
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode primary = h.node(1);
+            long term = h.term();
+            h.stack.killService(h.door.agentNames().get(primary.name()));
+            // 20 s: many times the detection (two looks 300 ms apart), the primary-start-timeout aside
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            await("20 s without a failover")
+                    .atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertEquals("primary", primary.role(), "PostgreSQL stays the primary");
+                        assertEquals(
+                                List.of(),
+                                KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                                        .filter(e -> e.data() instanceof FailoverStarted f
+                                                && f.cluster().value().equals("ag"))
+                                        .toList(),
+                                "no FailoverStarted");
+                        return System.nanoTime() > until;
+                    });
+            assertEquals(term, h.term(), "no new term but the takeover's");
+            h.stack.restartService(h.door.agentNames().get(primary.name()));
+            h.awaitSettledOn(primary.name());
+        } finally {
+            h.release();
+        }
+    }
+
+    /** The standby the settled topology records as synchronous. */
+    private static PgNode syncStandby(ReplicationHarness h) {
+        String name = await("a recorded synchronous standby")
+                .atMost(ReplicationHarness.SETTLE)
+                .until(
+                        () -> {
+                            for (JsonNode m : h.topology().orElseThrow().path("members")) {
+                                if (m.path("sync").asBoolean()) {
+                                    return m.path("name").asText();
+                                }
+                            }
+                            return null;
+                        },
+                        n -> n != null);
+        return h.nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static FailoverCompleted completed(ReplicationHarness h, String cluster) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .map(EventEnvelope::data)
+                .filter(d ->
+                        d instanceof FailoverCompleted f && f.cluster().value().equals(cluster))
+                .map(FailoverCompleted.class::cast)
+                .reduce((a, b) -> b)
+                .orElse(null);
+    }
+
+    private static String correlation(ReplicationHarness h, String cluster, Class<?> type) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals(cluster))
+                .map(EventEnvelope::correlationId)
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private static Set<String> writable(ReplicationHarness h) {
+        Set<String> w = new TreeSet<>();
+        for (int i = 1; i <= 3; i++) {
+            PgNode n = h.node(i);
+            if (n.isRunning() && "primary".equals(n.role())) {
+                w.add(n.name());
+            }
+        }
+        assertTrue(w.size() <= 1, "two writable nodes: " + w);
+        return w;
+    }
+}
