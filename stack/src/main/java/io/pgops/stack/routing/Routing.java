@@ -52,7 +52,10 @@ public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
         sb.append("# pgops local stack: writes follow /primary, reads follow /replica\n");
         sb.append("global\n  maxconn 500\n\n");
         sb.append("defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 30m\n  timeout server 30m\n");
-        sb.append("  timeout check 2s\n\n");
+        // a connection that finds no server up waits in the queue for the next one (a new primary is checked
+        // every 200 ms) instead of being refused; one that fails on a server marks it down at once (below) and
+        // is re-dispatched, instead of being retried on the dead server after a 1 s turn-around each time
+        sb.append("  timeout check 2s\n  timeout queue 5s\n  retries 2\n  option redispatch\n\n");
         listen(sb, "write", writePort, "/primary", backends, "first");
         listen(sb, "read", readPort, "/replica", backends, "roundrobin");
         return sb.toString();
@@ -69,7 +72,10 @@ public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
         sb.append("  default-server inter ")
                 .append(CHECK_INTERVAL)
                 // a server in transition or down is checked every 200 ms: a new primary gets writes sooner
-                .append(" fastinter 200ms downinter 200ms fall 2 rise 1 on-marked-down shutdown-sessions\n");
+                .append(" fastinter 200ms downinter 200ms fall 2 rise 1 on-marked-down shutdown-sessions")
+                // passive check: a refused connection (the primary's PostgreSQL died) marks the server down
+                // at once, not after two failed checks
+                .append(" observe layer4 error-limit 1 on-error mark-down\n");
         for (Backend b : backends) {
             sb.append("  server ")
                     .append(b.node().name())

@@ -1,0 +1,93 @@
+package io.pgops.replication.it;
+
+import static io.pgops.replication.it.ReplicationHarness.scaled;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 17's failover benchmark (run on demand, see bench/README.md), strict synchronous mode: N rounds of
+ * kill -9 of the primary's agent and postmaster under a writer committing through PgBouncer; each round
+ * waits for the automatic failover, then brings the old host back (PostgreSQL, then its agent) and waits
+ * for it to rejoin. Prints min / median / p95 / max of the time from the kill to the failover's end and to
+ * the first acknowledged write after it, and the acknowledged rows lost (asserted 0).
+ */
+class FailoverBench {
+    @Test
+    void killTheHostOfThePrimaryUnderWriteLoad() {
+        int n = Integer.getInteger("pgops.bench.failovers", 5);
+        // rounds follow each other faster than the 30 s default cooldown between automatic failovers
+        ReplicationHarness h =
+                new ReplicationHarness("fobench", 1, java.util.Map.of("pgops.coordinator.failover-cooldown", "2s"));
+        h.awaitSettledOn(h.name(1));
+        List<Long> completed = new ArrayList<>();
+        List<Long> firstAck = new ArrayList<>();
+        PgNode primary = h.node(1);
+        try (ReplicationHarness.Writer w = h.new Writer("bench_load")) {
+            w.awaitAcked(100);
+            for (int i = 0; i < n; i++) {
+                int before = failovers(h).size();
+                w.awaitAcked(50);
+                long killed = System.nanoTime();
+                h.stack.killService(h.door.agentNames().get(primary.name()));
+                primary.kill();
+                FailoverCompleted done = await("failover " + (i + 1))
+                        .atMost(scaled(Duration.ofSeconds(60)))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> failovers(h), l -> l.size() > before)
+                        .getLast();
+                long doneMillis = (System.nanoTime() - killed) / 1_000_000;
+                w.awaitAcked(1);
+                long ackMillis = (w.lastAckNanos() - killed) / 1_000_000;
+                completed.add(doneMillis);
+                firstAck.add(ackMillis);
+                System.out.printf(
+                        "failover %d/%d %s -> %s: completed %d ms after the kill, first acknowledged write %d ms; %s%n",
+                        i + 1, n, primary.name(), done.newPrimary().value(), doneMillis, ackMillis, done.reason());
+                PgNode old = primary;
+                primary = h.nodes.stream()
+                        .filter(x -> x.name().equals(done.newPrimary().value()))
+                        .findFirst()
+                        .orElseThrow();
+                old.start();
+                h.stack.restartService(h.door.agentNames().get(old.name()));
+                h.awaitSettledOn(primary.name());
+            }
+            w.close();
+            List<Long> lost = ReplicationHarness.missing(primary, "bench_load", w.acked);
+            System.out.printf("  kill -> failover completed ms:         %s%n", stats(completed));
+            System.out.printf("  kill -> first acknowledged write ms:   %s%n", stats(firstAck));
+            System.out.printf("  acknowledged rows lost: %d of %d%n", lost.size(), w.acked.size());
+            assertEquals(List.of(), lost, "acknowledged rows lost");
+        } finally {
+            h.release();
+        }
+    }
+
+    private static List<FailoverCompleted> failovers(ReplicationHarness h) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .map(EventEnvelope::data)
+                .filter(d ->
+                        d instanceof FailoverCompleted f && f.cluster().value().equals("fobench"))
+                .map(FailoverCompleted.class::cast)
+                .toList();
+    }
+
+    private static String stats(List<Long> values) {
+        List<Long> s = new ArrayList<>(values);
+        Collections.sort(s);
+        long median = s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        return "min " + s.getFirst() + " / median " + median + " / p95 "
+                + s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.95) - 1)) + " / max " + s.getLast();
+    }
+}
