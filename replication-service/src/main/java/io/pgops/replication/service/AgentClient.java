@@ -14,14 +14,9 @@ import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.rest.AgentApi;
 import io.pgops.replication.rest.AgentApi.Command;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.ContextResolver;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,10 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,12 +68,18 @@ public class AgentClient {
     private final Inventory inventory;
     private final CoordinatorConfig config;
     private final ObjectMapper json;
-    private final Map<Endpoint, AgentApi> clients = new ConcurrentHashMap<>();
+    private final AgentClients clients;
 
     public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json) {
         this.inventory = inventory;
         this.config = config;
         this.json = tolerant(json);
+        this.clients = new AgentClients(this.json, CONNECT_TIMEOUT);
+    }
+
+    @PreDestroy
+    void closeClients() {
+        clients.closeAll();
     }
 
     /**
@@ -121,7 +119,7 @@ public class AgentClient {
             try {
                 calls.put(
                         n,
-                        client(u.get(), REPORT_TIMEOUT)
+                        clients.client(u.get(), REPORT_TIMEOUT)
                                 .status()
                                 .ifNoItem()
                                 .after(REPORT_TIMEOUT)
@@ -129,7 +127,7 @@ public class AgentClient {
                                         "no report within " + REPORT_TIMEOUT.toMillis() + " ms"))
                                 .subscribeAsCompletionStage());
             } catch (RuntimeException e) { // e.g. an agent-url that is no URL
-                unanswered.put(n, describe(e));
+                unanswered.put(n, AgentClients.describe(e));
             }
         }
         Map<NodeName, AgentReport> reports = new HashMap<>();
@@ -143,23 +141,16 @@ public class AgentClient {
                 }
             } catch (CompletionException e) {
                 Throwable c = e.getCause() == null ? e : e.getCause();
-                if (c instanceof Answered a) {
-                    unanswered.put(n, "HTTP " + a.status + " " + firstLine(a.body));
-                } else if (unreadable(c)) {
-                    unanswered.put(n, "unreadable report: " + describe(c));
+                if (c instanceof AgentClients.Answered a) {
+                    unanswered.put(n, "HTTP " + a.status + " " + AgentClients.firstLine(a.body));
+                } else if (AgentClients.unreadable(c)) {
+                    unanswered.put(n, "unreadable report: " + AgentClients.describe(c));
                 } else {
-                    unanswered.put(n, describe(c));
+                    unanswered.put(n, AgentClients.describe(c));
                 }
             }
         });
         return new Reports(reports, unanswered);
-    }
-
-    private static String firstLine(String s) {
-        String t = s.strip();
-        int i = t.indexOf('\n');
-        t = i < 0 ? t : t.substring(0, i);
-        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
     }
 
     /** How the agent stopped a node, and its shutdown checkpoint only when it shut down cleanly. */
@@ -266,7 +257,7 @@ public class AgentClient {
             }
             try {
                 return request(u, Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())), operation, command);
-            } catch (Answered a) {
+            } catch (AgentClients.Answered a) {
                 sent = true;
                 if (a.status == 202 && AgentApi.Running.RUNNING.equals(state(a.body))) {
                     last = "still running";
@@ -277,27 +268,30 @@ public class AgentClient {
             } catch (ConstraintViolationException e) { // checked before sending: never on the wire
                 throw new AgentCallException(0, node + ": " + op + ": invalid command: " + e.getMessage());
             } catch (RuntimeException e) {
-                if (interrupted(e)) {
+                if (AgentClients.interrupted(e)) {
                     Thread.currentThread().interrupt();
                     throw new AgentCallException(sent ? OUTCOME_UNKNOWN : 0, node + ": " + op + ": interrupted");
                 }
-                if (unreadable(e)) { // it answered 200: the operation ran, with a result this coordinator cannot read
+                if (AgentClients.unreadable(
+                        e)) { // it answered 200: the operation ran, with a result this coordinator cannot read
                     throw new AgentCallException(
                             OUTCOME_UNKNOWN,
-                            node + ": " + op + " (operation " + id + "): unreadable answer: " + describe(e));
+                            node + ": " + op + " (operation " + id + "): unreadable answer: "
+                                    + AgentClients.describe(e));
                 }
-                if (refused(e)) {
+                if (AgentClients.refused(e)) {
                     if (!sent) {
                         throw new AgentCallException(
                                 0,
                                 node + ": " + op + ": agent not reachable: "
-                                        + rootCause(e).getMessage());
+                                        + AgentClients.rootCause(e).getMessage());
                     }
-                    last = "agent not reachable since: " + rootCause(e).getMessage();
+                    last = "agent not reachable since: "
+                            + AgentClients.rootCause(e).getMessage();
                     pause(RUNNING_POLL);
                 } else { // a timeout or a broken connection: the operation may be running
                     sent = true;
-                    last = describe(e);
+                    last = AgentClients.describe(e);
                 }
             }
         }
@@ -309,96 +303,14 @@ public class AgentClient {
      */
     private <T> T request(String base, Duration timeout, BiFunction<AgentApi, Command, T> operation, Command command) {
         if (timeout.equals(REQUEST_TIMEOUT)) {
-            return operation.apply(client(base, REQUEST_TIMEOUT), command);
+            return operation.apply(clients.client(base, REQUEST_TIMEOUT), command);
         }
-        AgentApi once = build(new Endpoint(
-                base, timeout.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1)));
+        AgentApi once = clients.once(
+                base, timeout.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1));
         try {
             return operation.apply(once, command);
         } finally {
-            close(once);
-        }
-    }
-
-    /** An agent's base URL and the read timeout of the client that calls it. */
-    private record Endpoint(String base, Duration readTimeout) {}
-
-    private AgentApi client(String base, Duration readTimeout) {
-        return clients.computeIfAbsent(new Endpoint(base, readTimeout), this::build);
-    }
-
-    private AgentApi build(Endpoint e) {
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(e.base()))
-                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(e.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .register(new TolerantJson(json))
-                .register(new Answers())
-                .disableDefaultMapper(true)
-                .build(AgentApi.class);
-    }
-
-    @PreDestroy
-    void closeClients() {
-        clients.values().forEach(AgentClient::close);
-        clients.clear();
-    }
-
-    private static void close(AgentApi client) {
-        if (client instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.debugf(e, "closing an agent client");
-            }
-        }
-    }
-
-    /** The answers of the agents are read tolerantly: see {@link #tolerant}. Registered on the clients only. */
-    private record TolerantJson(ObjectMapper mapper) implements ContextResolver<ObjectMapper> {
-        @Override
-        public ObjectMapper getContext(Class<?> type) {
-            return mapper;
-        }
-    }
-
-    /**
-     * Any answer but 200 (202 still running, a refusal, a failure), with its status and body as text: the
-     * agent's own words reach the coordinator's message, and "running" is told from an outcome.
-     */
-    static final class Answered extends RuntimeException {
-        final int status;
-        final String body;
-
-        Answered(int status, String body) {
-            super("HTTP " + status + " " + firstLine(body), null, false, false);
-            this.status = status;
-            this.body = body;
-        }
-    }
-
-    /** Turns every answer but 200 into {@link Answered}, ahead of the REST client's default mapper. */
-    private static final class Answers implements ResponseExceptionMapper<Answered> {
-        @Override
-        public boolean handles(int status, MultivaluedMap<String, Object> headers) {
-            // status 0: no answer at all (refused, timed out, closed): the transport's own exception tells
-            return status >= 100 && status != 200;
-        }
-
-        @Override
-        public Answered toThrowable(Response response) {
-            String body;
-            try {
-                body = response.hasEntity() ? response.readEntity(String.class) : "";
-            } catch (RuntimeException e) {
-                body = "";
-            }
-            return new Answered(response.getStatus(), body == null ? "" : body);
-        }
-
-        @Override
-        public int getPriority() {
-            return 0; // before the default mapper (which only sees >= 400 and says less)
+            AgentClients.close(once);
         }
     }
 
@@ -407,7 +319,7 @@ public class AgentClient {
     }
 
     /** The problem's detail, else its title, else the status. */
-    private String detail(Answered a) {
+    private String detail(AgentClients.Answered a) {
         JsonNode p = read(a.body);
         return p.path("detail").asText(p.path("title").asText("HTTP " + a.status));
     }
@@ -418,60 +330,6 @@ public class AgentClient {
         } catch (JsonProcessingException e) {
             return json.nullNode();
         }
-    }
-
-    /** The body of a 200 answer could not be read as the declared type. */
-    private static boolean unreadable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JsonProcessingException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The connection was refused: nothing was sent. A connect timeout is not counted (as before). */
-    private static boolean refused(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException
-                    && !t.getClass().getName().contains("Timeout")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean interrupted(Throwable e) {
-        if (Thread.currentThread().isInterrupted()) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /**
-     * The innermost cause, by its class's simple name (a connection refusal: ConnectException), and the
-     * first line of its message.
-     */
-    private static String describe(Throwable e) {
-        Throwable t = rootCause(e);
-        String name = t instanceof java.net.ConnectException
-                        && !t.getClass().getName().contains("Timeout")
-                ? "ConnectException"
-                : t.getClass().getSimpleName();
-        return name + ": " + (t.getMessage() == null ? "" : firstLine(t.getMessage()));
     }
 
     private static void pause(Duration d) {

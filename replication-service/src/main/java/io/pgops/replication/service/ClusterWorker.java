@@ -43,8 +43,15 @@ final class ClusterWorker {
     private static final Duration CAUGHT_UP = Duration.ofSeconds(15);
     private static final Duration SYNC_MOVE = Duration.ofSeconds(20);
 
-    /** A command read at {@code offset} of the cluster's partition; a null command only wakes the loop. */
-    private record Work(EventEnvelope command, long offset) {}
+    /**
+     * A command read at {@code offset} of the cluster's partition, or a health breach (look at once); with
+     * neither it only wakes the loop.
+     */
+    private record Work(EventEnvelope command, long offset, PrimaryLoss.Breach breach) {
+        Work(EventEnvelope command, long offset) {
+            this(command, offset, null);
+        }
+    }
 
     /** Told when a command read at an offset has been handled (its outcome committed or none due). */
     interface Handled {
@@ -85,6 +92,11 @@ final class ClusterWorker {
     /** Queues a command read at {@code offset}; it runs after the ones before it. */
     void offer(EventEnvelope command, long offset) {
         queue.add(new Work(command, offset));
+    }
+
+    /** The health-service reports {@code node} unreachable: look at once. */
+    void breach(NodeName node, String correlationId) {
+        queue.add(new Work(null, -1, new PrimaryLoss.Breach(node, correlationId, System.nanoTime())));
     }
 
     /**
@@ -133,6 +145,9 @@ final class ClusterWorker {
                 }
                 if (w == null) {
                     nextLook = System.nanoTime() + look(o, reconciler).toNanos();
+                } else if (w.breach() != null) {
+                    loss.breach(w.breach());
+                    nextLook = System.nanoTime(); // look now
                 } else if (w.command() != null) {
                     handle(o, w.command());
                     // only now may the partition's committed offset pass it; a command whose handling

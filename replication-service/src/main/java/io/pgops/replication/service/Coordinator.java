@@ -125,6 +125,14 @@ public class Coordinator {
         return instance;
     }
 
+    /** A health breach of a cluster decided here: its loop looks at once (see {@link HealthBreaches}). */
+    public void breach(ClusterId cluster, io.pgops.events.model.NodeName node, String correlationId) {
+        ClusterWorker w = workers.get(cluster);
+        if (w != null && w.deciding()) {
+            w.breach(node, correlationId);
+        }
+    }
+
     static int partitionOf(ClusterId cluster, int partitions) {
         return Utils.toPositive(Utils.murmur2(cluster.value().getBytes(StandardCharsets.UTF_8))) % partitions;
     }

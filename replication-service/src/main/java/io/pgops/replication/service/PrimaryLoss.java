@@ -30,18 +30,30 @@ final class PrimaryLoss {
         ACTED
     }
 
+    /** A health-service breach: who, under which correlation id, when it arrived (nanoTime). */
+    record Breach(NodeName node, String correlationId, long atNanos) {}
+
+    /** How long a breach names the incident of a failover that follows it. */
+    private static final Duration BREACH_FRESH = Duration.ofSeconds(60);
+
     private final OwnedCluster o;
     private final Coordination c;
     private final PrimaryWatch watch;
     private NodeName watched;
     private String lastHold;
     private long lastChangeEndedNanos = -1;
+    private Breach breach;
 
     PrimaryLoss(OwnedCluster o) {
         this.o = o;
         this.c = o.c;
         this.watch =
                 new PrimaryWatch(c.config().failoverConfirmations(), c.config().primaryStartTimeout());
+    }
+
+    /** The health-service's breach: the next look comes at once; its id names the incident if one follows. */
+    void breach(Breach b) {
+        breach = b;
     }
 
     /** A leadership change (by command or by this watch) just ended: the cooldown starts. */
@@ -103,10 +115,18 @@ final class PrimaryLoss {
                 return Outcome.NORMAL;
             }
             case AutomaticFailover.Promote p -> {
-                LOG.warnf("%s: automatic failover: %s", o.cluster, p.reason());
+                Breach b = breach;
+                boolean adopted = b != null
+                        && b.node().equals(o.target)
+                        && System.nanoTime() - b.atNanos() < BREACH_FRESH.toNanos();
+                String incident = adopted ? b.correlationId() : EventIds.newId();
+                breach = null;
+                LOG.warnf(
+                        "%s: automatic failover%s: %s",
+                        o.cluster, adopted ? " (the health-service's breach " + incident + ")" : "", p.reason());
                 new ChangeRunner(o)
                         .change(
-                                new ChangeRunner.Incident(EventIds.newId(), "automatic failover of " + o.target),
+                                new ChangeRunner.Incident(incident, "automatic failover of " + o.target),
                                 LeadershipChange.FAILOVER,
                                 st,
                                 p.candidate(),

@@ -6,17 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
+import io.pgops.events.health.PrimaryUnreachable;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverStarted;
 import io.pgops.events.replication.LeadershipChange;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +114,76 @@ class AutomaticFailoverIT {
         } finally {
             h.release();
         }
+    }
+
+    /**
+     * The health-service's {@code PrimaryUnreachable} makes the owner look at once: about a healthy primary
+     * nothing follows (one observer's say never promotes); about a dead one the owner's own looks confirm it
+     * and the incident carries the breach's correlation id. The owner's own loop looks only every 5 s here,
+     * so it is the breach that starts the looks.
+     */
+    @Test
+    void aHealthBreachMakesTheOwnerLookAtOnceButOnlyItsOwnLooksPromote() {
+        ReplicationHarness h =
+                new ReplicationHarness("hb", 1, java.util.Map.of("pgops.coordinator.reconcile-interval", "5s"));
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode primary = h.node(1);
+            PgNode sync = syncStandby(h);
+            publishBreach(h, "hb", primary.name());
+            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            await("8 s without a failover on a false alarm")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertEquals(null, completed(h, "hb"), "a false alarm promoted");
+                        return System.nanoTime() > until;
+                    });
+            assertEquals("primary", primary.role());
+
+            long killed = System.nanoTime();
+            h.stack.killService(h.door.agentNames().get(primary.name()));
+            primary.kill();
+            String breach = publishBreach(h, "hb", primary.name());
+            FailoverCompleted done = await("the failover the breach started")
+                    .atMost(FAILED_OVER)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> completed(h, "hb"), d -> d != null);
+            System.out.printf(
+                    "failover on a health breach: completed %d ms after the kill%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            assertEquals(sync.name(), done.newPrimary().value());
+            assertEquals(breach, correlation(h, "hb", FailoverStarted.class), "the breach names the incident");
+            assertEquals(breach, correlation(h, "hb", FailoverCompleted.class));
+        } finally {
+            h.release();
+        }
+    }
+
+    /** Publishes a PrimaryUnreachable as the health-service does; its correlation id. */
+    private static String publishBreach(ReplicationHarness h, String cluster, String node) {
+        EventEnvelope env = EventEnvelope.wrap(
+                new PrimaryUnreachable(
+                        ClusterId.of(cluster),
+                        NodeName.of(node),
+                        3,
+                        "connection refused",
+                        null,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS)),
+                "/pgops/health-service",
+                null);
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", h.stack.kafkaBootstrap());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> r =
+                    new ProducerRecord<>(Topics.HEALTH_EVENTS, env.kafkaKey(), CloudEventCodec.body(env));
+            CloudEventCodec.headers(env).forEach((k, v) -> r.headers().add(k, v));
+            producer.send(r).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish the breach", e);
+        }
+        return env.correlationId();
     }
 
     /** The standby the settled topology records as synchronous. */
