@@ -9,6 +9,8 @@ import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.Member;
+import io.pgops.events.replication.TopologyChanged;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.ClusterState;
 import io.pgops.replication.domain.CommandRules;
@@ -55,6 +57,19 @@ final class UnfinishedChange {
     }
 
     /**
+     * Whether {@code cand} was a synchronous standby of the old primary as the topology published with the
+     * change's decision recorded it (later topologies of the change record the new primary's standbys).
+     */
+    private boolean syncWhenStarted(String corr, NodeName cand) {
+        for (TopologyView.Entry en : c.view().history(o.cluster)) {
+            if (corr.equals(en.correlationId()) && en.event().data() instanceof TopologyChanged t) {
+                return t.member(cand).map(Member::sync).orElse(false);
+            }
+        }
+        return CommandRules.wasSync(o.last, Optional.empty(), cand);
+    }
+
+    /**
      * A successor finishes the change its predecessor left half done, under its own term and the change's
      * correlation id (one incident from start to end). Not yet promoted: the change runs again from the
      * decision (fence, which on a node already stopped cleanly only reads its shutdown checkpoint; promote
@@ -88,7 +103,7 @@ final class UnfinishedChange {
             // the predecessor recorded the old primary's shutdown checkpoint before promoting: with it the
             // candidate is promoted past it without the old primary's agent
             Lsn recorded = o.fenceLsn;
-            if (!oldReachable && recorded == null && !CommandRules.wasSync(o.last, Optional.empty(), cand)) {
+            if (!oldReachable && recorded == null && !syncWhenStarted(corr, cand)) {
                 o.target = old;
                 o.refuse(
                         corr,

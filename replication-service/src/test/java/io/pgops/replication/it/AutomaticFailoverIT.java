@@ -117,6 +117,46 @@ class AutomaticFailoverIT {
     }
 
     /**
+     * The owner dies (halted, as SIGKILL would) right after it fenced the dead primary in an automatic
+     * failover: its successor takes the cluster over and finishes the change under the same incident id,
+     * with the synchronous standby the old primary named when the failover started.
+     */
+    @Test
+    void theOwnerDiesMidFailoverAndItsSuccessorFinishesTheSameIncident() {
+        ReplicationHarness h = new ReplicationHarness(
+                "afz", 2, i -> java.util.Map.of("pgops.coordinator.halt-at", "fenced:automatic failover"));
+        try {
+            h.awaitSettledOn(h.name(1));
+            h.awaitOwner();
+            PgNode old = h.node(1);
+            PgNode sync = syncStandby(h);
+            try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+                w.awaitAcked(30);
+                h.stack.killService(h.door.agentNames().get(old.name()));
+                old.kill();
+                await("the owning coordinator to die after the fence")
+                        .atMost(FAILED_OVER)
+                        .until(() -> h.coordinatorNames.stream().anyMatch(n -> !h.stack.isAlive(n)));
+                FailoverCompleted done = await("the successor to finish the failover")
+                        .atMost(scaled(Duration.ofSeconds(60)))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> completed(h, "afz"), d -> d != null);
+                assertEquals(sync.name(), done.newPrimary().value());
+                assertEquals(
+                        correlation(h, "afz", FailoverStarted.class),
+                        correlation(h, "afz", FailoverCompleted.class),
+                        "one incident id from start to end");
+                assertEquals(Set.of(sync.name()), writable(h), "exactly one writable node");
+                w.awaitAcked(20);
+                w.close();
+                assertEquals(List.of(), ReplicationHarness.missing(sync, "acked", w.acked), "acknowledged rows lost");
+            }
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
      * The health-service's {@code PrimaryUnreachable} makes the owner look at once: about a healthy primary
      * nothing follows (one observer's say never promotes); about a dead one the owner's own looks confirm it
      * and the incident carries the breach's correlation id. The owner's own loop looks only every 5 s here,
