@@ -108,15 +108,17 @@ public final class Stack {
                         ? List.of("-Dpgops.audit.checkpoint.key-file="
                                 + layout.secretsDir().resolve("audit-checkpoint.key"))
                         : List.of();
-                startService(service, service, inventory, suite, extra);
+                startService(service, service, inventory, suite, false, extra);
             }
             for (PgNode n : nodes) {
                 String agent = StackLayout.agentOf(n.name());
+                // supervised: an agent that dies is started again (write traffic waits for its /primary)
                 startService(
                         agent,
                         "replication-service",
                         inventory,
                         suite,
+                        true,
                         List.of(
                                 "-Dpgops.agent.cluster=" + StackLayout.CLUSTER_ID,
                                 "-Dpgops.agent.node=" + n.name(),
@@ -204,7 +206,8 @@ public final class Stack {
         record(new Component(name, kind, port, pid, marker, log.toString()));
     }
 
-    private void startService(String service, String module, Path inventory, Path suite, List<String> extraArgs) {
+    private void startService(
+            String service, String module, Path inventory, Path suite, boolean supervised, List<String> extraArgs) {
         Component existing = state.find(service).orElse(null);
         if (existing != null && Daemons.isOurs(existing.pid(), existing.marker())) {
             return;
@@ -227,7 +230,9 @@ public final class Stack {
         argv.addAll(extraArgs);
         argv.addAll(List.of("-jar", jar.toString()));
         step(service + " on :" + port);
-        long pid = Daemons.startDetached(argv, log, layout.dataDir());
+        long pid = supervised
+                ? Daemons.startSupervised(argv, log, layout.dataDir())
+                : Daemons.startDetached(argv, log, layout.dataDir());
         record(new Component(service, "service", port, pid, "pgops.instance=" + service + "@", log.toString()));
     }
 

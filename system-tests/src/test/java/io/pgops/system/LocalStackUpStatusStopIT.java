@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What `bin/pgops up | status | stop` does, through the same launcher code, on a data directory and
- * ports of its own: everything comes up ready, a second `up` changes nothing, `stop` leaves no
- * process behind.
+ * ports of its own: everything comes up ready, an agent killed with SIGKILL is started again by its
+ * supervisor, a second `up` changes nothing, `stop` leaves no process behind (supervised children
+ * included).
  */
 class LocalStackUpStatusStopIT {
 
@@ -51,6 +52,7 @@ class LocalStackUpStatusStopIT {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Stack stack = new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8));
         List<StackStatus.Row> rows = List.of();
+        List<ProcessHandle> children = new java.util.ArrayList<>();
         try {
             stack.up(true);
             rows = StackStatus.rows(layout, StackState.read(layout.stateFile()).orElseThrow());
@@ -69,6 +71,27 @@ class LocalStackUpStatusStopIT {
             assertEquals("listening", byName.get("pgbouncer").detail());
             assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
 
+            // the agents are supervised: one killed with SIGKILL is started again by itself
+            StackStatus.Row agent = byName.get(StackLayout.agentOf("node1"));
+            ProcessHandle first = ProcessHandle.of(agent.pid())
+                    .orElseThrow()
+                    .children()
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("the agent's supervisor has no child"));
+            long killed = System.nanoTime();
+            first.destroyForcibly();
+            org.awaitility.Awaitility.await("the killed agent to be started again and ready")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> ProcessHandle.of(agent.pid())
+                                    .orElseThrow()
+                                    .children()
+                                    .anyMatch(c -> c.pid() != first.pid())
+                            && io.pgops.stack.Http.status("http://127.0.0.1:" + agent.port() + "/q/health/ready")
+                                    == 200);
+            System.out.printf(
+                    "the killed agent was ready again %d ms after SIGKILL%n", (System.nanoTime() - killed) / 1_000_000);
+
             Map<String, Long> pids = pids(rows);
             new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).up(true);
             assertEquals(
@@ -76,6 +99,8 @@ class LocalStackUpStatusStopIT {
                     pids(StackStatus.rows(
                             layout, StackState.read(layout.stateFile()).orElseThrow())),
                     "a second up restarted something");
+            rows.forEach(r ->
+                    ProcessHandle.of(r.pid()).ifPresent(h -> h.descendants().forEach(children::add)));
         } finally {
             new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).stop();
         }
@@ -83,6 +108,9 @@ class LocalStackUpStatusStopIT {
             assertFalse(
                     ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false),
                     r.name() + " (pid " + r.pid() + ") outlived stop");
+        }
+        for (ProcessHandle c : children) {
+            assertFalse(c.isAlive(), "a supervised child (pid " + c.pid() + ") outlived stop");
         }
         assertTrue(StackStatus.rows(layout, StackState.read(layout.stateFile()).orElseThrow()).stream()
                 .noneMatch(StackStatus.Row::running));

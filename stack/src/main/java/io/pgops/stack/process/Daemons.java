@@ -36,6 +36,24 @@ public final class Daemons {
         }
     }
 
+    /**
+     * Like {@link #startDetached}, under a supervisor that starts {@code argv} again 1 s after it exits
+     * for any reason (kill -9 included), as systemd's {@code Restart=always} would; SIGTERM to the returned
+     * pid (the supervisor) stops the child and then the supervisor.
+     */
+    public static long startSupervised(List<String> argv, Path log, Path workDir) {
+        List<String> cmd = new ArrayList<>(List.of(
+                "sh",
+                "-c",
+                "trap 'kill -TERM \"$child\" 2>/dev/null; wait \"$child\"; exit 0' TERM INT;"
+                        + " while :; do \"$@\" & child=$!; wait \"$child\"; rc=$?;"
+                        + " echo \"$(date -u +%Y-%m-%dT%H:%M:%SZ) pgops supervisor: exited with $rc;"
+                        + " starting it again in 1 s\"; sleep 1; done",
+                "pgops-supervisor"));
+        cmd.addAll(argv);
+        return startDetached(cmd, log, workDir);
+    }
+
     /** Starts {@code argv} as a child of this JVM (tests): it dies with the JVM through the watchdog. */
     public static Process startChild(List<String> argv, Path log, Path workDir) {
         try {
@@ -88,6 +106,8 @@ public final class Daemons {
             pause(100);
         }
         if (h.get().isAlive()) {
+            // a supervisor that did not stop its child in time: the child goes too
+            h.get().descendants().forEach(ProcessHandle::destroyForcibly);
             h.get().destroyForcibly();
             Instant hard = Instant.now().plusSeconds(5);
             while (h.get().isAlive() && Instant.now().isBefore(hard)) {
