@@ -178,6 +178,7 @@ public class BackupRunner {
                             entry.startLsn(),
                             entry.stopLsn(),
                             entry.storedBytes(),
+                            entry.rawBytes(),
                             entry.durationMillis(),
                             entry.completedAt()),
                     correlation);

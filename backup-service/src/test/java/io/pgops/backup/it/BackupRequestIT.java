@@ -89,6 +89,7 @@ class BackupRequestIT {
         BackupCompleted done = (BackupCompleted) flow.get(1).data();
         assertEquals(id, done.backupId());
         assertTrue(done.sizeBytes() > 0 && done.stopLsn().compareTo(done.startLsn()) >= 0, done.toString());
+        assertTrue(done.rawBytes() != null && done.rawBytes() > done.sizeBytes(), "compressed: " + done);
         assertEquals("manifest", ((BackupVerified) flow.get(2).data()).method());
         assertEquals("restore", ((BackupVerified) flow.get(3).data()).method());
 
