@@ -315,6 +315,7 @@ public final class Samples {
                         Lsn.parse("16/E2000028"),
                         Lsn.parse("16/E6000100"),
                         48_318_382_080L,
+                        161_061_273_600L,
                         1_262_000L,
                         T.plusSeconds(2162)));
         put(

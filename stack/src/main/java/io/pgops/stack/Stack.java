@@ -104,10 +104,19 @@ public final class Stack {
             List<String> started = new ArrayList<>(StackLayout.SERVICES);
             for (String service : StackLayout.SERVICES) {
                 // the audit trail's checkpoints are signed with one key kept across restarts
-                List<String> extra = service.equals("audit-service")
-                        ? List.of("-Dpgops.audit.checkpoint.key-file="
-                                + layout.secretsDir().resolve("audit-checkpoint.key"))
-                        : List.of();
+                List<String> extra = switch (service) {
+                    case "audit-service" ->
+                        List.of("-Dpgops.audit.checkpoint.key-file="
+                                + layout.secretsDir().resolve("audit-checkpoint.key"));
+                    // backups open replication connections, which pg_hba.conf allows the replication account only
+                    case "backup-service" ->
+                        List.of(
+                                "-Dpgops.backup.repository-root="
+                                        + layout.dataDir().resolve("backups"),
+                                "-Dpgops.backup.account.username=" + PgTopology.REPLICATION_USER,
+                                "-Dpgops.backup.account.password-file=" + secrets.file(PgTopology.REPLICATION_USER));
+                    default -> List.of();
+                };
                 startService(service, service, inventory, suite, false, extra);
             }
             for (PgNode n : nodes) {

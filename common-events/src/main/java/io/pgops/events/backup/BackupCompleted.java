@@ -22,6 +22,9 @@ import java.time.Instant;
  * @param stopLsn the backup's end position: a restore is consistent once WAL is replayed up to here;
  *     {@code null} for a logical backup
  * @param sizeBytes the stored size (after compression), bytes
+ * @param rawBytes the size before compression (for a physical backup: the data directory's files per the backup
+ *     manifest plus the WAL streamed with them), bytes; {@code null} when the producer did not measure it (events
+ *     published before this field existed)
  * @param durationMillis from start to completion, milliseconds
  * @param completedAt when the backup was stored (UTC instant)
  */
@@ -36,6 +39,7 @@ public record BackupCompleted(
         @Nullable Lsn startLsn,
         @Nullable Lsn stopLsn,
         long sizeBytes,
+        @Nullable Long rawBytes,
         long durationMillis,
         Instant completedAt)
         implements BackupEvent {
@@ -50,7 +54,36 @@ public record BackupCompleted(
             throw new IllegalArgumentException("stopLsn " + stopLsn + " is before startLsn " + startLsn);
         }
         Require.nonNegative(sizeBytes, "sizeBytes");
+        Require.optionalNonNegative(rawBytes, "rawBytes");
         Require.nonNegative(durationMillis, "durationMillis");
         Require.nonNull(completedAt, "completedAt");
+    }
+
+    /** A backup whose size before compression was not measured ({@code rawBytes} null). */
+    public BackupCompleted(
+            ClusterId cluster,
+            String backupId,
+            String kind,
+            NodeName node,
+            String repository,
+            Timeline timeline,
+            Lsn startLsn,
+            Lsn stopLsn,
+            long sizeBytes,
+            long durationMillis,
+            Instant completedAt) {
+        this(
+                cluster,
+                backupId,
+                kind,
+                node,
+                repository,
+                timeline,
+                startLsn,
+                stopLsn,
+                sizeBytes,
+                null,
+                durationMillis,
+                completedAt);
     }
 }

@@ -1,0 +1,297 @@
+package io.pgops.backup.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pgops.backup.domain.BackupId;
+import io.pgops.backup.domain.CatalogueEntry;
+import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.Verification;
+import io.pgops.backup.service.BackupEngine;
+import io.pgops.backup.service.BackupFailure;
+import io.pgops.backup.service.BaseBackup;
+import io.pgops.backup.service.CatalogueJson;
+import io.pgops.backup.service.Source;
+import io.pgops.backup.service.Verifier;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code bin/pgops backup …}: the backup service's engine for operators without the services (cron at night, a
+ * terminal at 3 a.m.). Progress goes to stderr; the last line on stdout is one JSON object with the figures.
+ * Exit 0 on success, 1 when the backup or its verification failed (the tool's last lines on stderr), 2 on bad
+ * usage. The password comes from {@code PGPASSWORD}, {@code --password-file} or libpq's {@code ~/.pgpass}, never
+ * from the command line.
+ */
+public final class BackupCli {
+    static final String USAGE = String.join(
+            "\n",
+            "usage: bin/pgops backup take --host H --port P --user U --repo DIR [--compress zstd|lz4|gzip|none]",
+            "                             [--cluster ID] [--node NAME] [--fast-checkpoint] [--password-file F]",
+            "                             [--no-verify] [--drill]",
+            "       bin/pgops backup list --repo DIR [--cluster ID]",
+            "       bin/pgops backup verify --repo DIR [--cluster ID] [--id ID] [--drill --user U]",
+            "  take     a full physical backup (pg_basebackup, tar + manifest, WAL streamed), verified by default",
+            "  list     the repository's catalogue, one JSON line per backup",
+            "  verify   pg_verifybackup on an unpacked copy (default: the newest backup); --drill also starts it",
+            "  password: PGPASSWORD, --password-file F, or ~/.pgpass; never on the command line");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    BackupCli(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new BackupCli(System.out, System.err, System.getenv()).run(List.of(args)));
+    }
+
+    /** Bad usage: said on stderr, exit 2. */
+    static final class Usage extends RuntimeException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
+    int run(List<String> args) {
+        try {
+            if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.getFirst())) {
+                err.println(USAGE);
+                return args.isEmpty() ? 2 : 0;
+            }
+            Map<String, String> opts = options(args.subList(1, args.size()));
+            return switch (args.getFirst()) {
+                case "take" -> take(opts);
+                case "list" -> list(opts);
+                case "verify" -> verify(opts);
+                default -> throw new Usage("unknown command '" + args.getFirst() + "'");
+            };
+        } catch (Usage e) {
+            err.println("pgops backup: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("pgops backup: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int take(Map<String, String> o) {
+        String host = required(o, "host");
+        int port = parsePort(required(o, "port"));
+        String user = required(o, "user");
+        ClusterId cluster = ClusterId.of(o.getOrDefault("cluster", "default"));
+        NodeName node = NodeName.of(o.getOrDefault(
+                "node", (host + "-" + port).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-")));
+        Compression compression = Compression.of(o.getOrDefault("compress", "zstd"));
+        BackupEngine engine = engine(o);
+        Source src = new Source(cluster, node, host, port, user, password(o));
+        BackupId id = BackupId.at(Instant.now(), node);
+        err.printf("pgops backup: taking %s of %s:%d into %s%n", id, host, port, engine.clusterDirectory(cluster));
+        CatalogueEntry entry;
+        try {
+            BaseBackup.Identity who = engine.identify(src);
+            entry = engine.take(src, id, compression, o.containsKey("fast-checkpoint"), who);
+        } catch (BackupFailure f) {
+            err.println("pgops backup: failed at " + f.stage() + ": " + f.getMessage());
+            if (!f.toolOutput().isBlank()) {
+                err.println(f.toolOutput());
+            }
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("result", "failed");
+            line.put("id", id.value());
+            line.put("stage", f.stage());
+            line.put("error", f.error());
+            json(line);
+            return 1;
+        }
+        err.printf(
+                "pgops backup: stored %s (%d bytes from %d) in %.1f s%n",
+                id, entry.storedBytes(), entry.rawBytes(), entry.durationMillis() / 1000.0);
+        Verifier.Outcome v = null;
+        if (!o.containsKey("no-verify")) {
+            err.println("pgops backup: verifying " + id + (o.containsKey("drill") ? " (with a restore drill)" : ""));
+            v = engine.verify(entry, o.containsKey("drill"), user);
+            entry = entry.withVerification(v.last());
+        }
+        json(figures("completed", entry));
+        return v != null && v.last().failed() ? 1 : 0;
+    }
+
+    private int list(Map<String, String> o) {
+        BackupEngine engine = engine(o);
+        List<CatalogueEntry> entries = o.containsKey("cluster")
+                ? engine.catalogue().list(ClusterId.of(o.get("cluster")))
+                : engine.catalogue().listAll();
+        for (CatalogueEntry e : entries) {
+            json(figures("listed", e));
+        }
+        err.println("pgops backup: " + entries.size() + " backup(s) in "
+                + engine.layout().root());
+        return 0;
+    }
+
+    private int verify(Map<String, String> o) {
+        BackupEngine engine = engine(o);
+        List<CatalogueEntry> entries = o.containsKey("cluster")
+                ? engine.catalogue().list(ClusterId.of(o.get("cluster")))
+                : engine.catalogue().listAll();
+        Optional<CatalogueEntry> chosen = o.containsKey("id")
+                ? entries.stream()
+                        .filter(e -> e.id().value().equals(o.get("id")))
+                        .findFirst()
+                : entries.stream().max(Comparator.comparing(CatalogueEntry::id));
+        if (chosen.isEmpty()) {
+            err.println("pgops backup: no backup " + o.getOrDefault("id", "") + " in "
+                    + engine.layout().root());
+            return 1;
+        }
+        boolean drill = o.containsKey("drill");
+        if (drill && !o.containsKey("user")) {
+            throw new Usage("--drill needs --user: a role of the backed-up cluster that may log in");
+        }
+        err.println("pgops backup: verifying " + chosen.get().id() + (drill ? " (with a restore drill)" : ""));
+        Verifier.Outcome v = engine.verify(chosen.get(), drill, o.get("user"));
+        Verification last = v.last();
+        if (last.failed()) {
+            err.println("pgops backup: verification failed: " + last.detail());
+        }
+        json(figures(
+                last.failed() ? "verification-failed" : "verified", chosen.get().withVerification(last)));
+        return last.failed() ? 1 : 0;
+    }
+
+    private static Map<String, Object> figures(String result, CatalogueEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("result", result);
+        m.put("id", e.id().value());
+        m.put("cluster", e.cluster().value());
+        m.put("node", e.node().value());
+        m.put("startLsn", e.startLsn().format());
+        m.put("stopLsn", e.stopLsn().format());
+        m.put("timeline", e.timeline().value());
+        m.put("rawBytes", e.rawBytes());
+        m.put("storedBytes", e.storedBytes());
+        m.put("seconds", e.durationMillis() / 1000.0);
+        m.put("compression", e.compression());
+        Verification v = e.verification();
+        m.put("verification", v.state());
+        if (v.method() != null) {
+            m.put("verificationMethod", v.method());
+        }
+        if (v.failed()) {
+            m.put("verificationError", v.detail());
+            m.put("badFile", v.badFile());
+        }
+        if ("restore".equals(v.method()) && !v.failed()) {
+            m.put("restoreSeconds", v.restoreMillis() / 1000.0);
+            m.put("rowCounts", v.rowCounts());
+        }
+        return m;
+    }
+
+    private void json(Map<String, Object> line) {
+        try {
+            out.println(CatalogueJson.MAPPER.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private BackupEngine engine(Map<String, String> o) {
+        Path repo = Path.of(required(o, "repo"));
+        return new BackupEngine(
+                PgBinaries.locate(),
+                OsUser.forPostgres(),
+                new RepositoryLayout(repo),
+                Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))));
+    }
+
+    private String password(Map<String, String> o) {
+        if (o.containsKey("password-file")) {
+            try {
+                return Files.readString(Path.of(o.get("password-file"))).strip();
+            } catch (IOException e) {
+                throw new Usage("cannot read the password file " + o.get("password-file") + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        return env.get("PGPASSWORD"); // null: libpq's ~/.pgpass or no password
+    }
+
+    private static final List<String> FLAGS = List.of("fast-checkpoint", "no-verify", "drill");
+    private static final List<String> VALUED = List.of(
+            "host", "port", "user", "repo", "compress", "cluster", "node", "password-file", "id", "timeout-seconds");
+
+    static Map<String, String> options(List<String> args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new Usage("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.equals("password")) {
+                throw new Usage("a password is never taken on the command line: use PGPASSWORD or --password-file");
+            }
+            if (FLAGS.contains(name)) {
+                m.put(name, "true");
+            } else if (VALUED.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.size()) {
+                        throw new Usage("--" + name + " needs a value");
+                    }
+                    value = args.get(++i);
+                }
+                m.put(name, value);
+            } else {
+                throw new Usage("unknown option --" + name);
+            }
+        }
+        return m;
+    }
+
+    private static String required(Map<String, String> o, String name) {
+        String v = o.get(name);
+        if (v == null || v.isBlank()) {
+            throw new Usage("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private static int parsePort(String s) {
+        try {
+            int p = Integer.parseInt(s);
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new Usage("--port " + s + " is not a port (1-65535)");
+    }
+}

@@ -1,0 +1,52 @@
+package io.pgops.backup.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What the backup service does and where it keeps backups ({@code pgops.backup.*}). */
+@ConfigMapping(prefix = "pgops.backup")
+public interface BackupConfig {
+
+    /**
+     * The filesystem repository root: backups live in {@code <root>/<cluster>/<backup-id>/}. A request may name
+     * a repository only inside it. Default: {@code backups} under the local stack's data directory.
+     */
+    @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/backups")
+    String repositoryRoot();
+
+    /** Compression of the data archive: {@code zstd}, {@code lz4}, {@code gzip} or {@code none}. */
+    @WithDefault("zstd")
+    String compression();
+
+    /** How long one pg_basebackup may run before it is given up. */
+    @WithDefault("2h")
+    Duration toolTimeout();
+
+    /** Check every new backup with pg_verifybackup at once. */
+    @WithDefault("true")
+    boolean verify();
+
+    /** After a passed manifest check, restore the backup on a scratch server and count its largest tables. */
+    @WithDefault("true")
+    boolean restoreDrill();
+
+    /** How long publishing one event may wait for Kafka's acknowledgement. */
+    @WithDefault("30s")
+    Duration publishTimeout();
+
+    /**
+     * The account backups connect with: it needs REPLICATION and a {@code replication} line in pg_hba.conf.
+     * Default: the inventory's account of the cluster ({@code pgops.clusters.<id>.credentials}).
+     */
+    Optional<Account> account();
+
+    interface Account {
+        /** User name. */
+        String username();
+
+        /** File that holds the password (mode 600); read when connecting, never logged. */
+        String passwordFile();
+    }
+}

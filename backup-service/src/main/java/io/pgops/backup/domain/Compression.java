@@ -1,0 +1,71 @@
+package io.pgops.backup.domain;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a base backup's data is compressed, with its wire code ({@code zstd}, {@code lz4}, {@code gzip},
+ * {@code none}). Server-side where the server can (PostgreSQL 15+: the primary's CPU compresses and only
+ * compressed bytes cross the network); older servers fall back to client gzip or none.
+ */
+public enum Compression {
+    ZSTD("zstd", ".tar.zst"),
+    LZ4("lz4", ".tar.lz4"),
+    GZIP("gzip", ".tar.gz"),
+    NONE("none", ".tar");
+
+    private final String code;
+    private final String suffix;
+
+    Compression(String code, String suffix) {
+        this.code = code;
+        this.suffix = suffix;
+    }
+
+    /** The wire code, as in the catalogue and on the command line. */
+    public String code() {
+        return code;
+    }
+
+    public static Compression of(String code) {
+        String c = code == null ? "" : code.strip().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values())
+                .filter(v -> v.code.equals(c))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown compression '" + code + "': expected one of zstd, lz4, gzip, none"));
+    }
+
+    /** What is actually used against a server of major version {@code serverMajor}, and why. */
+    public Plan planFor(int serverMajor) {
+        if (this == NONE) {
+            return new Plan(NONE, List.of("--compress=none"), "no compression requested");
+        }
+        if (serverMajor >= 15) {
+            return new Plan(
+                    this,
+                    List.of("--compress=server-" + code),
+                    code + " on the server (PostgreSQL " + serverMajor + " compresses before sending)");
+        }
+        // before 15 the server cannot compress, and the client only knows gzip
+        return new Plan(
+                GZIP,
+                List.of("--compress=6"),
+                "PostgreSQL " + serverMajor + " cannot compress on the server: client-side gzip instead of " + code);
+    }
+
+    /** The name of the base archive this compression produces ({@code base.tar.zst}). */
+    public String baseArchive() {
+        return "base" + suffix;
+    }
+
+    /**
+     * The compression actually used, the pg_basebackup arguments for it, and the reason in words.
+     *
+     * @param used the compression the stored archive has
+     * @param arguments pg_basebackup arguments
+     * @param reason why, e.g. {@code "zstd on the server (PostgreSQL 15 compresses before sending)"}
+     */
+    public record Plan(Compression used, List<String> arguments, String reason) {}
+}

@@ -1,0 +1,53 @@
+package io.pgops.backup.domain;
+
+import io.pgops.events.model.ClusterId;
+import java.nio.file.Path;
+
+/**
+ * Where backups live in a filesystem repository: {@code <root>/<cluster>/<backup-id>/}, written first under
+ * {@code <root>/<cluster>/.partial-<backup-id>/} and renamed only once complete, so a half backup never carries
+ * a backup's name.
+ *
+ * @param root the repository's directory (absolute, normalised)
+ */
+public record RepositoryLayout(Path root) {
+    public static final String PARTIAL_PREFIX = ".partial-";
+
+    public RepositoryLayout {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The repository at {@code requested} if it lies inside {@code allowedRoot} (the configured root); a path
+     * that leaves it (absolute elsewhere, or {@code ..}) is refused.
+     */
+    public static RepositoryLayout within(Path allowedRoot, String requested) {
+        Path root = allowedRoot.toAbsolutePath().normalize();
+        if (requested == null || requested.isBlank()) {
+            return new RepositoryLayout(root);
+        }
+        Path p = root.resolve(requested).toAbsolutePath().normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException(
+                    "repository " + requested + " lies outside the configured repository root " + root);
+        }
+        return new RepositoryLayout(p);
+    }
+
+    public Path cluster(ClusterId cluster) {
+        return root.resolve(cluster.value());
+    }
+
+    public Path backup(ClusterId cluster, BackupId id) {
+        return cluster(cluster).resolve(id.value());
+    }
+
+    public Path partial(ClusterId cluster, BackupId id) {
+        return cluster(cluster).resolve(PARTIAL_PREFIX + id.value());
+    }
+
+    /** Whether a directory name is a complete backup's (not a partial one, not anything else). */
+    public static boolean isBackupDirectory(String name) {
+        return !name.startsWith(".") && name.matches(BackupId.PATTERN);
+    }
+}

@@ -1,0 +1,246 @@
+package io.pgops.backup.service;
+
+import io.pgops.backup.config.BackupConfig;
+import io.pgops.backup.domain.BackupId;
+import io.pgops.backup.domain.CatalogueEntry;
+import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.SourceChoice;
+import io.pgops.backup.domain.Verification;
+import io.pgops.backup.messaging.BackupEventPublisher;
+import io.pgops.events.EventIds;
+import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupEvent;
+import io.pgops.events.backup.BackupFailed;
+import io.pgops.events.backup.BackupKind;
+import io.pgops.events.backup.BackupRequested;
+import io.pgops.events.backup.BackupStarted;
+import io.pgops.events.backup.BackupVerificationFailed;
+import io.pgops.events.backup.BackupVerified;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.inventory.Passwords;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs requested backups one at a time, telling the story on Kafka under one correlation id: {@code
+ * BackupRequested} (the command, on {@code pgops.backup.commands}), {@code BackupStarted}, then {@code
+ * BackupCompleted} or {@code BackupFailed} (with the tool's last lines), then {@code BackupVerified} or {@code
+ * BackupVerificationFailed} for the manifest check and again for the restore drill. Each event is published
+ * only after Kafka acknowledged the one before, so consumers see them in this order.
+ */
+@ApplicationScoped
+public class BackupRunner {
+    private static final Logger LOG = Logger.getLogger(BackupRunner.class);
+
+    private final Inventory inventory;
+    private final BackupConfig config;
+    private final BackupEventPublisher publisher;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("backup-worker").factory());
+
+    public BackupRunner(Inventory inventory, BackupConfig config, BackupEventPublisher publisher) {
+        this.inventory = inventory;
+        this.config = config;
+        this.publisher = publisher;
+    }
+
+    /** The cluster asked for is not in the inventory. */
+    public static final class UnknownCluster extends RuntimeException {
+        public UnknownCluster(String message) {
+            super(message);
+        }
+    }
+
+    /** A backup accepted and queued: its id, the node chosen and why, the flow's correlation id. */
+    public record Accepted(String backupId, String correlationId, String node, String nodeReason, String repository) {}
+
+    /** The configured repository root. */
+    public Path repositoryRoot() {
+        return Path.of(config.repositoryRoot());
+    }
+
+    /**
+     * Checks the request against the inventory and the repository root (nothing is published when it cannot
+     * apply), publishes {@code BackupRequested} and queues the backup.
+     *
+     * @throws UnknownCluster the cluster is not in the inventory
+     * @throws SourceChoice.UnknownNode the node is not one of the cluster's
+     * @throws IllegalArgumentException the repository lies outside the configured root
+     */
+    public Accepted request(
+            ClusterId cluster,
+            Optional<NodeName> node,
+            String reason,
+            boolean fastCheckpoint,
+            Optional<String> repository,
+            String principal) {
+        Inventory.Cluster c = cluster(cluster);
+        List<SourceChoice.Candidate> candidates = c.nodes().entrySet().stream()
+                .map(e -> new SourceChoice.Candidate(
+                        NodeName.of(e.getKey()), e.getValue().roleHint()))
+                .toList();
+        SourceChoice.Choice choice = SourceChoice.choose(candidates, node);
+        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), repository.orElse(null));
+        String correlation = EventIds.newId();
+        BackupId id = BackupId.at(Instant.now(), choice.node());
+        publish(
+                new BackupRequested(
+                        cluster, BackupKind.PHYSICAL, node.orElse(null), repository.orElse(null), principal, reason),
+                correlation);
+        worker.submit(() -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
+        return new Accepted(
+                id.value(),
+                correlation,
+                choice.node().value(),
+                choice.reason(),
+                layout.root().toString());
+    }
+
+    /** The catalogue of a cluster in the configured repository (or one inside it). */
+    public List<CatalogueEntry> list(ClusterId cluster, Optional<String> repository) {
+        cluster(cluster);
+        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), repository.orElse(null));
+        return new Catalogue(layout).list(cluster);
+    }
+
+    private Inventory.Cluster cluster(ClusterId cluster) {
+        Inventory.Cluster c = inventory.clusters().get(cluster.value());
+        if (c == null) {
+            throw new UnknownCluster("cluster " + cluster + " is not in the inventory");
+        }
+        return c;
+    }
+
+    private void run(
+            ClusterId cluster,
+            Inventory.Cluster c,
+            SourceChoice.Choice choice,
+            BackupId id,
+            RepositoryLayout layout,
+            boolean fast,
+            String correlation) {
+        String repo = layout.root().toString();
+        long t0 = System.nanoTime();
+        try {
+            Inventory.Node n = c.nodes().get(choice.node().value());
+            String user = config.account()
+                    .map(BackupConfig.Account::username)
+                    .orElse(c.credentials().username());
+            String passwordFile = config.account()
+                    .map(BackupConfig.Account::passwordFile)
+                    .orElse(c.credentials().passwordFile());
+            Source src = new Source(
+                    cluster, choice.node(), n.host(), n.port(), user, Passwords.read(credentials(user, passwordFile)));
+            BackupEngine engine =
+                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
+            BaseBackup.Identity who;
+            CatalogueEntry entry;
+            try {
+                who = engine.identify(src);
+                publish(
+                        new BackupStarted(
+                                cluster,
+                                id.value(),
+                                BackupKind.PHYSICAL,
+                                choice.node(),
+                                repo,
+                                who.timeline(),
+                                null,
+                                Instant.now()),
+                        correlation);
+                entry = engine.take(src, id, Compression.of(config.compression()), fast, who);
+            } catch (BackupFailure f) {
+                LOG.warnf("backup %s of %s failed at %s: %s", id, cluster, f.stage(), f.getMessage());
+                publish(failed(cluster, id, choice.node(), repo, f.stage(), f.error(), t0), correlation);
+                return;
+            }
+            publish(
+                    new BackupCompleted(
+                            cluster,
+                            id.value(),
+                            BackupKind.PHYSICAL,
+                            entry.node(),
+                            repo,
+                            entry.timeline(),
+                            entry.startLsn(),
+                            entry.stopLsn(),
+                            entry.storedBytes(),
+                            entry.rawBytes(),
+                            entry.durationMillis(),
+                            entry.completedAt()),
+                    correlation);
+            if (config.verify()) {
+                Verifier.Outcome o = engine.verify(entry, config.restoreDrill(), user);
+                publish(verification(cluster, id, repo, o.manifest()), correlation);
+                if (o.restore() != null) {
+                    publish(verification(cluster, id, repo, o.restore()), correlation);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "backup %s of %s failed", id, cluster);
+            publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
+        }
+    }
+
+    private static BackupFailed failed(
+            ClusterId cluster, BackupId id, NodeName node, String repo, String stage, String error, long t0) {
+        return new BackupFailed(
+                cluster,
+                id.value(),
+                BackupKind.PHYSICAL,
+                node,
+                repo,
+                stage,
+                error,
+                (System.nanoTime() - t0) / 1_000_000,
+                Instant.now());
+    }
+
+    private static BackupEvent verification(ClusterId cluster, BackupId id, String repo, Verification v) {
+        if (v.failed()) {
+            return new BackupVerificationFailed(
+                    cluster, id.value(), repo, v.method(), v.detail(), v.durationMillis(), v.at());
+        }
+        return new BackupVerified(cluster, id.value(), repo, v.method(), v.checkedBytes(), v.durationMillis(), v.at());
+    }
+
+    private void publish(BackupEvent event, String correlation) {
+        publisher
+                .publish(event, correlation)
+                .toCompletableFuture()
+                .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+    }
+
+    private static Inventory.Credentials credentials(String user, String file) {
+        return new Inventory.Credentials() {
+            @Override
+            public String username() {
+                return user;
+            }
+
+            @Override
+            public String passwordFile() {
+                return file;
+            }
+        };
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}

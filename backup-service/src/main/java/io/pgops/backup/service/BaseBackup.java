@@ -1,0 +1,197 @@
+package io.pgops.backup.service;
+
+import io.pgops.backup.domain.BackupId;
+import io.pgops.backup.domain.CatalogueEntry;
+import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.ManifestSummary;
+import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.ToolOutput;
+import io.pgops.backup.domain.Verification;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.Timeline;
+import io.pgops.pgtools.Cmd;
+import io.pgops.pgtools.PgBinaries;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A full physical backup with PostgreSQL's own pg_basebackup: tar format, WAL streamed alongside ({@code -X
+ * stream}, so the backup restores on its own), a backup manifest, compressed on the server where it can. It is
+ * written under a partial name and renamed to its id only once pg_basebackup succeeded, its manifest was read
+ * and its catalogue entry written: nothing half-done ever carries a backup's name.
+ */
+public final class BaseBackup {
+    /** Lines of a tool's output kept in a failure. */
+    static final int TAIL = 8;
+
+    private final PgBinaries bin;
+    private final Duration timeout;
+
+    public BaseBackup(PgBinaries bin, Duration timeout) {
+        this.bin = bin;
+        this.timeout = timeout;
+    }
+
+    /** What the node says before the backup: its timeline and WAL position, its server version. */
+    public record Identity(Timeline timeline, Lsn position, int serverMajor) {}
+
+    /**
+     * Asks the node over a replication connection (IDENTIFY_SYSTEM, as pg_basebackup will): fails fast with the
+     * reason when the node is down or refuses the account.
+     */
+    public Identity identify(Source s) throws BackupFailure {
+        Cmd.Result r = withPassword(
+                        Cmd.of(
+                                bin.tool("psql"),
+                                "-X",
+                                "-A",
+                                "-t",
+                                "-w",
+                                "-c",
+                                "IDENTIFY_SYSTEM",
+                                "-c",
+                                "SHOW server_version_num",
+                                "host=" + s.host() + " port=" + s.port() + " user=" + s.user()
+                                        + " dbname=replication replication=true application_name=pgops-backup"),
+                        s)
+                .env("PGCONNECT_TIMEOUT", "10")
+                .timeoutSeconds(60)
+                .tryRun();
+        String[] lines = r.output().strip().split("\\R");
+        if (r.exitCode() != 0 || lines.length < 2 || !lines[0].contains("|")) {
+            throw new BackupFailure(
+                    "start",
+                    "node " + s.node() + " at " + s.hostPort() + " does not answer as a replication source",
+                    ToolOutput.lastLines(r.output(), TAIL));
+        }
+        String[] f = lines[0].split("\\|", -1);
+        return new Identity(
+                Timeline.of(Long.parseLong(f[1].strip())),
+                Lsn.parse(f[2].strip()),
+                Integer.parseInt(lines[1].strip()) / 10000);
+    }
+
+    /**
+     * Takes the backup into {@code layout}: {@code <root>/<cluster>/<id>/} holds the data archive, {@code
+     * pg_wal.tar}, {@code backup_manifest} and {@code backup.json}.
+     */
+    public CatalogueEntry take(
+            RepositoryLayout layout, Source s, BackupId id, Compression requested, boolean fastCheckpoint, Identity who)
+            throws BackupFailure {
+        Compression.Plan plan = requested.planFor(who.serverMajor());
+        Path partial = layout.partial(s.cluster(), id);
+        Path done = layout.backup(s.cluster(), id);
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(
+                    partial.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new BackupFailure("store", "backup " + id + " is already being written in " + partial, "");
+        } catch (IOException e) {
+            throw new BackupFailure("store", "cannot create " + partial + ": " + e.getMessage(), "");
+        }
+        try {
+            List<String> argv = new ArrayList<>(List.of(
+                    bin.tool("pg_basebackup"),
+                    "--pgdata=" + partial,
+                    "--format=tar",
+                    "--wal-method=stream",
+                    "--checkpoint=" + (fastCheckpoint ? "fast" : "spread"),
+                    "--label=pgops " + id,
+                    "--no-password",
+                    "--verbose",
+                    "--dbname=host=" + s.host() + " port=" + s.port() + " user=" + s.user()
+                            + " application_name=pgops-backup"));
+            argv.addAll(plan.arguments());
+            Cmd.Result r = withPassword(Cmd.of(argv), s)
+                    .env("PGCONNECT_TIMEOUT", "10")
+                    .timeoutSeconds(timeout.toSeconds())
+                    .tryRun();
+            if (r.exitCode() != 0) {
+                throw new BackupFailure(
+                        "copy",
+                        "pg_basebackup of " + s.node() + " at " + s.hostPort() + " failed (exit " + r.exitCode() + ")",
+                        ToolOutput.lastLines(r.output(), TAIL));
+            }
+            ManifestSummary m = Manifests.read(partial.resolve("backup_manifest"));
+            List<String> files = storedFiles(partial);
+            long stored = size(partial, files);
+            long wal = files.stream()
+                    .filter(f -> f.startsWith("pg_wal.tar"))
+                    .mapToLong(f -> sizeOf(partial.resolve(f)))
+                    .sum();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            CatalogueEntry entry = new CatalogueEntry(
+                    id,
+                    s.cluster(),
+                    s.node(),
+                    s.hostPort(),
+                    m.startLsn(),
+                    m.stopLsn(),
+                    m.timeline(),
+                    m.fileBytes() + wal,
+                    stored,
+                    millis,
+                    plan.used().code(),
+                    plan.reason(),
+                    files,
+                    startedAt,
+                    Instant.now(),
+                    Verification.none());
+            Catalogue.write(partial, entry);
+            try {
+                Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, done);
+            }
+            return entry;
+        } catch (IOException | RuntimeException e) {
+            throw new BackupFailure("store", "the backup could not be stored: " + e.getMessage(), "");
+        } finally {
+            if (Files.exists(partial)) {
+                Trees.delete(partial);
+            }
+        }
+    }
+
+    /** The password through the environment only; without one, libpq's own means (PGPASSWORD, ~/.pgpass). */
+    private static Cmd withPassword(Cmd cmd, Source s) {
+        return s.password() == null ? cmd : cmd.env("PGPASSWORD", s.password());
+    }
+
+    private static List<String> storedFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static long size(Path dir, List<String> files) {
+        return files.stream().mapToLong(f -> sizeOf(dir.resolve(f))).sum();
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.pgops.backup.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompressionTest {
+    @Test
+    void zstdIsCompressedOnTheServerFromPostgres15() {
+        Compression.Plan p = Compression.ZSTD.planFor(15);
+        assertEquals(Compression.ZSTD, p.used());
+        assertEquals(List.of("--compress=server-zstd"), p.arguments());
+        assertEquals("base.tar.zst", p.used().baseArchive());
+        assertTrue(p.reason().contains("on the server"), p.reason());
+    }
+
+    @Test
+    void olderServersFallBackToClientGzipAndSayWhy() {
+        Compression.Plan p = Compression.LZ4.planFor(14);
+        assertEquals(Compression.GZIP, p.used());
+        assertEquals(List.of("--compress=6"), p.arguments());
+        assertEquals("base.tar.gz", p.used().baseArchive());
+        assertTrue(p.reason().contains("instead of lz4"), p.reason());
+    }
+
+    @Test
+    void noneStaysAPlainTarOnEveryServer() {
+        assertEquals(Compression.NONE, Compression.NONE.planFor(13).used());
+        assertEquals("base.tar", Compression.NONE.baseArchive());
+    }
+
+    @Test
+    void unknownCodesAreRefusedNamingTheChoices() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Compression.of("bzip2"));
+        assertTrue(e.getMessage().contains("zstd, lz4, gzip, none"));
+        assertEquals(Compression.LZ4, Compression.of(" LZ4 "));
+    }
+}
