@@ -87,7 +87,9 @@ public interface CoordinatorConfig {
     /**
      * What happens when a synchronous standby is away and no streaming standby can replace it: {@code
      * strict} keeps it named (commits wait for it, as synchronous replication promises); {@code degradable}
-     * records the empty set in the topology, then applies it (commits no longer wait for any standby).
+     * records the empty set in the topology, then applies it (commits no longer wait for any standby);
+     * {@code off}: no synchronous standby at all. A cluster's inventory entry may set its own ({@code
+     * pgops.clusters.<id>.synchronous-mode = off|on|strict}).
      */
     @WithDefault("strict")
     SyncPlan.Mode synchronousMode();

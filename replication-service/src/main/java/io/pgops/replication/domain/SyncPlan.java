@@ -35,7 +35,21 @@ public final class SyncPlan {
         /** Commits wait for the named standby however long it is away, unless another replaces it. */
         STRICT,
         /** After the patience with no replacement, the empty set is recorded and commits no longer wait. */
-        DEGRADABLE
+        DEGRADABLE,
+        /** No synchronous standby: commits are acknowledged by the primary alone. */
+        OFF;
+
+        /** {@code off}, {@code on} (or {@code degradable}), {@code strict}, as an inventory writes it. */
+        public static Mode parse(String text) {
+            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "off" -> OFF;
+                case "on", "degradable" -> DEGRADABLE;
+                case "strict" -> STRICT;
+                default ->
+                    throw new IllegalArgumentException(
+                            "synchronous-mode '" + text + "': expected one of off, on, strict");
+            };
+        }
     }
 
     /**
@@ -111,9 +125,13 @@ public final class SyncPlan {
                             count)
                     .synchronous());
         }
+        if (mode == Mode.OFF) {
+            keep = List.of();
+        }
         List<NodeName> desired = new ArrayList<>(keep);
         for (NodeName n : SyncStandbys.choose(
                         streaming.stream()
+                                .filter(s -> mode != Mode.OFF)
                                 .filter(s -> !desired.contains(s.name()))
                                 .toList(),
                         Math.max(1, count))
@@ -127,6 +145,8 @@ public final class SyncPlan {
             // nothing can replace the named ones: they stay named and commits wait for them
             desired.addAll(recorded.stream().filter(names::contains).toList());
             why = "no streaming standby can replace " + recorded + ": it stays synchronous, commits wait for it";
+        } else if (mode == Mode.OFF) {
+            why = "synchronous replication is off for this cluster: commits are local only";
         } else if (desired.isEmpty()) {
             why = recorded.isEmpty()
                     ? "no streaming standby without nosync: commits are local only"

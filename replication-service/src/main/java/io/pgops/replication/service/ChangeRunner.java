@@ -21,6 +21,7 @@ import io.pgops.replication.domain.Reconcile;
 import io.pgops.replication.domain.Refusal;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.domain.Slots;
+import io.pgops.replication.domain.SyncPlan;
 import io.pgops.replication.domain.SyncStandbys;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,8 +224,9 @@ final class ChangeRunner {
         // recorded before the promotion: a successor that takes over from here knows what the candidate
         // must have replayed without asking the old primary's agent, and which standbys the new primary
         // names synchronous from its first write (st: no second look on the write pause)
-        SyncStandbys.Choice newSync =
-                Reconcile.syncForNewPrimary(st, cand, old, c.config().synchronousCount());
+        SyncStandbys.Choice newSync = c.syncMode(o.cluster) == SyncPlan.Mode.OFF
+                ? new SyncStandbys.Choice("", List.of(), "synchronous replication is off")
+                : Reconcile.syncForNewPrimary(st, cand, old, c.config().synchronousCount());
         o.fenced.add(old);
         o.fenceLsn = waitPast;
         o.sync = newSync.synchronous();

@@ -6,6 +6,7 @@ import io.pgops.replication.config.CoordinatorConfig;
 import io.pgops.replication.domain.ClusterState;
 import io.pgops.replication.domain.CommandRules;
 import io.pgops.replication.domain.NodeSpec;
+import io.pgops.replication.domain.SyncPlan;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -51,6 +52,16 @@ record Coordination(
         AgentClient.Reports r =
                 agents.reports(cluster, specs.stream().map(NodeSpec::name).toList());
         return new ClusterState(specs, r.reports(), r.unanswered());
+    }
+
+    /** The cluster's synchronous mode: its inventory's {@code synchronous-mode}, else the coordinator's. */
+    SyncPlan.Mode syncMode(ClusterId cluster) {
+        return inventory
+                .clusters()
+                .get(cluster.value())
+                .synchronousMode()
+                .map(SyncPlan.Mode::parse)
+                .orElse(config.synchronousMode());
     }
 
     CommandRules.Limits limits() {

@@ -143,7 +143,7 @@ final class Reconciler {
                 o.leaving,
                 awayLong,
                 c.config().synchronousCount(),
-                c.config().synchronousMode(),
+                c.syncMode(o.cluster),
                 o.syncSwitchLsn);
         if (step.isEmpty()) {
             o.syncSwitchLsn = null;

@@ -85,6 +85,14 @@ class AutomaticFailoverTest {
     }
 
     @Test
+    void aClusterWithSynchronousReplicationOffWaitsForTheLeaseToo() {
+        AutomaticFailover.Hold h = assertInstanceOf(
+                AutomaticFailover.Hold.class,
+                decide(topology(false, null), primaryGone(), SyncPlan.Mode.OFF, List.of(), null));
+        assertEquals(Refusal.NEEDS_LEASE, h.code());
+    }
+
+    @Test
     void aClusterThatRecordsNoSyncStandbyWaitsForTheLeaseToo() {
         AutomaticFailover.Hold h = assertInstanceOf(
                 AutomaticFailover.Hold.class,

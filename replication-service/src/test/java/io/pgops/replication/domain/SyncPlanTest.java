@@ -111,4 +111,26 @@ class SyncPlanTest {
         assertEquals(List.of(N2), s.record());
         assertEquals(ONLY_N2, s.apply());
     }
+
+    @Test
+    void withSynchronousReplicationOffTheRecordedStandbyIsDroppedFromTheRecordBeforeTheSetting() {
+        AgentReport p = primary(N1, ONLY_N2, SLOTS, streaming(N2, "sync"), streaming(N3, "async"));
+        SyncPlan.Step s =
+                next(List.of(N2), p, Set.of(), SyncPlan.Mode.OFF, null).orElseThrow();
+        assertEquals(List.of(), s.record());
+        assertEquals("", s.apply());
+        assertEquals(
+                Optional.empty(),
+                next(List.of(), primary(N1, "", SLOTS, streaming(N2, "async")), Set.of(), SyncPlan.Mode.OFF, null));
+    }
+
+    @Test
+    void anInventoryWritesTheModeAsOffOnOrStrict() {
+        assertEquals(SyncPlan.Mode.OFF, SyncPlan.Mode.parse("off"));
+        assertEquals(SyncPlan.Mode.DEGRADABLE, SyncPlan.Mode.parse("on"));
+        assertEquals(SyncPlan.Mode.STRICT, SyncPlan.Mode.parse(" Strict "));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SyncPlan.Mode.parse("sometimes"));
+        assertTrue(e.getMessage().contains("off, on, strict"), e.getMessage());
+    }
 }

@@ -27,6 +27,13 @@ public interface Inventory {
 
         /** The account pgops uses on this cluster; the password is referenced, never inline. */
         Credentials credentials();
+
+        /**
+         * Synchronous replication of this cluster: {@code off}, {@code on} (commits wait for a synchronous
+         * standby while one streams; degrades when none can) or {@code strict} (never degrades); absent: the
+         * replication coordinator's {@code pgops.coordinator.synchronous-mode}.
+         */
+        Optional<String> synchronousMode();
     }
 
     interface Node {

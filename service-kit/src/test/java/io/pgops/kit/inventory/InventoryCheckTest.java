@@ -58,6 +58,10 @@ class InventoryCheckTest {
                 return "postgres";
             }
 
+            public Optional<String> synchronousMode() {
+                return Optional.empty();
+            }
+
             public Inventory.Credentials credentials() {
                 return new Inventory.Credentials() {
                     public String username() {
