@@ -65,10 +65,13 @@ public final class EventTypes {
 
     /**
      * The topic an event is published on: {@code pgops.<area>.commands} for commands, {@code pgops.<area>.events}
-     * for facts. {@code TopologyChanged} also goes to {@code pgops.replication.events}; the replication service
+     * for facts, {@link Topics#REPLICATION_LEASES} for the lease protocol. {@code TopologyChanged} also goes to {@code pgops.replication.events}; the replication service
      * additionally writes it to the compacted {@link Topics#TOPOLOGY}.
      */
     public static String topicOf(Class<? extends PgopsEvent> eventClass) {
+        if (LeaseProtocol.class.isAssignableFrom(eventClass)) {
+            return Topics.REPLICATION_LEASES;
+        }
         return "pgops." + areaOf(eventClass) + (isCommand(eventClass) ? ".commands" : ".events");
     }
 

@@ -19,6 +19,11 @@ public final class Topics {
     public static final String REPLICATION_COMMANDS = "pgops.replication.commands";
     public static final String BACKUP_COMMANDS = "pgops.backup.commands";
     public static final String MAINTENANCE_COMMANDS = "pgops.maintenance.commands";
+    /**
+     * The primary's lease: {@code LeaseAsked} from agents, {@code LeaseGranted} from the owning coordinator
+     * (transactional). Protocol records, about one a second per cluster; not read by the audit trail.
+     */
+    public static final String REPLICATION_LEASES = "pgops.replication.leases";
     /** Compacted: the latest {@code TopologyChanged} per cluster, written by the replication service. */
     public static final String TOPOLOGY = "pgops.topology";
     /** Records a consumer could not decode or process, with the original headers and an error header. */
@@ -43,6 +48,11 @@ public final class Topics {
             new TopicSpec(REPLICATION_COMMANDS, false, "Operator commands for the replication service."),
             new TopicSpec(BACKUP_COMMANDS, false, "Operator commands for the backup service."),
             new TopicSpec(MAINTENANCE_COMMANDS, false, "Operator commands for the maintenance service."),
+            new TopicSpec(
+                    REPLICATION_LEASES,
+                    false,
+                    "The primary's lease: LeaseAsked from the primary's agent, LeaseGranted from the owning"
+                            + " coordinator in its fenced transaction (key = cluster id)."),
             new TopicSpec(
                     TOPOLOGY,
                     true,

@@ -48,7 +48,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(39, EventTypes.all().size(), "7 health + 13 replication + 10 backup + 8 maintenance + 1 audit");
+        assertEquals(41, EventTypes.all().size(), "7 health + 15 replication + 10 backup + 8 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 
@@ -128,6 +128,8 @@ class EventCatalogueTest {
         assertEquals(Topics.REPLICATION_COMMANDS, EventTypes.topicOf(PromoteRequested.class));
         assertEquals(Topics.REPLICATION_EVENTS, EventTypes.topicOf(TopologyChanged.class));
         assertEquals(Topics.BACKUP_COMMANDS, EventTypes.topicOf(BackupRequested.class));
+        assertEquals(Topics.REPLICATION_LEASES, EventTypes.topicOf(io.pgops.events.replication.LeaseGranted.class));
+        assertEquals(Topics.REPLICATION_LEASES, EventTypes.topicOf(io.pgops.events.replication.LeaseAsked.class));
         assertEquals(Topics.MAINTENANCE_COMMANDS, EventTypes.topicOf(MigrationRequested.class));
         Set<String> declared = Topics.all().stream().map(Topics.TopicSpec::name).collect(Collectors.toSet());
         for (Class<? extends PgopsEvent> type : EventTypes.all()) {
@@ -137,7 +139,7 @@ class EventCatalogueTest {
 
     @Test
     void onlyTheTopologyTopicIsCompacted() {
-        assertEquals(11, Topics.all().size());
+        assertEquals(12, Topics.all().size());
         assertEquals(
                 Set.of(Topics.TOPOLOGY),
                 Topics.all().stream()

@@ -36,6 +36,8 @@ import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
 import io.pgops.events.replication.LeadershipChange;
+import io.pgops.events.replication.LeaseAsked;
+import io.pgops.events.replication.LeaseGranted;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.NodeFenced;
 import io.pgops.events.replication.NodePromoted;
@@ -203,6 +205,17 @@ public final class Samples {
                         false,
                         "db1 unreachable; removed from routing and lease expired after 10 s",
                         T.plusSeconds(12)));
+        put(m, new LeaseAsked(CLUSTER, TERM, DB1, "b7e2c1d4-0a9f-4c3e-8d21-5f6a7b8c9d0e", T.minusSeconds(30)));
+        put(
+                m,
+                new LeaseGranted(
+                        CLUSTER,
+                        TERM,
+                        DB1,
+                        "b7e2c1d4-0a9f-4c3e-8d21-5f6a7b8c9d0e",
+                        3_000L,
+                        "replication-a",
+                        T.minusSeconds(30).plusMillis(12)));
         put(m, new NodePromoted(CLUSTER, TERM, DB2, TL3, TL4, Lsn.parse("16/D0000AA0"), 1_840L, T.plusSeconds(14)));
         put(
                 m,

@@ -64,6 +64,22 @@ public final class Require {
         return value;
     }
 
+    public static long positive(long value, String field) {
+        if (value < 1) {
+            throw new IllegalArgumentException(field + " must be >= 1 but was " + value);
+        }
+        return value;
+    }
+
+    /** A text that matches {@code regex} as a whole. */
+    public static String matches(String value, String field, String regex) {
+        nonNull(value, field);
+        if (!value.matches(regex)) {
+            throw new IllegalArgumentException(field + " must match " + regex + " but was '" + value + "'");
+        }
+        return value;
+    }
+
     public static int port(int value, String field) {
         if (value < 1 || value > 65_535) {
             throw new IllegalArgumentException(field + " must be a TCP port 1-65535 but was " + value);

@@ -19,4 +19,6 @@ public sealed interface ReplicationEvent extends PgopsEvent
                 FailoverCompleted,
                 FailoverRefused,
                 StandbyRejoined,
-                TopologyChanged {}
+                TopologyChanged,
+                LeaseAsked,
+                LeaseGranted {}

@@ -140,7 +140,7 @@ class ContractDocsTest {
         JsonNode doc = new AsyncApiDocument(new JsonSchemas()).build();
 
         assertEquals("3.0.0", doc.get("asyncapi").textValue());
-        assertEquals(11, doc.get("channels").size());
+        assertEquals(12, doc.get("channels").size());
         assertEquals(
                 EventTypes.all().size(), doc.get("components").get("messages").size());
         assertTrue(doc.get("channels").get("pgops.topology").get("messages").has("TopologyChanged"));

@@ -60,6 +60,37 @@ public interface AgentConfig {
     @WithDefault("30s")
     Duration catchUpTimeout();
 
+    /** The lease. */
+    Lease lease();
+
+    interface Lease {
+        /**
+         * How long a grant lasts, counted from when this agent asked (it asks every third of it). Keep it equal
+         * to {@code pgops.coordinator.lease-ttl}.
+         */
+        @WithDefault("3s")
+        Duration ttl();
+
+        /**
+         * {@code /primary} answers 503 once less than this is left of the lease: long enough for HAProxy to see two
+         * failed checks ({@code fall 2}: one {@code inter} plus one {@code fastinter}, 500 + 200 ms in the local
+         * stack) before the lease ends and PostgreSQL is stopped.
+         */
+        @WithDefault("1s")
+        Duration guard();
+
+        /** A wall-clock jump ahead of the monotonic clock beyond this (a suspended machine) voids the lease. */
+        @WithDefault("1s")
+        Duration jumpTolerance();
+
+        /**
+         * Stop a writable PostgreSQL whose lease ran out ({@code pg_ctl stop -m immediate}, then SIGKILL of the
+         * postmaster after 1 s). Off only for tests of what happens without it.
+         */
+        @WithDefault("true")
+        boolean enforce();
+    }
+
     interface Replication {
         @WithDefault("replicator")
         String username();

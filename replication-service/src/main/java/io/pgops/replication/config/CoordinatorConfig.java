@@ -105,8 +105,9 @@ public interface CoordinatorConfig {
     /**
      * Fail over by itself when the primary is lost (its agent and a direct SQL probe both fail on {@code
      * failover-confirmations} consecutive looks, or its agent reports PostgreSQL down for longer than {@code
-     * primary-start-timeout}). Built for {@code strict} synchronous mode; other modes are refused with the
-     * reason until the primary's lease exists.
+     * primary-start-timeout}). In {@code strict} synchronous mode the recorded synchronous standby is promoted
+     * at once; otherwise the standby with the most WAL within {@code maximum-lag-on-failover}, once the old
+     * primary's lease has surely run out.
      */
     @WithDefault("true")
     boolean automaticFailover();
@@ -141,6 +142,21 @@ public interface CoordinatorConfig {
     /** Patroni's maximum_lag_on_failover: the most WAL an asynchronous candidate may lack, bytes. */
     @WithDefault("1048576")
     long maximumLagOnFailover();
+
+    /**
+     * The primary's lease: how long a grant lasts, counted by the agent from when it asked. The agent asks
+     * every third of it; without a grant (nor the failsafe's confirmations) its PostgreSQL stops at the end.
+     * Keep it equal to {@code pgops.agent.lease-ttl}.
+     */
+    @WithDefault("3s")
+    Duration leaseTtl();
+
+    /**
+     * What the coordinator adds to {@code lease-ttl} after the last grant before it promotes another node in
+     * asynchronous mode: clock-rate drift between the hosts and the grant's delivery.
+     */
+    @WithDefault("500ms")
+    Duration leaseMargin();
 
     /** A switchover candidate may lag at most this much when chosen (it then catches up), bytes. */
     @WithDefault("67108864")

@@ -13,11 +13,12 @@ import java.util.Optional;
 /**
  * Whether the owner fails over by itself once the primary is lost, and to whom. Pure.
  *
- * <p>Built so far: synchronous {@code strict} mode, where the candidate is a standby the committed topology
- * records as synchronous. The old primary cannot acknowledge a commit without its synchronous standby, so
- * promoting that standby loses no acknowledged commit and needs no wait for the old primary's lease.
- * Asynchronous and {@code degradable} clusters are refused with that reason until the primary's lease
- * exists (an old primary that is only cut off could otherwise keep acknowledging commits).
+ * <p>In synchronous {@code strict} mode the candidate is a standby the committed topology records as
+ * synchronous: the old primary cannot acknowledge a commit without it, so promoting it loses no acknowledged
+ * commit (and needs no wait for the old primary's lease, see {@link LeaseWait}). Otherwise (asynchronous, {@code
+ * on}, or strict without a recorded synchronous standby) the reachable standby with the most WAL received within
+ * {@code maximum-lag-on-failover} of the old primary's last known position (or of the most any standby
+ * received), honouring {@code nofailover} and priority; the promotion then waits out the old primary's lease.
  */
 public final class AutomaticFailover {
     private AutomaticFailover() {}
@@ -34,6 +35,7 @@ public final class AutomaticFailover {
 
     /**
      * @param sinceLastChange how long ago this cluster's last leadership change ended; null if none seen
+     * @param maximumLagBytes asynchronous mode: the most WAL a candidate may lack ({@code maximum-lag-on-failover})
      */
     public static Decision decide(
             CommandRules.Snapshot s,
@@ -41,6 +43,7 @@ public final class AutomaticFailover {
             List<NodeName> recordedSync,
             Duration sinceLastChange,
             Duration cooldown,
+            long maximumLagBytes,
             String lostBecause) {
         if (s.paused()) {
             return new Hold(
@@ -54,16 +57,7 @@ public final class AutomaticFailover {
                     s.target() + " is lost (" + lostBecause + ") but the last change ended "
                             + sinceLastChange.toMillis() + " ms ago, within the cooldown " + cooldown);
         }
-        if (mode != SyncPlan.Mode.STRICT || recordedSync.isEmpty()) {
-            return new Hold(
-                    Refusal.NEEDS_LEASE,
-                    s.target() + " is lost (" + lostBecause + ") but " + s.cluster()
-                            + (recordedSync.isEmpty()
-                                    ? " records no synchronous standby"
-                                    : " is not in strict synchronous mode")
-                            + ": without a lease on the old primary nothing proves it stopped acknowledging commits, so"
-                            + " no automatic failover (promote by command)");
-        }
+        boolean sync = mode == SyncPlan.Mode.STRICT && !recordedSync.isEmpty();
         ClusterState st = s.live().orElseThrow();
         TopologyChanged last = s.last();
         List<MemberState> standbys = new ArrayList<>();
@@ -83,13 +77,20 @@ public final class AutomaticFailover {
                     n.priority(),
                     reachable ? null : st.whyNotAnswering(n.name()).orElse("it is not a standby")));
         }
+        // in asynchronous mode measured against the last position known of the old primary, or the most any
+        // standby received, whichever is further
         Lsn primaryLsn = Optional.ofNullable(last)
                 .flatMap(t -> t.member(s.target()))
                 .map(Member::lsn)
                 .orElse(Lsn.ZERO);
+        for (MemberState m : standbys) {
+            if (m.reachable() && m.receivedLsn().compareTo(primaryLsn) > 0) {
+                primaryLsn = m.receivedLsn();
+            }
+        }
         Timeline tl = last == null ? Timeline.of(1) : last.timeline();
         CandidateSelection.Decision d = CandidateSelection.choose(
-                standbys, primaryLsn, tl, new FailoverPolicy(true, 0), Optional.empty(), false);
+                standbys, primaryLsn, tl, new FailoverPolicy(sync, maximumLagBytes), Optional.empty(), false);
         if (d.action() == CandidateSelection.Decision.Action.REFUSE) {
             return new Hold(
                     Refusal.NO_ELIGIBLE_CANDIDATE, s.target() + " is lost (" + lostBecause + "); " + d.reason());

@@ -31,7 +31,6 @@ public enum Refusal {
     UNFINISHED_CHANGE_UNSAFE("unfinished-change-unsafe", 409, "Unfinished change unsafe"),
     // an automatic failover the coordinator did not make
     COOLDOWN("cooldown", 409, "Within the failover cooldown"),
-    NEEDS_LEASE("needs-lease", 409, "Automatic failover needs the lease"),
     // the coordinator failed on the command before anything of it was committed
     FAILED("failed", 500, "Command failed");
 

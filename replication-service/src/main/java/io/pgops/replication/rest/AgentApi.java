@@ -86,6 +86,24 @@ public interface AgentApi {
     /** @param configured true */
     record Configured(boolean configured) {}
 
+    /**
+     * The failsafe's question from a primary that cannot renew its lease through the coordinator.
+     *
+     * @param term the term the primary holds its lease under
+     * @param primary the primary that asks
+     */
+    record LeaseQuestion(
+            @NotNull @PositiveOrZero Long term,
+            @NotNull @Pattern(regexp = NodeName.PATTERN) String primary) {}
+
+    /**
+     * The answer: {@code confirmed} when the topology this agent has read names the primary (it then refuses
+     * promotion and following another primary for a lease's ttl).
+     *
+     * @param term the term of the newest topology this agent has read
+     */
+    record LeaseAnswer(boolean confirmed, long term, String reason) {}
+
     /** The report of this agent's node (404 problem+json on an instance that is no agent). */
     @GET
     @Path("status")
@@ -126,6 +144,12 @@ public interface AgentApi {
     @Path("start")
     @Consumes(MediaType.APPLICATION_JSON)
     Started start(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+
+    /** The failsafe: confirms (or not) that the topology this agent has read names the asking primary. */
+    @POST
+    @Path("lease-confirmation")
+    @Consumes(MediaType.APPLICATION_JSON)
+    LeaseAnswer confirmLease(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) LeaseQuestion q);
 
     /** On the primary: synchronous standbys ({@code synchronousStandbyNames}, null: unchanged) and {@code slots}. */
     @POST

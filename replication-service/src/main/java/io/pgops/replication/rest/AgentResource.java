@@ -129,6 +129,19 @@ public class AgentResource implements AgentApi {
         });
     }
 
+    @Override
+    public LeaseAnswer confirmLease(LeaseQuestion q) {
+        if (!agent.isAgent()) {
+            throw new Answer(notAgent());
+        }
+        if (!agent.isReady()) {
+            throw new Answer(
+                    Problems.response(503, "Agent starting", "the agent has not read the topology to its end"));
+        }
+        var v = agent.confirmLease(Term.of(q.term()), NodeName.of(q.primary()));
+        return new LeaseAnswer(v.confirmed(), v.term().value(), v.reason());
+    }
+
     private static NodeName primary(Command c) {
         if (c.primary() == null) {
             throw new IllegalArgumentException("primary is required");

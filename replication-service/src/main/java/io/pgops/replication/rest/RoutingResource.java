@@ -3,10 +3,12 @@ package io.pgops.replication.rest;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.rest.Problems;
 import io.pgops.replication.domain.ByteSize;
+import io.pgops.replication.domain.Lease;
 import io.pgops.replication.domain.NodeStatus;
 import io.pgops.replication.domain.RoutingCheck;
 import io.pgops.replication.service.AgentNode;
 import io.pgops.replication.service.LocalNode;
+import io.pgops.replication.service.PrimaryLease;
 import io.pgops.replication.service.TopologyView;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -32,9 +34,11 @@ public class RoutingResource {
     private final LocalNode node;
     private final AgentNode agent;
     private final TopologyView view;
+    private final PrimaryLease lease;
 
-    public RoutingResource(LocalNode node, AgentNode agent, TopologyView view) {
+    public RoutingResource(LocalNode node, AgentNode agent, TopologyView view, PrimaryLease lease) {
         this.node = node;
+        this.lease = lease;
         this.agent = agent;
         this.view = view;
     }
@@ -46,13 +50,30 @@ public class RoutingResource {
         if (!node.isAgent()) {
             return answer(false, RoutingCheck::primary);
         }
-        return answer(
-                false,
-                s -> RoutingCheck.primary(
-                        s,
-                        agent.node(),
-                        view.latest(agent.cluster()).map(TopologyChanged::targetPrimary),
-                        agent.isReady()));
+        // the lease first, before PostgreSQL is even asked, and again once it answered: a check that began before
+        // a pause of this process must not vouch for the primary after it
+        Lease.Look before = lease.look();
+        if (!before.routable()) {
+            return leaseLost(before);
+        }
+        return answer(false, s -> {
+            Lease.Look after = lease.look();
+            return after.routable()
+                    ? RoutingCheck.primary(
+                            s,
+                            agent.node(),
+                            view.latest(agent.cluster()).map(TopologyChanged::targetPrimary),
+                            agent.isReady())
+                    : new RoutingCheck.Verdict(503, after.reason());
+        });
+    }
+
+    private Uni<Response> leaseLost(Lease.Look l) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("node", node.name());
+        b.put("term", agent.highestTerm().value());
+        b.put("reason", l.reason());
+        return Uni.createFrom().item(Response.status(503).entity(b).build());
     }
 
     @HEAD

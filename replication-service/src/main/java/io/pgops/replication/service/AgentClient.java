@@ -206,6 +206,26 @@ public class AgentClient {
         call(cluster, node, "configure", term, new Fields(null, null, syncNames, slots), AgentApi::configure);
     }
 
+    /**
+     * The failsafe's question to another agent of the cluster: null when it confirmed that the topology it has
+     * read names {@code primary}, else why not (refused, unreachable, no answer within {@code timeout}).
+     */
+    public String confirmLease(ClusterId cluster, NodeName peer, Term term, NodeName primary, Duration timeout) {
+        Optional<String> u = url(cluster, peer);
+        if (u.isEmpty()) {
+            return "no agent-url in the inventory";
+        }
+        try {
+            AgentApi.LeaseAnswer a = clients.client(u.get(), timeout)
+                    .confirmLease(new AgentApi.LeaseQuestion(term.value(), primary.value()));
+            return a.confirmed() ? null : a.reason();
+        } catch (AgentClients.Answered e) {
+            return detail(e);
+        } catch (RuntimeException e) {
+            return AgentClients.describe(e);
+        }
+    }
+
     /** A command's own fields, besides term, operation id and deadline. */
     private record Fields(NodeName primary, Lsn waitPast, String synchronousStandbyNames, List<String> slots) {
         static final Fields NONE = new Fields(null, null, null, null);

@@ -12,6 +12,7 @@ import io.pgops.kit.inventory.Passwords;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.replication.config.AgentConfig;
+import io.pgops.replication.domain.LeaseConfirmation;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.domain.TermGuard;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,14 +48,20 @@ public class AgentNode {
     private final Inventory inventory;
     private final TopologyView view;
     private final Optional<TermStore> terms;
+    private final PrimaryLease lease;
+    /** Until when (nanoTime) this agent promised the failsafe not to be promoted nor follow another primary. */
+    private volatile long promiseUntilNanos = System.nanoTime();
+
+    private volatile NodeName promisedTo;
     private final AtomicReference<Term> highest;
     private final Object termLock = new Object();
     private volatile boolean ready;
     private volatile Term acting; // the term of the command running under the lock
     private volatile NodeActions actions;
 
-    public AgentNode(AgentConfig config, Inventory inventory, TopologyView view) {
+    public AgentNode(AgentConfig config, Inventory inventory, TopologyView view, PrimaryLease lease) {
         this.config = config;
+        this.lease = lease;
         this.inventory = inventory;
         this.view = view;
         this.terms = config.termFile()
@@ -271,9 +278,13 @@ public class AgentNode {
             throw new IllegalStateException(
                     node() + " did not replay past " + waitPast + " within " + config.catchUpTimeout());
         }
+        awaitPromise("pg_promote", null);
         barrier("pg_promote");
         long t0 = System.nanoTime();
         boolean promoted = a.promoteNow();
+        // the coordinator ordered it under the current term: the new primary holds a lease from now, which the
+        // coordinator counts from after its order returned
+        lease.grant(t0, "promotion ordered in term " + acting.value());
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Timeline after = a.timeline();
         if (!promoted) { // already a primary (a retried command): report what it is
@@ -289,6 +300,7 @@ public class AgentNode {
         if (a.isPrimary()) {
             throw new IllegalStateException(node() + " is a primary: it must rejoin, not follow");
         }
+        awaitPromise("follow " + primary, primary);
         a.follow(p.host(), p.port(), io.pgops.replication.domain.Slots.of(node()));
     }
 
@@ -309,7 +321,75 @@ public class AgentNode {
     /** Starts the node as it is. */
     public void start() {
         barrier("start");
+        long t0 = System.nanoTime();
         actions().start();
+        if (view.latest(cluster()).map(t -> t.targetPrimary().equals(node())).orElse(false)) {
+            lease.grant(t0, "start ordered in term " + acting.value());
+        }
+    }
+
+    /**
+     * The failsafe asks: does the topology this agent has read name {@code primary}? If so, this agent promises
+     * not to be promoted nor to follow another primary for a lease's ttl.
+     */
+    public LeaseConfirmation.Verdict confirmLease(Term term, NodeName primary) {
+        LeaseConfirmation.Verdict v = LeaseConfirmation.judge(
+                view.latest(cluster()), primary, term, node(), lease.look().routable());
+        if (v.confirmed()) {
+            long until = System.nanoTime() + lease.ttl().toNanos();
+            if (until - promiseUntilNanos > 0) {
+                promiseUntilNanos = until;
+            }
+            promisedTo = primary;
+        }
+        return v;
+    }
+
+    /**
+     * An agent that confirmed another primary's lease (the failsafe) waits until its promise has run out before
+     * it is promoted or follows a primary other than the one it confirmed: that primary's lease has ended by then.
+     */
+    private void awaitPromise(String step, NodeName following) {
+        long left = promiseUntilNanos - System.nanoTime();
+        if (left <= 0 || (following != null && following.equals(promisedTo))) {
+            return;
+        }
+        LOG.infof(
+                "%s/%s: %s waits %d ms: this agent confirmed %s's lease (failsafe) until then",
+                cluster(), node(), step, left / 1_000_000, promisedTo);
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(step + " interrupted while waiting out a failsafe promise", e);
+        }
+    }
+
+    /** The postmaster's pid from {@code postmaster.pid}, if that process is alive. */
+    public Optional<Long> postmasterPid() {
+        if (config.dataDir().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(Path.of(config.dataDir().get(), "postmaster.pid"));
+            long pid = Long.parseLong(lines.getFirst().strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> pid);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The lease ran out: {@code pg_ctl stop -m immediate}, and SIGKILL to the postmaster if it still lives 1 s
+     * later. Not under the commands' lock: a command that runs long must not keep an unleased primary writable.
+     */
+    void stopForLease(long pid) {
+        actions().stopImmediately(java.time.Duration.ofSeconds(1));
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(h -> {
+            LOG.errorf(
+                    "%s/%s: the postmaster %d still runs 1 s after stop -m immediate: SIGKILL", cluster(), node(), pid);
+            h.destroyForcibly();
+        });
     }
 
     /** On the primary: synchronous standbys (null: unchanged) and missing slots. */

@@ -16,6 +16,7 @@ import io.pgops.events.replication.StandbyRejoined;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.ClusterState;
 import io.pgops.replication.domain.CommandRules;
+import io.pgops.replication.domain.LeaseWait;
 import io.pgops.replication.domain.NodeSpec;
 import io.pgops.replication.domain.Reconcile;
 import io.pgops.replication.domain.Refusal;
@@ -23,6 +24,7 @@ import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.domain.Slots;
 import io.pgops.replication.domain.SyncPlan;
 import io.pgops.replication.domain.SyncStandbys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,6 +91,12 @@ final class ChangeRunner {
         syncBefore = o.sync;
         NodeName old = o.target;
         Term current = o.term;
+        // the old primary's last position the topology recorded before this change (its figure for lost WAL when
+        // it cannot be asked any more)
+        Lsn lastKnownOld = Optional.ofNullable(o.last)
+                .flatMap(t -> t.member(old))
+                .map(Member::lsn)
+                .orElse(null);
         List<String> slots = st.nodes().stream()
                 .map(NodeSpec::name)
                 .filter(n -> !n.equals(cand))
@@ -129,7 +137,7 @@ final class ChangeRunner {
                 .orElse(o.last == null ? Timeline.of(1) : o.last.timeline());
         Term term = current.next();
         o.term = term;
-        o.target = cand;
+        o.moveTarget(cand); // from here the old primary is granted no lease
         o.publishTopology(
                 st,
                 kind + ": " + old + " → " + cand,
@@ -206,17 +214,28 @@ final class ChangeRunner {
                     OwnedCluster.now());
         } else {
             boolean down = oldReport.map(AgentReport::stopped).orElse(false);
-            fenced = new NodeFenced(
-                    o.cluster,
-                    term,
-                    old,
-                    "traffic-cut",
-                    down,
-                    down
-                            ? "its agent reports PostgreSQL down; /primary answers 503 to the new topology"
-                            : "unreachable: its agent, if alive, answers 503 on /primary to the new topology, so"
-                                    + " HAProxy routes nothing to it",
-                    OwnedCluster.now());
+            String leaseEnd = awaitOldLease(old, down, cand);
+            fenced = leaseEnd != null
+                    ? new NodeFenced(
+                            o.cluster,
+                            term,
+                            old,
+                            "lease-expired",
+                            false,
+                            "unreachable; " + leaseEnd + ": its agent, if alive, has stopped PostgreSQL, and /primary"
+                                    + " answers 503",
+                            OwnedCluster.now())
+                    : new NodeFenced(
+                            o.cluster,
+                            term,
+                            old,
+                            "traffic-cut",
+                            down,
+                            down
+                                    ? "its agent reports PostgreSQL down; /primary answers 503 to the new topology"
+                                    : "unreachable: its agent, if alive, answers 503 on /primary to the new topology, so"
+                                            + " HAProxy routes nothing to it",
+                            OwnedCluster.now());
         }
         if (force && !st.report(cand).map(AgentReport::streaming).orElse(false)) {
             waitPast = null; // forced: a standby that does not stream cannot catch up; what it lacks is lost
@@ -280,6 +299,7 @@ final class ChangeRunner {
             }
         }
         long tPromoted = System.nanoTime();
+        o.ordered(cand); // the new primary holds a lease from its promotion
         Lsn switchLsn = Lsn.parse(promotion.switchLsn());
         Timeline newTl = Timeline.of(promotion.newTimeline());
         // a retried promotion of a node that is already primary reports no previous timeline of its own
@@ -331,13 +351,8 @@ final class ChangeRunner {
             }
         }
         Long lost = oldAlive ? Long.valueOf(0) : (oldLsn == null ? null : Math.max(0, oldLsn.bytesSince(switchLsn)));
-        if (!oldAlive && lost == null) {
-            lost = o.last == null
-                    ? null
-                    : o.last.member(old)
-                            .map(Member::lsn)
-                            .map(l -> Math.max(0, l.bytesSince(switchLsn)))
-                            .orElse(null);
+        if (!oldAlive && lost == null && lastKnownOld != null) {
+            lost = Math.max(0, lastKnownOld.bytesSince(switchLsn));
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote + " (prepare "
@@ -347,6 +362,33 @@ final class ChangeRunner {
                 o.cluster, term, kind, old, cand, newTl, switchLsn, lost, millis, summary, OwnedCluster.now()));
         o.fenceLsn = null;
         o.publishTopology(o.observe(), summary, e.correlationId(), after);
+    }
+
+    /**
+     * Waits, where {@link LeaseWait} says so, until the old primary's lease has surely run out; what ended it, in
+     * words, or null when no wait was needed.
+     */
+    private String awaitOldLease(NodeName old, boolean oldDown, NodeName cand) {
+        while (true) {
+            LeaseWait.Decision d = LeaseWait.decide(
+                    oldDown ? "its agent reports PostgreSQL down" : null,
+                    c.syncMode(o.cluster),
+                    syncBefore,
+                    cand,
+                    Duration.ofNanos(System.nanoTime() - o.lastGrantNanos(old)),
+                    c.config().leaseTtl(),
+                    c.config().leaseMargin());
+            if (d.remaining().isZero()) {
+                return d.reason().startsWith("no wait") ? null : d.reason();
+            }
+            LOG.infof("%s: %s", o.cluster, d.reason());
+            try {
+                Thread.sleep(Math.max(1, d.remaining().toMillis()));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new LostOwnership("interrupted while waiting out the old primary's lease", false, ex);
+            }
+        }
     }
 
     /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */
@@ -363,6 +405,7 @@ final class ChangeRunner {
                 List.of(new FailoverRefused(o.cluster, o.term, kind, old, cand, code.code(), why, OwnedCluster.now())));
         try {
             c.agents().start(o.cluster, old, o.term);
+            o.ordered(old);
         } catch (AgentClient.AgentCallException ex) {
             LOG.warnf("%s: could not restart %s: %s", o.cluster, old, ex.getMessage());
         }

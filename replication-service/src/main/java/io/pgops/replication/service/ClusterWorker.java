@@ -120,6 +120,12 @@ final class ClusterWorker {
         return thread.isAlive();
     }
 
+    /** The cluster as this worker decides it, once taken over and while deciding. */
+    java.util.Optional<OwnedCluster> ownedCluster() {
+        OwnedCluster o = owned;
+        return running && o != null && o.active() ? java.util.Optional.of(o) : java.util.Optional.empty();
+    }
+
     /** Taken over and still deciding. */
     boolean deciding() {
         return running && owned != null;

@@ -76,6 +76,7 @@ public class Coordinator {
     private volatile ConsumerGroupMetadata groupMetadata;
     private volatile PartitionTransactions tx;
     private Thread thread;
+    private final LeaseDesk leases;
 
     public Coordinator(
             Inventory inventory,
@@ -102,6 +103,37 @@ public class Coordinator {
                 instance,
                 this::commit,
                 (tp, why) -> onPollThread.add(() -> lose(tp, why)));
+        this.leases = new LeaseDesk(kafka, instance, new LeaseDesk.Owners() {
+            @Override
+            public java.util.Optional<OwnedCluster> owned(ClusterId cluster) {
+                ClusterWorker w = workers.get(cluster);
+                return w == null ? java.util.Optional.empty() : w.ownedCluster();
+            }
+
+            @Override
+            public java.util.Optional<TopicPartition> ownedPartition(int partition) {
+                return workers.values().stream()
+                        .filter(ClusterWorker::deciding)
+                        .map(w -> w.partition)
+                        .filter(tp -> tp.partition() == partition)
+                        .findFirst();
+            }
+
+            @Override
+            public void deadLetter(TopicPartition commands, ConsumerRecord<String, byte[]> r, String reason) {
+                LOG.warnf("dead-lettered %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
+                try {
+                    commit(commands, List.of(KafkaRecords.deadLetter(r, reason)));
+                } catch (LostOwnership ex) {
+                    lost(commands, ex);
+                }
+            }
+
+            @Override
+            public void lost(TopicPartition tp, LostOwnership why) {
+                onPollThread.add(() -> lose(tp, why));
+            }
+        });
     }
 
     public boolean enabled() {
@@ -144,10 +176,12 @@ public class Coordinator {
         thread = new Thread(this::run, "pgops-coordinator");
         thread.setDaemon(true);
         thread.start();
+        leases.start();
     }
 
     void stop(@Observes ShutdownEvent e) {
         running = false;
+        leases.stop();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

@@ -67,6 +67,13 @@ public final class NodeActions {
         }
     }
 
+    /** {@code pg_ctl stop -m immediate}, waiting at most {@code wait}; whatever the outcome (the caller checks). */
+    public void stopImmediately(java.time.Duration wait) {
+        pgCtl("stop", "-w", "-t", Long.toString(Math.max(1, wait.toSeconds())), "-m", "immediate")
+                .timeoutSeconds(Math.max(1, wait.toSeconds()) + 2)
+                .tryRun();
+    }
+
     /**
      * Promotes the standby and checkpoints at once (so a pg_rewind against it right after sees the new
      * timeline). A primary is left alone.

@@ -10,6 +10,8 @@ import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.LeadershipChange;
+import io.pgops.events.replication.LeaseAsked;
+import io.pgops.events.replication.LeaseGranted;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.ScheduledSwitchover;
 import io.pgops.events.replication.StandbyRejoined;
@@ -43,8 +45,17 @@ final class OwnedCluster {
     final ClusterId cluster;
     final TopicPartition partition;
     final Coordination c;
-    Term term;
-    NodeName target;
+    volatile Term term;
+    /** Read by the lease desk's thread too: a node other than the target is granted no lease. */
+    volatile NodeName target;
+    /** When (nanoTime) this owner took the cluster over: a predecessor's grants were all committed before it. */
+    private final long tookOverNanos = System.nanoTime();
+    /**
+     * When (nanoTime) this owner last granted each node a lease, or ordered a start or promotion that gives one.
+     */
+    private final Map<NodeName, Long> lastGrant = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Object leaseLock = new Object();
     boolean paused;
     ScheduledSwitchover scheduled;
     TopologyChanged last;
@@ -162,6 +173,52 @@ final class OwnedCluster {
     /** How many decisions this owner committed (tells whether a failed command left part of itself behind). */
     long commits() {
         return commits;
+    }
+
+    /**
+     * The lease desk's answer to the primary's agent: a grant under the current term, committed like every
+     * decision (a coordinator that lost the partition cannot commit it), only to the target primary. Empty when
+     * the asking node is not the target. Called from the lease desk's thread.
+     */
+    Optional<LeaseGranted> grant(LeaseAsked a) {
+        synchronized (leaseLock) {
+            return grantLocked(a);
+        }
+    }
+
+    /**
+     * Moves the target primary away: once this returns, no grant to the old target is being committed, and {@link
+     * #lastGrantNanos} counts every grant it got.
+     */
+    void moveTarget(NodeName to) {
+        synchronized (leaseLock) {
+            target = to;
+        }
+    }
+
+    private Optional<LeaseGranted> grantLocked(LeaseAsked a) {
+        NodeName t = target;
+        if (!active || !a.node().equals(t)) {
+            return Optional.empty();
+        }
+        LeaseGranted g = new LeaseGranted(
+                cluster, term, t, a.requestId(), c.config().leaseTtl().toMillis(), c.instance(), now());
+        c.log()
+                .commit(
+                        partition,
+                        List.of(KafkaRecords.of(Topics.REPLICATION_LEASES, EventEnvelope.wrap(g, SOURCE, null))));
+        lastGrant.put(t, System.nanoTime());
+        return Optional.of(g);
+    }
+
+    /** A start or promotion of {@code node} was ordered: it holds a lease from then (see AgentNode). */
+    void ordered(NodeName node) {
+        lastGrant.put(node, System.nanoTime());
+    }
+
+    /** When {@code node}'s lease was last granted, as far as this owner can know (its takeover at the earliest). */
+    long lastGrantNanos(NodeName node) {
+        return lastGrant.getOrDefault(node, tookOverNanos);
     }
 
     StandbyRejoined rejoined(NodeName node, RejoinOutcome out) {

@@ -99,7 +99,13 @@ final class PrimaryLoss {
     private Outcome failover(ClusterState st, boolean agentAlive, String lostBecause) {
         Duration since = lastChangeEndedNanos < 0 ? null : Duration.ofNanos(System.nanoTime() - lastChangeEndedNanos);
         AutomaticFailover.Decision d = AutomaticFailover.decide(
-                o.snapshot(st), c.syncMode(o.cluster), o.sync, since, c.config().failoverCooldown(), lostBecause);
+                o.snapshot(st),
+                c.syncMode(o.cluster),
+                o.sync,
+                since,
+                c.config().failoverCooldown(),
+                c.config().maximumLagOnFailover(),
+                lostBecause);
         switch (d) {
             case AutomaticFailover.Hold h -> {
                 if (!h.reason().equals(lastHold)) {

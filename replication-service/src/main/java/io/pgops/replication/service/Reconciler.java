@@ -55,7 +55,12 @@ final class Reconciler {
             for (Reconcile.Step step : steps) {
                 try {
                     switch (step) {
-                        case Reconcile.Start s -> c.agents().start(o.cluster, s.node(), o.term);
+                        case Reconcile.Start s -> {
+                            c.agents().start(o.cluster, s.node(), o.term);
+                            if (s.node().equals(o.target)) {
+                                o.ordered(s.node()); // the primary started in place holds a lease from its start
+                            }
+                        }
                         case Reconcile.Follow f -> c.agents().follow(o.cluster, f.node(), o.term, o.target);
                         case Reconcile.Configure cf ->
                             c.agents()

@@ -61,12 +61,19 @@ final class UnfinishedChange {
      * change's decision recorded it (later topologies of the change record the new primary's standbys).
      */
     private boolean syncWhenStarted(String corr, NodeName cand) {
+        return startedWith(corr)
+                .map(t -> t.member(cand).map(Member::sync).orElse(false))
+                .orElseGet(() -> CommandRules.wasSync(o.last, Optional.empty(), cand));
+    }
+
+    /** The topology published with the change's decision. */
+    private Optional<TopologyChanged> startedWith(String corr) {
         for (TopologyView.Entry en : c.view().history(o.cluster)) {
             if (corr.equals(en.correlationId()) && en.event().data() instanceof TopologyChanged t) {
-                return t.member(cand).map(Member::sync).orElse(false);
+                return Optional.of(t);
             }
         }
-        return CommandRules.wasSync(o.last, Optional.empty(), cand);
+        return Optional.empty();
     }
 
     /**
@@ -116,6 +123,9 @@ final class UnfinishedChange {
                 return;
             }
             o.target = old;
+            // the old primary's synchronous standbys as the decision recorded them (the fence recorded the new
+            // primary's already): what the change runs again with, and what a rollback restores
+            startedWith(corr).ifPresent(t -> o.sync = io.pgops.replication.domain.SyncPlan.recordedIn(t.members()));
             new ChangeRunner(o)
                     .change(env, fs.kind(), st, cand, oldReachable, false, why, oldReachable ? null : recorded);
             return;
@@ -127,7 +137,7 @@ final class UnfinishedChange {
             LOG.warnf("%s: could not read %s's promotion yet: %s", o.cluster, cand, ex.getMessage());
             return; // the next takeover or look tries again; the change stays unfinished, and says so
         }
-        o.target = cand;
+        o.moveTarget(cand);
         o.fenceLsn = null;
         Timeline newTl = Timeline.of(p.newTimeline());
         Lsn switchLsn = Lsn.parse(p.switchLsn());

@@ -10,7 +10,9 @@ import static io.pgops.replication.domain.ReconcileTest.standby;
 import static io.pgops.replication.domain.ReconcileTest.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.events.model.Lsn;
 import io.pgops.events.replication.TopologyChanged;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,8 @@ class AutomaticFailoverTest {
             SyncPlan.Mode mode,
             List<io.pgops.events.model.NodeName> sync,
             Duration since) {
-        return AutomaticFailover.decide(CommandRulesTest.live(t, SPECS, st), mode, sync, since, COOLDOWN, LOST);
+        return AutomaticFailover.decide(
+                CommandRulesTest.live(t, SPECS, st), mode, sync, since, COOLDOWN, 1_048_576, LOST);
     }
 
     @Test
@@ -77,26 +80,52 @@ class AutomaticFailoverTest {
     }
 
     @Test
-    void degradableModeWaitsForTheLeaseThatIsNotBuiltYet() {
+    void asyncModePromotesTheStandbyWithTheMostWalReceived() {
+        ClusterState st = state(
+                down(N1, null),
+                ReconcileTest.standbyAt(N2, 5001, Lsn.parse("0/5000000")),
+                ReconcileTest.standbyAt(N3, 5001, Lsn.parse("0/5080000")));
+        AutomaticFailover.Promote p = assertInstanceOf(
+                AutomaticFailover.Promote.class, decide(topology(false, null), st, SyncPlan.Mode.OFF, List.of(), null));
+        assertEquals(N3, p.candidate());
+    }
+
+    @Test
+    void refusesBecauseTheOnlyCandidateLags2MiB() {
+        ClusterState st =
+                state(down(N1, null), down(N2, null), ReconcileTest.standbyAt(N3, 5001, Lsn.parse("0/4E00000")));
         AutomaticFailover.Hold h = assertInstanceOf(
-                AutomaticFailover.Hold.class,
+                AutomaticFailover.Hold.class, decide(topology(false, null), st, SyncPlan.Mode.OFF, List.of(), null));
+        assertEquals(Refusal.NO_ELIGIBLE_CANDIDATE, h.code());
+        assertTrue(h.reason().contains("lags 2097152 bytes"), h.reason());
+    }
+
+    @Test
+    void aStandbyWithin1MiBOfTheMostAnyStandbyReceivedIsStillEligible() {
+        // the old primary's last known position is older than what node2 received: measured against node2
+        ClusterState st = state(
+                down(N1, null),
+                ReconcileTest.standbyAt(N2, 5001, Lsn.parse("0/5200000")),
+                ReconcileTest.standbyAt(N3, 5001, Lsn.parse("0/5100000")));
+        AutomaticFailover.Promote p = assertInstanceOf(
+                AutomaticFailover.Promote.class, decide(topology(false, null), st, SyncPlan.Mode.OFF, List.of(), null));
+        assertEquals(N2, p.candidate());
+    }
+
+    @Test
+    void degradableModeFailsOverToTheBestStandby() {
+        assertInstanceOf(
+                AutomaticFailover.Promote.class,
                 decide(topology(false, null), primaryGone(), SyncPlan.Mode.DEGRADABLE, List.of(N2), null));
-        assertEquals(Refusal.NEEDS_LEASE, h.code());
     }
 
     @Test
-    void aClusterWithSynchronousReplicationOffWaitsForTheLeaseToo() {
-        AutomaticFailover.Hold h = assertInstanceOf(
-                AutomaticFailover.Hold.class,
-                decide(topology(false, null), primaryGone(), SyncPlan.Mode.OFF, List.of(), null));
-        assertEquals(Refusal.NEEDS_LEASE, h.code());
-    }
-
-    @Test
-    void aClusterThatRecordsNoSyncStandbyWaitsForTheLeaseToo() {
-        AutomaticFailover.Hold h = assertInstanceOf(
-                AutomaticFailover.Hold.class,
-                decide(topology(false, null), primaryGone(), SyncPlan.Mode.STRICT, List.of(), null));
-        assertEquals(Refusal.NEEDS_LEASE, h.code());
+    void strictModeWithoutARecordedSyncStandbyFallsBackToTheLagRule() {
+        ClusterState st =
+                state(down(N1, null), standby(N2, 5001), ReconcileTest.standbyAt(N3, 5001, Lsn.parse("0/4E00000")));
+        AutomaticFailover.Promote p = assertInstanceOf(
+                AutomaticFailover.Promote.class,
+                decide(topology(false, null), st, SyncPlan.Mode.STRICT, List.of(), null));
+        assertEquals(N2, p.candidate());
     }
 }

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -284,13 +285,24 @@ final class ReplicationHarness {
         private volatile long longestPauseNanos;
         private volatile int errors;
 
+        /** When each acknowledged id was acknowledged (System.nanoTime). */
+        final Map<Long, Long> ackedAt = new java.util.concurrent.ConcurrentHashMap<>();
+
         Writer(String table) {
+            this(table, door.routing().bouncerPort(), 0);
+        }
+
+        /**
+         * A writer on {@code port} (the front door's PgBouncer, or one node's own port, as an application that
+         * bypasses the front door would), its ids starting after {@code firstId}.
+         */
+        Writer(String table, int port, long firstId) {
             nodes.getFirst()
                     .sql("CREATE TABLE IF NOT EXISTS " + table
                             + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
             PgConnectOptions o = new PgConnectOptions()
                     .setHost("127.0.0.1")
-                    .setPort(door.routing().bouncerPort())
+                    .setPort(port)
                     .setDatabase("postgres")
                     .setUser(PgTopology.PGOPS_USER)
                     .setPassword(stack.secrets().password(PgTopology.PGOPS_USER))
@@ -303,7 +315,7 @@ final class ReplicationHarness {
                     .build();
             thread = new Thread(
                     () -> {
-                        long id = 0;
+                        long id = firstId;
                         while (running) {
                             id++;
                             try {
@@ -316,6 +328,7 @@ final class ReplicationHarness {
                                 longestPauseNanos = Math.max(longestPauseNanos, now - lastAck);
                                 lastAck = now;
                                 acked.add(id);
+                                ackedAt.put(id, now);
                             } catch (Exception e) {
                                 errors++;
                                 try {

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * drops it, answers it from memory, or refuses the irreversible step; the step itself never runs.
  */
 class AgentCommandRulesTest {
+    static final PrimaryLease LEASE = new PrimaryLease(
+            java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(600), java.time.Duration.ofSeconds(1));
+
     /** A view whose committed term the test sets, and which is always read to its end (not a bean). */
     @Vetoed
     static final class SetView extends TopologyView {
@@ -64,7 +67,7 @@ class AgentCommandRulesTest {
                     case "termConfirmation" -> Duration.ofMillis(100);
                     default -> Optional.empty();
                 });
-        AgentNode a = new AgentNode(config, null, view);
+        AgentNode a = new AgentNode(config, null, view, LEASE);
         a.markReady();
         return a;
     }

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one it accepted before, even before (or without) reading the topology again.
  */
 class AgentTermAcrossRestartsTest {
+    static final PrimaryLease LEASE = new PrimaryLease(
+            java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(600), java.time.Duration.ofSeconds(1));
+
     @TempDir
     Path dir;
 
@@ -37,7 +40,7 @@ class AgentTermAcrossRestartsTest {
                     case "termConfirmation" -> Duration.ofMillis(100);
                     default -> Optional.empty();
                 });
-        AgentNode a = new AgentNode(config, null, new TopologyView(new KafkaClients(Map.of())));
+        AgentNode a = new AgentNode(config, null, new TopologyView(new KafkaClients(Map.of())), LEASE);
         a.markReady();
         return a;
     }
@@ -65,7 +68,7 @@ class AgentTermAcrossRestartsTest {
                 (p, m, args) -> m.getName().equals("cluster")
                         ? Optional.of("c1")
                         : m.getName().equals("node") ? Optional.of("node1") : Optional.empty());
-        AgentNode starting = new AgentNode(config, null, new TopologyView(new KafkaClients(Map.of())));
+        AgentNode starting = new AgentNode(config, null, new TopologyView(new KafkaClients(Map.of())), LEASE);
         assertThrows(AgentNode.NotReady.class, () -> starting.underTerm(Term.of(1), "fence", () -> "fenced"));
     }
 

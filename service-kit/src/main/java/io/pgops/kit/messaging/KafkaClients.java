@@ -71,10 +71,16 @@ public class KafkaClients {
 
     /** An idempotent producer ({@code acks=all}) for records that are not part of a decision. */
     public KafkaProducer<String, byte[]> producer(String clientId) {
+        return producer(clientId, Map.of());
+    }
+
+    /** As {@link #producer(String)}; {@code extra} adds or overrides settings (e.g. how long a send may block). */
+    public KafkaProducer<String, byte[]> producer(String clientId, Map<String, String> extra) {
         Properties p = base();
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.putAll(extra);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -217,6 +217,24 @@ public final class TestStack {
         }
     }
 
+    /** SIGSTOP to a service started by this stack: it hangs, as a stalled VM or a long GC pause would. */
+    public synchronized void pauseService(String name) {
+        signalService(name, "STOP");
+    }
+
+    /** SIGCONT after {@link #pauseService}. */
+    public synchronized void resumeService(String name) {
+        signalService(name, "CONT");
+    }
+
+    private void signalService(String name, String signal) {
+        Process p = services.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no service " + name);
+        }
+        io.pgops.pgtools.Cmd.of("kill", "-" + signal, Long.toString(p.pid())).run();
+    }
+
     /** Whether a service started by this stack still runs. */
     public synchronized boolean isAlive(String name) {
         Process p = services.get(name);

@@ -1,0 +1,122 @@
+package io.pgops.replication.service;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.MalformedEventException;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.LeaseAsked;
+import io.pgops.kit.messaging.KafkaClients;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * The coordinator's side of the primary's lease, on a thread of its own so that a long change of a cluster (a
+ * rebuild takes minutes) never starves its primary's lease: it reads {@code LeaseAsked} on {@code
+ * pgops.replication.leases} from the end, and for each cluster decided here answers with a {@code LeaseGranted}
+ * committed on the cluster's partition like every other decision ({@link OwnedCluster#grant}).
+ */
+final class LeaseDesk {
+    private static final Logger LOG = Logger.getLogger(LeaseDesk.class);
+
+    /** The clusters decided here, and how to commit on a partition of the commands topic. */
+    interface Owners {
+        Optional<OwnedCluster> owned(io.pgops.events.model.ClusterId cluster);
+
+        /** A deciding cluster's partition of the commands topic with this number, for dead letters. */
+        Optional<TopicPartition> ownedPartition(int partition);
+
+        void deadLetter(TopicPartition commands, ConsumerRecord<String, byte[]> r, String reason);
+
+        void lost(TopicPartition tp, LostOwnership why);
+    }
+
+    private final KafkaClients kafka;
+    private final String instance;
+    private final Owners owners;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    LeaseDesk(KafkaClients kafka, String instance, Owners owners) {
+        this.kafka = kafka;
+        this.instance = instance;
+        this.owners = owners;
+    }
+
+    void start() {
+        thread = new Thread(this::run, "pgops-lease-desk");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = kafka.consumer(
+                    "pgops-lease-desk-" + instance, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"))) {
+                consumer = c;
+                List<TopicPartition> parts = c.partitionsFor(Topics.REPLICATION_LEASES).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+                c.assign(parts);
+                c.seekToEnd(parts); // a request older than this start is answered by no one: the agent asks again
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
+                        handle(r);
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: the lease desk stopped (%s); again in 1 s", instance, e.toString());
+                try {
+                    TimeUnit.SECONDS.sleep(1);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        EventEnvelope e;
+        try {
+            e = KafkaRecords.decode(r);
+        } catch (MalformedEventException ex) {
+            owners.ownedPartition(r.partition()).ifPresent(tp -> owners.deadLetter(tp, r, ex.getMessage()));
+            return;
+        }
+        if (!(e.data() instanceof LeaseAsked a)) {
+            return; // a grant (this desk's own, or another owner's)
+        }
+        Optional<OwnedCluster> o = owners.owned(a.cluster());
+        if (o.isEmpty()) {
+            return;
+        }
+        try {
+            o.get().grant(a);
+        } catch (LostOwnership ex) {
+            owners.lost(o.get().partition, ex);
+        } catch (RuntimeException ex) {
+            LOG.warnf("%s: no lease granted to %s/%s: %s", instance, a.cluster(), a.node(), ex.toString());
+        }
+    }
+}

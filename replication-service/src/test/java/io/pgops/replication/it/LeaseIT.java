@@ -1,0 +1,268 @@
+package io.pgops.replication.it;
+
+import static io.pgops.replication.it.ReplicationHarness.scaled;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.NodeFenced;
+import io.pgops.events.replication.NodePromoted;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The primary's lease on real processes: a primary that cannot prove it is still the primary stops being one.
+ * Each scenario has a writer through PgBouncer and HAProxy as an application connects.
+ */
+class LeaseIT {
+    private static final Duration FAILED_OVER = scaled(Duration.ofSeconds(40));
+    /** The lease's ttl in the agents' default configuration. */
+    private static final Duration TTL = Duration.ofSeconds(3);
+    /** From SIGCONT to the old PostgreSQL stopped by its own agent (the issue asks for 1 s; room for 2 cores). */
+    private static final Duration STOPPED_AFTER_WAKING = scaled(Duration.ofSeconds(3));
+
+    /**
+     * Scenario 2 (strict synchronous mode, the default): the primary's whole node (PostgreSQL and agent) hangs for
+     * ttl + 15 s. The sync standby is promoted; a poller of the old agent's {@code /primary} every 10 ms never sees
+     * 200 once the node hung; a writer connected straight to the old primary's port gets no commit acknowledged
+     * after the promotion; on waking, the old agent finds its lease void and stops PostgreSQL; it rejoins.
+     */
+    @Test
+    void aHungPrimaryIsReplacedAndOnWakingItsOwnAgentStopsIt() throws Exception {
+        ReplicationHarness h = new ReplicationHarness("lz", 1);
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode old = h.node(1);
+            String oldAgent = h.door.agentNames().get(old.name());
+            String oldAgentUrl = h.door.agentUrls().get(old.name());
+            Poller poller = new Poller(oldAgentUrl + "/primary");
+            try (ReplicationHarness.Writer front = h.new Writer("front");
+                    ReplicationHarness.Writer direct = h.new Writer("direct", old.port(), 0)) {
+                front.awaitAcked(20);
+                direct.awaitAcked(20);
+                poller.start();
+                await("the poller to see the primary")
+                        .atMost(scaled(Duration.ofSeconds(10)))
+                        .until(poller::sawOk);
+                long hung = System.nanoTime();
+                h.stack.pauseService(oldAgent);
+                old.pause();
+                poller.mark(hung);
+                FailoverCompleted done = await("a failover away from the hung " + old.name())
+                        .atMost(FAILED_OVER)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> last(h, "lz", FailoverCompleted.class), d -> d != null);
+                long promotedAt = System.nanoTime();
+                assertNotEquals(old.name(), done.newPrimary().value());
+                front.awaitAcked(10);
+                await("ttl + 15 s of hanging")
+                        .atMost(TTL.plusSeconds(30))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() ->
+                                System.nanoTime() - hung > TTL.plusSeconds(15).toNanos());
+
+                old.resume();
+                long woke = System.nanoTime();
+                h.stack.resumeService(oldAgent);
+                await("the old primary stopped by its own agent after waking")
+                        .atMost(STOPPED_AFTER_WAKING)
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> !old.isRunning());
+                long stoppedMillis = (System.nanoTime() - woke) / 1_000_000;
+                await("the old agent to answer again")
+                        .atMost(scaled(Duration.ofSeconds(10)))
+                        .until(() -> poller.answersSince(woke));
+                poller.stop();
+                List<Long> lateAcks = direct.ackedAt.entrySet().stream()
+                        .filter(e -> e.getValue() > promotedAt)
+                        .map(Map.Entry::getKey)
+                        .toList();
+                System.out.printf(
+                        "hung primary: old PostgreSQL stopped %d ms after waking; /primary answered 200 %d times after"
+                                + " the hang; %d direct commits acknowledged by the old primary after the promotion%n",
+                        stoppedMillis, poller.okAfterMark(), lateAcks.size());
+                assertEquals(0, poller.okAfterMark(), "/primary of the hung old primary answered 200 after the hang");
+                assertEquals(List.of(), lateAcks, "commits the old primary acknowledged after the promotion");
+                assertTrue(leaseStopReported(h, "lz", old.name()), "a NodeFenced{lease-expired} from the old agent");
+                front.awaitAcked(10);
+                front.close();
+                PgNode now = h.nodes.stream()
+                        .filter(n -> n.name().equals(done.newPrimary().value()))
+                        .findFirst()
+                        .orElseThrow();
+                assertEquals(
+                        List.of(), ReplicationHarness.missing(now, "front", front.acked), "acknowledged rows lost");
+            } finally {
+                poller.stop();
+            }
+            h.awaitSettledOn(done(h));
+            assertEquals("standby", old.role(), "the old primary rejoined as a standby");
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
+     * Asynchronous mode: kill -9 of the primary's host. The coordinator may promote only once the old primary's
+     * lease has surely run out (last grant + ttl + margin); the fence is recorded as {@code lease-expired}, the
+     * best standby is promoted, and FailoverCompleted states the bytes lost. Asynchronous replication may lose
+     * the last commits before the kill, never older ones.
+     */
+    @Test
+    void inAsyncModeTheFailoverWaitsOutTheOldPrimarysLease() {
+        ReplicationHarness h = new ReplicationHarness("la", 1, Map.of("pgops.clusters.la.synchronous-mode", "off"));
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode old = h.node(1);
+            try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+                w.awaitAcked(30);
+                long killed = System.nanoTime();
+                h.stack.killService(h.door.agentNames().get(old.name()));
+                old.kill();
+                FailoverCompleted done = await("an automatic failover of " + old.name())
+                        .atMost(FAILED_OVER)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> last(h, "la", FailoverCompleted.class), d -> d != null);
+                long completedMillis = (System.nanoTime() - killed) / 1_000_000;
+                NodeFenced fenced = last(h, "la", NodeFenced.class);
+                assertEquals("lease-expired", fenced.method(), fenced.reason());
+                NodePromoted promoted = last(h, "la", NodePromoted.class);
+                assertTrue(
+                        !promoted.promotedAt().isBefore(fenced.fencedAt()),
+                        "promoted only after the lease wait: " + promoted.promotedAt() + " vs " + fenced.fencedAt());
+                w.awaitAcked(1);
+                System.out.printf(
+                        "async failover: completed %d ms after the kill, first acknowledged write %d ms after it;"
+                                + " lost bytes %s; %s%n",
+                        completedMillis, (w.lastAckNanos() - killed) / 1_000_000, done.lostBytes(), fenced.reason());
+                w.awaitAcked(20);
+                w.close();
+                PgNode now = h.nodes.stream()
+                        .filter(n -> n.name().equals(done.newPrimary().value()))
+                        .findFirst()
+                        .orElseThrow();
+                List<Long> lost = ReplicationHarness.missing(now, "acked", w.acked);
+                long window = Duration.ofSeconds(1).toNanos();
+                System.out.printf("async failover: %d acknowledged rows lost%n", lost.size());
+                assertEquals(
+                        List.of(),
+                        lost.stream()
+                                .filter(id -> w.ackedAt.get(id) < killed - window)
+                                .toList(),
+                        "rows acknowledged more than 1 s before the kill were lost");
+                assertTrue(done.lostBytes() == null || done.lostBytes() <= 1_048_576, "lost bytes within the cap");
+            }
+        } finally {
+            h.release();
+        }
+    }
+
+    private static String done(ReplicationHarness h) {
+        return last(h, h.cluster, FailoverCompleted.class).newPrimary().value();
+    }
+
+    private static boolean leaseStopReported(ReplicationHarness h, String cluster, String node) {
+        return await("the old agent's report of its stop")
+                .atMost(scaled(Duration.ofSeconds(20)))
+                .until(
+                        () -> KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                                .map(EventEnvelope::data)
+                                .anyMatch(d -> d instanceof NodeFenced f
+                                        && f.cluster().value().equals(cluster)
+                                        && f.node().value().equals(node)
+                                        && f.method().equals("lease-expired")),
+                        b -> b);
+    }
+
+    private static <T> T last(ReplicationHarness h, String cluster, Class<T> type) {
+        Optional<T> found = KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals(cluster))
+                .map(e -> type.cast(e.data()))
+                .reduce((a, b) -> b);
+        return found.orElse(null);
+    }
+
+    /** Asks a {@code /primary} every 10 ms and keeps (when asked, status) of every answer. */
+    private static final class Poller {
+        private record Answer(long sentNanos, int status) {}
+
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        private final URI uri;
+        private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        private volatile boolean running = true;
+        private volatile long mark = Long.MAX_VALUE;
+        private Thread thread;
+
+        Poller(String url) {
+            this.uri = URI.create(url);
+        }
+
+        void start() {
+            thread = new Thread(
+                    () -> {
+                        while (running) {
+                            long sent = System.nanoTime();
+                            try {
+                                HttpResponse<Void> r = http.send(
+                                        HttpRequest.newBuilder(uri)
+                                                .timeout(Duration.ofMillis(500))
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding());
+                                answers.add(new Answer(sent, r.statusCode()));
+                            } catch (java.io.IOException e) {
+                                answers.add(new Answer(sent, 0));
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            try {
+                                Thread.sleep(10);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "primary-poller");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** From here on, a 200 is a failure: the node hangs (requests sent after it). */
+        void mark(long nanos) {
+            mark = nanos;
+        }
+
+        boolean sawOk() {
+            return answers.stream().anyMatch(a -> a.status() == 200);
+        }
+
+        boolean answersSince(long nanos) {
+            return answers.stream().anyMatch(a -> a.sentNanos() > nanos && a.status() > 0);
+        }
+
+        long okAfterMark() {
+            return answers.stream()
+                    .filter(a -> a.sentNanos() > mark && a.status() == 200)
+                    .count();
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+}
