@@ -250,8 +250,10 @@ public class LeaseKeeper {
         if (look.state() == Lease.State.NONE) {
             return;
         }
-        if (targetIsMe() && look.remainingMillis() <= lease.ttl().toMillis() / 3) {
-            failsafe(look); // renewals stopped arriving: the coordinator cannot be reached
+        if (targetIsMe() && look.remainingMillis() <= lease.ttl().toMillis() / 2) {
+            // a renewal is overdue (they come every ttl/3): the coordinator cannot be reached; ask the others
+            // while more than the guard is left, so /primary never turns 503 on the way
+            failsafe(look);
             look = lease.look();
         }
         if (look.state() != Lease.State.EXPIRED) {

@@ -34,6 +34,8 @@ class LeaseIT {
     private static final Duration TTL = Duration.ofSeconds(3);
     /** From SIGCONT to the old PostgreSQL stopped by its own agent (the issue asks for 1 s; room for 2 cores). */
     private static final Duration STOPPED_AFTER_WAKING = scaled(Duration.ofSeconds(3));
+    /** The writer's longest wait during a Kafka outage (the goal is < 1 s; room for 2 loaded cores). */
+    private static final Duration WRITE_GAP = scaled(Duration.ofSeconds(2));
 
     /**
      * Scenario 2 (strict synchronous mode, the default): the primary's whole node (PostgreSQL and agent) hangs for
@@ -166,6 +168,57 @@ class LeaseIT {
                         "rows acknowledged more than 1 s before the kill were lost");
                 assertTrue(done.lostBytes() == null || done.lostBytes() <= 1_048_576, "lost bytes within the cap");
             }
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
+     * Scenario 6: the Kafka broker stops (SIGSTOP: every request times out) for {@code pgops.test.kafka-outage}
+     * (30 s) under load. The primary cannot renew its lease through the coordinator; the failsafe keeps it
+     * (every other agent confirms it directly), so no role changes and the writer through the front door goes on;
+     * once Kafka is back, grants resume.
+     */
+    @Test
+    void aKafkaOutageChangesNoRoleAndTheWritesGoOn() {
+        Duration outage = Duration.ofSeconds(Long.getLong("pgops.test.kafka-outage", 30));
+        ReplicationHarness h = new ReplicationHarness("lk", 1);
+        try {
+            h.awaitSettledOn(h.name(1));
+            PgNode primary = h.node(1);
+            try (ReplicationHarness.Writer w = h.new Writer("acked")) {
+                w.awaitAcked(30);
+                w.resetPause();
+                long stopped = System.nanoTime();
+                h.stack.pauseKafka();
+                try {
+                    await("a Kafka outage of " + outage.toSeconds() + " s")
+                            .atMost(outage.plusSeconds(30))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> {
+                                assertEquals("primary", primary.role(), "the primary stays the primary");
+                                return System.nanoTime() - stopped > outage.toNanos();
+                            });
+                } finally {
+                    h.stack.resumeKafka();
+                }
+                int before = w.acked.size();
+                long longest = w.longestPauseMillis();
+                w.awaitAcked(50);
+                w.close();
+                System.out.printf(
+                        "Kafka stopped %d s: %d writes acknowledged meanwhile, the writer's longest pause %d ms, %d"
+                                + " errors%n",
+                        outage.toSeconds(), before, longest, w.errors());
+                assertEquals(null, last(h, "lk", io.pgops.events.replication.FailoverStarted.class), "no failover");
+                assertEquals("primary", primary.role());
+                assertTrue(
+                        longest < WRITE_GAP.toMillis(),
+                        "the writer waited " + longest + " ms (goal < 1 s; bound " + WRITE_GAP.toMillis() + " ms)");
+                assertEquals(
+                        List.of(), ReplicationHarness.missing(primary, "acked", w.acked), "acknowledged rows lost");
+            }
+            h.awaitSettledOn(primary.name());
         } finally {
             h.release();
         }

@@ -94,6 +94,22 @@ public final class TestStack {
         return kafka.bootstrapServers();
     }
 
+    /**
+     * SIGSTOP to the Kafka broker: every client's requests time out, as with a broker whose host froze or a
+     * network that drops its packets. {@link #resumeKafka} ends it.
+     */
+    public synchronized void pauseKafka() {
+        kafkaBootstrap();
+        io.pgops.pgtools.Cmd.of("kill", "-STOP", Long.toString(kafkaProcess.pid()))
+                .run();
+    }
+
+    /** SIGCONT after {@link #pauseKafka}. */
+    public synchronized void resumeKafka() {
+        io.pgops.pgtools.Cmd.of("kill", "-CONT", Long.toString(kafkaProcess.pid()))
+                .run();
+    }
+
     /** pgops' own PostgreSQL, started on first use. */
     public synchronized PgNode pgopsDb() {
         if (pgopsDb == null) {
