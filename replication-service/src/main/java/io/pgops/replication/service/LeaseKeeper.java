@@ -113,6 +113,11 @@ public class LeaseKeeper {
             c.wakeup();
         }
         threads.forEach(Thread::interrupt);
+        synchronized (this) {
+            if (producer != null) {
+                producer.close(Duration.ZERO);
+            }
+        }
     }
 
     private static Thread thread(String name, Runnable r) {
@@ -250,15 +255,15 @@ public class LeaseKeeper {
         if (look.state() == Lease.State.NONE) {
             return;
         }
-        if (targetIsMe() && look.remainingMillis() <= lease.ttl().toMillis() / 2) {
-            // a renewal is overdue (they come every ttl/3): the coordinator cannot be reached; ask the others
-            // while more than the guard is left, so /primary never turns 503 on the way
-            failsafe(look);
-            look = lease.look();
-        }
         if (look.state() != Lease.State.EXPIRED) {
+            if (targetIsMe() && look.remainingMillis() <= lease.ttl().toMillis() / 2) {
+                // a renewal is overdue (they come every ttl/3): the coordinator cannot be reached; ask the others
+                // while more than the guard is left, so /primary does not turn 503 on the way
+                failsafe(look);
+            }
             return;
         }
+        // ran out: stopped at once, no last question asked (the coordinator counts on the end of the ttl)
         if (agent.postmasterPid().isEmpty() || !enforce) {
             lease.clear();
             return;
@@ -292,7 +297,10 @@ public class LeaseKeeper {
                 .filter(n -> !n.equals(agent.node()))
                 .toList();
         long askedAt = System.nanoTime();
+        // the answers are awaited no longer than the lease lasts: the watch must be back to stop it in time
+        long left = Math.max(0, look.remainingMillis() - 50);
         Duration timeout = Duration.ofMillis(Math.max(200, lease.ttl().toMillis() / 6));
+        long waitMillis = Math.min(timeout.toMillis(), left);
         List<CompletableFuture<String>> answers = peers.stream()
                 .map(p -> CompletableFuture.supplyAsync(
                         () -> agents.confirmLease(agent.cluster(), p, term, agent.node(), timeout)))
@@ -300,7 +308,8 @@ public class LeaseKeeper {
         List<String> refusals = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {
             try {
-                String refusal = answers.get(i).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+                long wait = Math.max(0, waitMillis - (System.nanoTime() - askedAt) / 1_000_000);
+                String refusal = answers.get(i).get(wait, TimeUnit.MILLISECONDS);
                 if (refusal != null) {
                     refusals.add(peers.get(i) + ": " + refusal);
                 }
@@ -337,11 +346,21 @@ public class LeaseKeeper {
                 true,
                 reason,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
+        // Kafka may well be what is unreachable: the fact is published once it is back (retried for up to an hour)
         thread("pgops-lease-report", () -> {
-                    try {
-                        publisher.publish(fenced);
-                    } catch (RuntimeException ex) {
-                        LOG.warnf("%s/%s: the stop could not be reported: %s", agent.cluster(), agent.node(), ex);
+                    long until = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+                    while (running && System.nanoTime() < until) {
+                        try {
+                            publisher.publish(fenced);
+                            return;
+                        } catch (RuntimeException ex) {
+                            LOG.warnf(
+                                    "%s/%s: the stop could not be reported yet (%s); again in 2 s",
+                                    agent.cluster(), agent.node(), ex.getMessage());
+                            if (!pause(TimeUnit.SECONDS.toNanos(2))) {
+                                return;
+                            }
+                        }
                     }
                 })
                 .start();
