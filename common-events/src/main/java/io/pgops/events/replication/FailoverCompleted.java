@@ -20,8 +20,10 @@ import java.time.Instant;
  * @param newPrimary the primary now
  * @param newTimeline the timeline the new primary writes
  * @param switchLsn where the new timeline branches off the old one
- * @param lostBytes WAL the old primary had written beyond {@code switchLsn} (from its last known position), bytes:
- *     transactions that may be lost; 0 for a switchover; {@code null} if the old primary's position is unknown
+ * @param lostBytes WAL the old primary had written beyond {@code switchLsn}, bytes: transactions that may be lost;
+ *     0 for a switchover and whenever the old primary was stopped before the promotion; {@code null} if its final
+ *     position is unknown (it died unreachable: a position seen earlier is only a lower bound, which {@code reason}
+ *     states in words)
  * @param durationMillis from {@link FailoverStarted} to now, milliseconds (the write outage)
  * @param reason a summary in words of what was done, e.g. {@code "fenced db1 (shutdown), promoted db2,
  *     re-pointed db3"}

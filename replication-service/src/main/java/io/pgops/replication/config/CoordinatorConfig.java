@@ -152,10 +152,11 @@ public interface CoordinatorConfig {
     Duration leaseTtl();
 
     /**
-     * What the coordinator adds to {@code lease-ttl} after the last grant before it promotes another node in
-     * asynchronous mode: clock-rate drift between the hosts and the grant's delivery.
+     * What the coordinator adds to {@code lease-ttl} after the last grant (counted from when it read the request,
+     * after the agent sent it) before it promotes another node in asynchronous mode: the agent's watch interval
+     * (100 ms), its {@code pg_ctl stop -m immediate}, and clock-rate drift between the hosts.
      */
-    @WithDefault("500ms")
+    @WithDefault("300ms")
     Duration leaseMargin();
 
     /** A switchover candidate may lag at most this much when chosen (it then catches up), bytes. */

@@ -351,13 +351,20 @@ final class ChangeRunner {
             }
         }
         Long lost = oldAlive ? Long.valueOf(0) : (oldLsn == null ? null : Math.max(0, oldLsn.bytesSince(switchLsn)));
-        if (!oldAlive && lost == null && lastKnownOld != null) {
-            lost = Math.max(0, lastKnownOld.bytesSince(switchLsn));
+        String lostNote = "";
+        if (!oldAlive && lost == null) {
+            // the old primary died unreachable: its last WAL position is not known, so neither is what was lost;
+            // the last position seen is only a lower bound, said in words, never published as the figure
+            lostNote = lastKnownOld == null
+                    ? "; WAL lost unknown (the old primary's last position was never seen)"
+                    : "; WAL lost unknown: at least " + Math.max(0, lastKnownOld.bytesSince(switchLsn))
+                            + " bytes (its last position seen " + lastKnownOld + ", the switch point " + switchLsn
+                            + ")";
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         String summary = "fenced " + old + " (" + fenced.method() + "), promoted " + cand + rejoinNote + " (prepare "
                 + ms(t0, tDecided) + " ms, fence " + ms(tDecided, tFenced) + " ms, promote " + ms(tFenced, tPromoted)
-                + " ms, rejoin " + ms(tPromoted, tRejoined) + " ms)";
+                + " ms, rejoin " + ms(tPromoted, tRejoined) + " ms)" + lostNote;
         after.add(new FailoverCompleted(
                 o.cluster, term, kind, old, cand, newTl, switchLsn, lost, millis, summary, OwnedCluster.now()));
         o.fenceLsn = null;

@@ -180,9 +180,9 @@ final class OwnedCluster {
      * decision (a coordinator that lost the partition cannot commit it), only to the target primary. Empty when
      * the asking node is not the target. Called from the lease desk's thread.
      */
-    Optional<LeaseGranted> grant(LeaseAsked a) {
+    Optional<LeaseGranted> grant(LeaseAsked a, long readNanos) {
         synchronized (leaseLock) {
-            return grantLocked(a);
+            return grantLocked(a, readNanos);
         }
     }
 
@@ -196,7 +196,11 @@ final class OwnedCluster {
         }
     }
 
-    private Optional<LeaseGranted> grantLocked(LeaseAsked a) {
+    /**
+     * @param readNanos when the request was read: the agent sent it before, so its lease ends before readNanos +
+     *     ttl, whatever the commit took
+     */
+    private Optional<LeaseGranted> grantLocked(LeaseAsked a, long readNanos) {
         NodeName t = target;
         if (!active || !a.node().equals(t)) {
             return Optional.empty();
@@ -207,7 +211,7 @@ final class OwnedCluster {
                 .commit(
                         partition,
                         List.of(KafkaRecords.of(Topics.REPLICATION_LEASES, EventEnvelope.wrap(g, SOURCE, null))));
-        lastGrant.put(t, System.nanoTime());
+        lastGrant.merge(t, readNanos, (x, y) -> y - x > 0 ? y : x);
         return Optional.of(g);
     }
 
