@@ -76,8 +76,11 @@ final class LeaseDesk {
                 c.assign(parts);
                 c.seekToEnd(parts); // a request older than this start is answered by no one: the agent asks again
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
-                        handle(r);
+                    var records = c.poll(Duration.ofMillis(50));
+                    long read =
+                            System.nanoTime(); // after the agent sent each request: its lease ends before read + ttl
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        handle(r, read);
                     }
                 }
             } catch (WakeupException e) {
@@ -96,7 +99,7 @@ final class LeaseDesk {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r) {
+    private void handle(ConsumerRecord<String, byte[]> r, long readNanos) {
         EventEnvelope e;
         try {
             e = KafkaRecords.decode(r);
@@ -112,7 +115,7 @@ final class LeaseDesk {
             return;
         }
         try {
-            o.get().grant(a);
+            o.get().grant(a, readNanos);
         } catch (LostOwnership ex) {
             owners.lost(o.get().partition, ex);
         } catch (RuntimeException ex) {
