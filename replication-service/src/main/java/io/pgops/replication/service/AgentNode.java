@@ -330,13 +330,16 @@ public class AgentNode {
 
     /**
      * The failsafe asks: does the topology this agent has read name {@code primary}? If so, this agent promises
-     * not to be promoted nor to follow another primary for a lease's ttl.
+     * not to be promoted nor to follow another primary for a lease's ttl and its guard: the confirmed lease ends
+     * within the ttl, and the guard covers its agent's watch (every 100 ms), its status check and the immediate
+     * stop that follow.
      */
     public LeaseConfirmation.Verdict confirmLease(Term term, NodeName primary) {
         LeaseConfirmation.Verdict v = LeaseConfirmation.judge(
                 view.latest(cluster()), primary, term, node(), lease.look().routable());
         if (v.confirmed()) {
-            long until = System.nanoTime() + lease.ttl().toNanos();
+            long until =
+                    System.nanoTime() + lease.ttl().toNanos() + lease.guard().toNanos();
             if (until - promiseUntilNanos > 0) {
                 promiseUntilNanos = until;
             }
