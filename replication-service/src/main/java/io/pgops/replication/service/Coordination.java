@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
  * @param log commits records with the partition's consumed offset; throws {@link LostOwnership} when the
  *     partition is no longer this instance's
  * @param lost how a worker reports that its partition's decisions cannot be committed any more
+ * @param metrics what was committed, as Prometheus metrics
  */
 record Coordination(
         Inventory inventory,
@@ -29,7 +30,8 @@ record Coordination(
         PrimaryProbe probe,
         String instance,
         DecisionLog log,
-        LostHandler lost) {
+        LostHandler lost,
+        ReplicationMetrics metrics) {
     private static final Logger LOG = Logger.getLogger(Coordination.class);
 
     /** One transaction on a partition: the records and the partition's consumed offset. */

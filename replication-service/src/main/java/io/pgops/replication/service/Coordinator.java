@@ -86,6 +86,7 @@ public class Coordinator {
             TopologyView view,
             PrimaryProbe probe,
             KafkaClients kafka,
+            ReplicationMetrics metrics,
             @ConfigProperty(name = "pgops.instance") String instance) {
         this.inventory = inventory;
         this.config = config;
@@ -102,7 +103,8 @@ public class Coordinator {
                 probe,
                 instance,
                 this::commit,
-                (tp, why) -> onPollThread.add(() -> lose(tp, why)));
+                (tp, why) -> onPollThread.add(() -> lose(tp, why)),
+                metrics);
         this.leases = new LeaseDesk(kafka, instance, new LeaseDesk.Owners() {
             @Override
             public java.util.Optional<OwnedCluster> owned(ClusterId cluster) {

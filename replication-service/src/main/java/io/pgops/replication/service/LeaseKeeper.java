@@ -55,6 +55,7 @@ public class LeaseKeeper {
     private final AgentNode agent;
     private final TopologyView view;
     private final PrimaryLease lease;
+    private final ReplicationMetrics metrics;
     private final KafkaClients kafka;
     private final AgentClient agents;
     private final Inventory inventory;
@@ -84,7 +85,8 @@ public class LeaseKeeper {
             Inventory inventory,
             CommandPublisher publisher,
             LocalNode node,
-            AgentConfig config) {
+            AgentConfig config,
+            ReplicationMetrics metrics) {
         this.agent = agent;
         this.view = view;
         this.lease = lease;
@@ -94,6 +96,7 @@ public class LeaseKeeper {
         this.publisher = publisher;
         this.node = node;
         this.enforce = config.lease().enforce();
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent e) {
@@ -252,6 +255,7 @@ public class LeaseKeeper {
 
     private void watch() {
         Lease.Look look = lease.look();
+        metrics.lease(agent.cluster(), agent.node(), look);
         if (look.state() == Lease.State.NONE) {
             return;
         }

@@ -86,6 +86,7 @@ final class OwnedCluster {
 
     void deactivate() {
         active = false;
+        c.metrics().forget(cluster);
     }
 
     boolean active() {
@@ -139,6 +140,8 @@ final class OwnedCluster {
         commit(records);
         last = t;
         positionsPublishedNanos = System.nanoTime();
+        c.metrics().events(before);
+        c.metrics().topology(t);
     }
 
     /** Only the compacted topology (WAL positions and lag moved; nothing the events topic carries). */
@@ -147,6 +150,7 @@ final class OwnedCluster {
         commit(List.of(KafkaRecords.of(Topics.TOPOLOGY, env)));
         last = (TopologyChanged) env.data();
         positionsPublishedNanos = System.nanoTime();
+        c.metrics().topology(last);
     }
 
     void publish(String correlationId, PgopsEvent... events) {
@@ -155,6 +159,7 @@ final class OwnedCluster {
             records.add(KafkaRecords.of(Topics.REPLICATION_EVENTS, EventEnvelope.wrap(e, SOURCE, correlationId)));
         }
         commit(records);
+        c.metrics().events(List.of(events));
     }
 
     void refuse(String correlationId, LeadershipChange kind, NodeName candidate, Refusal code, String reason) {

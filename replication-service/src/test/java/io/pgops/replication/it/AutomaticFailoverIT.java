@@ -69,6 +69,29 @@ class AutomaticFailoverIT {
                 String corr = correlation(h, "af", FailoverCompleted.class);
                 assertEquals(corr, correlation(h, "af", FailoverStarted.class), "one incident id");
                 assertEquals(Set.of(sync.name()), writable(h), "exactly one writable node");
+                // what the operator's Prometheus scrapes: the owner counted the failover and names the new
+                // primary; the new primary's agent holds a lease
+                String member = "member=\"" + sync.name() + "\"";
+                await("the failover in the coordinator's and the new primary's metrics")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> {
+                            assertEquals(
+                                    1.0,
+                                    metric(
+                                            h.api(),
+                                            "pgops_replication_changes_total",
+                                            "cluster=\"af\"",
+                                            "kind=\"failover\""));
+                            assertEquals(
+                                    1.0, metric(h.api(), "pgops_replication_member_role", member, "role=\"primary\""));
+                            assertEquals(
+                                    1.0,
+                                    metric(
+                                            h.door.agentUrls().get(sync.name()),
+                                            "pgops_replication_lease_held",
+                                            member));
+                        });
                 w.awaitAcked(20);
                 w.close();
                 assertEquals(List.of(), ReplicationHarness.missing(sync, "acked", w.acked), "acknowledged rows lost");
@@ -271,5 +294,20 @@ class AutomaticFailoverIT {
         }
         assertTrue(w.size() <= 1, "two writable nodes: " + w);
         return w;
+    }
+
+    /** A series' value in {@code base}'s Prometheus scrape: the line of {@code name} whose labels hold all of {@code labels}. */
+    private static double metric(String base, String name, String... labels) {
+        String body = ReplicationHarness.get(base + "/q/metrics").body();
+        for (String line : body.split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            String labelPart = line.substring(name.length(), line.lastIndexOf('}') + 1);
+            if (java.util.Arrays.stream(labels).allMatch(labelPart::contains)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 }
