@@ -283,9 +283,13 @@ public class AgentNode {
         long t0 = System.nanoTime();
         boolean promoted = a.promoteNow();
         // the coordinator ordered it under the current term: the new primary holds a lease from now, which the
-        // coordinator counts from after its order returned
+        // coordinator counts from after its order returned. Granted before the checkpoint: /primary lets the
+        // writes in as soon as PostgreSQL takes them
         lease.grant(t0, "promotion ordered in term " + acting.value());
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        if (promoted) {
+            a.checkpoint(); // before the coordinator rewinds the old primary against it
+        }
         Timeline after = a.timeline();
         if (!promoted) { // already a primary (a retried command): report what it is
             return new Promotion(after, after, a.switchPoint(after), 0);

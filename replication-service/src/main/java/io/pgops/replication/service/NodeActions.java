@@ -89,10 +89,10 @@ public final class NodeActions {
     }
 
     /**
-     * Promotes this standby (one psql session, then a checkpoint); false when it was already a primary.
-     * Set synchronous_standby_names before, not in the same breath: a configuration reload that the
-     * startup process handles as the promote signal arrives was seen to delay promotion by
-     * wal_retrieve_retry_interval (5 s).
+     * Promotes this standby (one psql session; it takes writes when this returns true); false when it was
+     * already a primary. Set synchronous_standby_names before, not in the same breath: a configuration reload
+     * that the startup process handles as the promote signal arrives was seen to delay promotion by
+     * wal_retrieve_retry_interval (5 s). {@link #checkpoint} after it, before anyone rewinds against it.
      */
     public boolean promoteNow() {
         String result = sql("SELECT CASE WHEN pg_is_in_recovery() THEN pg_promote(true, 60)::text ELSE 'primary' END");
@@ -102,8 +102,15 @@ public final class NodeActions {
         if (!"true".equals(result)) {
             throw new IllegalStateException(node.name() + " did not finish promotion within 60 s");
         }
-        sql("CHECKPOINT");
         return true;
+    }
+
+    /**
+     * A checkpoint, so that pg_control shows a new primary's timeline: right after pg_promote, pg_rewind against
+     * it may wrongly find "no rewind required".
+     */
+    public void checkpoint() {
+        sql("CHECKPOINT");
     }
 
     /** A physical slot for {@code standby} on this node (slots are not copied to standbys). */

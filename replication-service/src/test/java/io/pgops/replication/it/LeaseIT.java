@@ -64,8 +64,10 @@ class LeaseIT {
                         .until(poller::sawOk);
                 long hung = System.nanoTime();
                 h.stack.pauseService(oldAgent);
+                // from here the agent is stopped: no request sent later may be answered 200 (one sent while the
+                // `kill -STOP` was still being spawned may, legitimately: under load that took long enough once)
+                poller.mark(System.nanoTime());
                 old.pause();
-                poller.mark(hung);
                 FailoverCompleted done = await("a failover away from the hung " + old.name())
                         .atMost(FAILED_OVER)
                         .pollInterval(Duration.ofMillis(200))
@@ -99,7 +101,11 @@ class LeaseIT {
                         "hung primary: old PostgreSQL stopped %d ms after waking; /primary answered 200 %d times after"
                                 + " the hang; %d direct commits acknowledged by the old primary after the promotion%n",
                         stoppedMillis, poller.okAfterMark(), lateAcks.size());
-                assertEquals(0, poller.okAfterMark(), "/primary of the hung old primary answered 200 after the hang");
+                assertEquals(
+                        0,
+                        poller.okAfterMark(),
+                        "/primary of the hung old primary answered 200 after the hang, to requests sent (ms after the"
+                                + " agent's SIGSTOP) " + poller.okAfterMarkOffsets());
                 assertEquals(List.of(), lateAcks, "commits the old primary acknowledged after the promotion");
                 assertTrue(leaseStopReported(h, "lz", old.name()), "a NodeFenced{lease-expired} from the old agent");
                 front.awaitAcked(10);
@@ -364,6 +370,13 @@ class LeaseIT {
             return answers.stream()
                     .filter(a -> a.sentNanos() > mark && a.status() == 200)
                     .count();
+        }
+
+        List<Long> okAfterMarkOffsets() {
+            return answers.stream()
+                    .filter(a -> a.sentNanos() > mark && a.status() == 200)
+                    .map(a -> (a.sentNanos() - mark) / 1_000_000)
+                    .toList();
         }
 
         void stop() {
