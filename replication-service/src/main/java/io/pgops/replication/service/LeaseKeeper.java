@@ -307,10 +307,11 @@ public class LeaseKeeper {
                 .filter(n -> !n.equals(agent.node()))
                 .toList();
         long askedAt = System.nanoTime();
-        // the answers are awaited no longer than the lease lasts: the watch must be back to stop it in time
+        // the answers are awaited as long as the lease lasts, and no longer: the watch must be back to stop it in
+        // time (a starved machine answers slowly; a peer that is gone refuses the connection at once)
         long left = Math.max(0, look.remainingMillis() - 50);
-        Duration timeout = Duration.ofMillis(Math.max(200, lease.ttl().toMillis() / 6));
-        long waitMillis = Math.min(timeout.toMillis(), left);
+        Duration timeout = Duration.ofMillis(Math.max(200, left));
+        long waitMillis = left;
         List<CompletableFuture<String>> answers = peers.stream()
                 .map(p -> CompletableFuture.supplyAsync(
                         () -> agents.confirmLease(agent.cluster(), p, term, agent.node(), timeout)))
