@@ -97,8 +97,8 @@ public final class IndexAdvisor {
             reason = "invalid and a constraint needs it: rebuilt with REINDEX INDEX CONCURRENTLY";
         } else {
             remedy = TaskKind.DROP_INVALID_INDEX;
-            reason = "invalid, the leftover of a failed concurrent build: writes still maintain it, no query"
-                    + " uses it; dropped with DROP INDEX CONCURRENTLY";
+            reason = "invalid, the leftover of a failed concurrent build: no query uses it, writes may still"
+                    + " maintain it; dropped with DROP INDEX CONCURRENTLY";
         }
         return new IndexFinding(
                 IndexFinding.Kind.INVALID, i.index(), i.table(), i.sizeBytes(), reason, remedy, i.definition());

@@ -7,8 +7,9 @@ package io.pgops.maintenance.service;
 final class Queries {
     private Queries() {}
 
+    /** With a leading space: a text block drops the trailing space of the line it is appended to. */
     static final String USER_SCHEMAS =
-            "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+            " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
 
     /** Tables past the minimums ($1 dead tuples, $2 modifications) or never analyzed. */
     static final String TABLE_STATS = """

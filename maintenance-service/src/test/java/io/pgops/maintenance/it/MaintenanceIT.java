@@ -196,7 +196,11 @@ class MaintenanceIT {
         Map<String, Object> task = done.getMap("tasks[0]");
         assertEquals("COMPLETED", task.get("state"), task.toString());
         assertNull(task.get("sizeBytesAfter"));
-        assertTrue(((Number) task.get("reclaimedBytes")).longValue() > 0, task.toString());
+        // a unique build that fails on its first pass leaves an empty index: all of it (maybe 0 bytes) is given back
+        assertEquals(
+                ((Number) task.get("sizeBytesBefore")).longValue(),
+                ((Number) task.get("reclaimedBytes")).longValue(),
+                task.toString());
         assertEquals("0", primary.sql("SELECT count(*) FROM pg_class WHERE relname = 'mt_dupes_code_uq'"));
     }
 
