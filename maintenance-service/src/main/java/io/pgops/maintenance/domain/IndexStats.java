@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param index the index
  * @param table its table
  * @param scans {@code idx_scan} since the last statistics reset
- * @param sizeBytes {@code pg_relation_size}, bytes
+ * @param sizeBytes {@code relpages} × block size: the size as of its last vacuum, analyze or build, bytes
  * @param valid {@code indisvalid}: false for an index whose concurrent build failed or is still running
  * @param unique {@code indisunique}
  * @param backsConstraint a primary key, unique or exclusion constraint uses it ({@code pg_constraint.conindid})

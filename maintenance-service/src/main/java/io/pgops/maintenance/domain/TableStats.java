@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param deadTuples {@code n_dead_tup}
  * @param modificationsSinceAnalyze {@code n_mod_since_analyze}
  * @param everAnalyzed whether it was ever analyzed, by hand or by autovacuum
- * @param sizeBytes {@code pg_relation_size}, bytes
+ * @param sizeBytes {@code relpages} × block size: the size as of its last vacuum or analyze, bytes
  */
 public record TableStats(
         ObjectName table,

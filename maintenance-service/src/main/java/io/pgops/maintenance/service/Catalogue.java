@@ -85,6 +85,13 @@ final class Catalogue {
         }
     }
 
+    /** Size as of the last vacuum or analyze, without a lock; 0 if unknown. */
+    static long sizeEstimate(NodeSql sql, ObjectName target) {
+        var rows = sql.query(Queries.SIZE_ESTIMATE, target.quoted());
+        Long size = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
+        return size == null ? 0 : size;
+    }
+
     /** Size and dead tuples of a relation now. */
     static Measure measure(NodeSql sql, ObjectName target) {
         var rows = sql.query(Queries.MEASURE, target.quoted());

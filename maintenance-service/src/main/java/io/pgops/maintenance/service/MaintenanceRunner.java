@@ -209,8 +209,8 @@ public class MaintenanceRunner {
                             + " build (it is valid, backs a constraint or is being built): pgops drops nothing else");
                 }
             }
-            Long size = Catalogue.measure(sql, target).sizeBytes();
-            tasks.add(new Task(kind, target, "asked by " + principal + ": " + reason, 0, size == null ? 0 : size));
+            long size = Catalogue.sizeEstimate(sql, target);
+            tasks.add(new Task(kind, target, "asked by " + principal + ": " + reason, 0, size));
         }
         return tasks;
     }

@@ -2,7 +2,9 @@ package io.pgops.maintenance.service;
 
 /**
  * Every statement the reports and runs read with; values are bound parameters ({@code $1}). They work on
- * PostgreSQL 15–17 and leave out the system schemas.
+ * PostgreSQL 15–17 and leave out the system schemas. The reports take no relation lock (sizes come from
+ * {@code relpages}): they must answer while someone holds a table locked, which is when the blocking report is
+ * needed.
  */
 final class Queries {
     private Queries() {}
@@ -15,7 +17,8 @@ final class Queries {
     static final String TABLE_STATS = """
             SELECT s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze,
                    (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL) AS analyzed,
-                   pg_relation_size(s.relid) AS size
+                   (SELECT c.relpages::bigint * current_setting('block_size')::bigint FROM pg_class c
+                    WHERE c.oid = s.relid) AS size
             FROM pg_stat_user_tables s
             WHERE s.n_dead_tup >= $1 OR s.n_mod_since_analyze >= $2
                OR (s.last_analyze IS NULL AND s.last_autoanalyze IS NULL AND s.n_live_tup >= $2)
@@ -23,7 +26,7 @@ final class Queries {
 
     static final String INDEXES = """
             SELECT n.nspname, ic.relname, tn.nspname, tc.relname, coalesce(s.idx_scan, 0),
-                   pg_relation_size(i.indexrelid), i.indisvalid, i.indisunique,
+                   ic.relpages::bigint * current_setting('block_size')::bigint, i.indisvalid, i.indisunique,
                    EXISTS (SELECT 1 FROM pg_constraint k
                            WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')),
                    EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.relid = i.indrelid),
@@ -98,7 +101,19 @@ final class Queries {
             WHERE c.relkind::text = ANY($1) AND (n.nspname || '.' || c.relname = $2 OR (n.nspname = 'public' AND c.relname = $2))
             """;
 
-    /** A relation's size and (for a table) dead tuples, by its quoted name; no row once it is gone. */
+    /**
+     * A relation's size as of its last vacuum or analyze ({@code relpages}), by its quoted name, read without a
+     * lock: a table someone holds locked must not hang a report or a request.
+     */
+    static final String SIZE_ESTIMATE = """
+            SELECT c.relpages::bigint * current_setting('block_size')::bigint FROM pg_class c
+            WHERE c.oid = to_regclass($1)
+            """;
+
+    /**
+     * A relation's size and (for a table) dead tuples, by its quoted name; no row once it is gone.
+     * {@code pg_relation_size} takes the relation's lock: a run measures under its {@code lock_timeout}.
+     */
     static final String MEASURE = """
             SELECT pg_relation_size(c.oid), s.n_dead_tup
             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid

@@ -24,6 +24,9 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -266,6 +269,78 @@ class MaintenanceIT {
                 .then()
                 .statusCode(200)
                 .body("node", org.hamcrest.Matchers.equalTo("node3"));
+    }
+
+    @Test
+    void aSessionHoldingALockIsTheRootOfTheBlockingTreeAndAVacuumThatCannotGetItsLockFailsAtItsLockTimeout() {
+        primary.sql("DROP TABLE IF EXISTS mt_locked; CREATE TABLE mt_locked (id int);"
+                + " INSERT INTO mt_locked SELECT generate_series(1, 100);");
+        ExecutorService sessions = Executors.newCachedThreadPool();
+        try {
+            CompletableFuture<?> holder = CompletableFuture.runAsync(
+                    () -> tryRun("BEGIN; LOCK TABLE mt_locked IN ACCESS EXCLUSIVE MODE;"
+                            + " SELECT pg_sleep(60) /* mt-lock-holder */; COMMIT;"),
+                    sessions);
+            await("the holder to take its lock")
+                    .atMost(Deadlines.STATS)
+                    .until(
+                            () -> primary.sql(
+                                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                                            + " WHERE c.relname = 'mt_locked' AND l.mode = 'AccessExclusiveLock' AND l.granted"),
+                            n -> n.equals("1"));
+            CompletableFuture<?> waiter = CompletableFuture.runAsync(
+                    () -> tryRun("SELECT count(*) /* mt-lock-waiter */ FROM mt_locked"), sessions);
+            JsonPath tree = await("the blocking tree: the holder above the waiter")
+                    .atMost(Deadlines.STATS)
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(
+                            () -> report("blocking"),
+                            r -> r.getList(
+                                                    "body.findAll { it.session.query?.contains('mt-lock-holder')"
+                                                            + " && it.blocks.any { b -> b.session.query?.contains('mt-lock-waiter') } }")
+                                            .size()
+                                    == 1);
+            Map<String, Object> root = tree.getMap("body.find { it.session.query?.contains('mt-lock-holder') }");
+            assertEquals("active", ((Map<?, ?>) root.get("session")).get("state"), root.toString());
+            assertEquals(1, ((Number) root.get("waiting")).intValue() >= 1 ? 1 : 0, root.toString());
+
+            long t0 = System.nanoTime();
+            JsonPath accepted = given().contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "reason",
+                            "MaintenanceIT: locked table",
+                            "tasks",
+                            List.of(Map.of("task", "vacuum", "target", "mt_locked"))))
+                    .post("/clusters/it/maintenance")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .jsonPath();
+            Map<String, Object> task = awaitRun(accepted.getString("runId")).getMap("tasks[0]");
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("FAILED", task.get("state"), task.toString());
+            assertTrue(((String) task.get("detail")).contains("lock timeout"), task.toString());
+            assertTrue(((String) task.get("detail")).contains("55P03"), task.toString());
+            System.out.printf(
+                    "MaintenanceIT figures: a vacuum behind a held lock failed after %d ms (lock_timeout 5 s)%n",
+                    millis);
+            primary.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+                    + " WHERE query LIKE '%mt-lock-holder%' AND pid <> pg_backend_pid()");
+            holder.join();
+            waiter.join();
+        } finally {
+            primary.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+                    + " WHERE query LIKE '%mt-lock-%' AND pid <> pg_backend_pid()");
+            sessions.shutdownNow();
+        }
+    }
+
+    void tryRun(String sql) {
+        try {
+            primary.sql(sql);
+        } catch (RuntimeException cancelled) {
+            // the holder is cancelled at the end of the test
+        }
     }
 
     static JsonPath report(String name) {
