@@ -432,6 +432,10 @@ public final class Samples {
                         "vacuum-freeze",
                         "orders.public.order_lines",
                         1_073_741_824L,
+                        2_100_000L,
+                        0L,
+                        9_663_676_416L,
+                        8_589_934_592L,
                         2_741_000L,
                         "froze 88M tuples; age(relfrozenxid) 1.41G -> 52M",
                         T.plusSeconds(6346)));

@@ -1,0 +1,100 @@
+package io.pgops.maintenance.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/** What the maintenance service does and how carefully ({@code pgops.maintenance.*}). */
+@ConfigMapping(prefix = "pgops.maintenance")
+public interface MaintenanceConfig {
+
+    /** Dead tuples over live tuples above which a table is vacuumed (0.10 = 10 %). */
+    @WithDefault("0.10")
+    double deadTupleRatio();
+
+    /** Fewer dead tuples than this never make a vacuum. */
+    @WithDefault("1000")
+    long minDeadTuples();
+
+    /** Modifications since the last analyze over live tuples above which statistics are stale. */
+    @WithDefault("0.10")
+    double analyzeRatio();
+
+    /** Fewer modifications than this never make statistics stale. */
+    @WithDefault("1000")
+    long minModifications();
+
+    /** {@code lock_timeout} of every maintenance statement: a task that cannot get its lock gives up, it never queues writers behind it. */
+    @WithDefault("5s")
+    Duration lockTimeout();
+
+    /** {@code statement_timeout} of every maintenance statement. */
+    @WithDefault("1h")
+    Duration statementTimeout();
+
+    /** {@code statement_timeout} of every report's statements. */
+    @WithDefault("10s")
+    Duration reportTimeout();
+
+    /** How long connecting to a node may take. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** The window of a run asked for without {@code windowMinutes}. */
+    @WithDefault("60m")
+    Duration defaultWindow();
+
+    /** The rate a task's duration is estimated at (its target's size over this), bytes per second. */
+    @WithDefault("52428800")
+    long estimateBytesPerSecond();
+
+    /** The most the work_mem report recommends, bytes. */
+    @WithDefault("268435456")
+    long maxWorkMemBytes();
+
+    /** How many rows the top-queries report lists. */
+    @WithDefault("20")
+    int topQueries();
+
+    /** Tables with less estimated bloat than this are left out of the bloat report, bytes. */
+    @WithDefault("1048576")
+    long minBloatBytes();
+
+    /** How long publishing one event may wait for Kafka's acknowledgement. */
+    @WithDefault("30s")
+    Duration publishTimeout();
+
+    /** Overrides per cluster id: {@code pgops.maintenance.clusters.<id>.dead-tuple-ratio} and the like. */
+    Map<String, ClusterOverrides> clusters();
+
+    interface ClusterOverrides {
+        OptionalDouble deadTupleRatio();
+
+        OptionalLong minDeadTuples();
+
+        OptionalDouble analyzeRatio();
+
+        OptionalLong minModifications();
+
+        Optional<Duration> lockTimeout();
+
+        Optional<Duration> statementTimeout();
+
+        /** The cluster's maintenance window; absent: runs only on command. */
+        Optional<Window> window();
+    }
+
+    /** A recurring window: at each start a run plans what the reports advise and may start tasks for {@code duration}. */
+    interface Window {
+        /** When it opens, Quartz cron with seconds, in UTC, e.g. {@code 0 0 2 * * ?} (02:00 every day). */
+        String cron();
+
+        /** How long it stays open. */
+        @WithDefault("60m")
+        Duration duration();
+    }
+}

@@ -1,0 +1,42 @@
+package io.pgops.maintenance.config;
+
+import io.pgops.maintenance.domain.VacuumPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** The settings of one cluster: its overrides, else the service's defaults. */
+@ApplicationScoped
+public class Policies {
+    private final MaintenanceConfig config;
+
+    public Policies(MaintenanceConfig config) {
+        this.config = config;
+    }
+
+    public VacuumPolicy vacuum(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        if (o == null) {
+            return new VacuumPolicy(
+                    config.deadTupleRatio(), config.minDeadTuples(), config.analyzeRatio(), config.minModifications());
+        }
+        return new VacuumPolicy(
+                o.deadTupleRatio().orElse(config.deadTupleRatio()),
+                o.minDeadTuples().orElse(config.minDeadTuples()),
+                o.analyzeRatio().orElse(config.analyzeRatio()),
+                o.minModifications().orElse(config.minModifications()));
+    }
+
+    public Duration lockTimeout(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        return o == null ? config.lockTimeout() : o.lockTimeout().orElse(config.lockTimeout());
+    }
+
+    public Duration statementTimeout(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        return o == null ? config.statementTimeout() : o.statementTimeout().orElse(config.statementTimeout());
+    }
+
+    public MaintenanceConfig config() {
+        return config;
+    }
+}

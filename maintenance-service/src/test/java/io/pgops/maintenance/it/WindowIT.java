@@ -1,0 +1,90 @@
+package io.pgops.maintenance.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.maintenance.MaintenanceDue;
+import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
+import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.TestStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A window on a cron of every 5 seconds opens by itself and runs what the reports advise. */
+@QuarkusTest
+@TestProfile(WindowIT.EveryFiveSeconds.class)
+@QuarkusTestResource(
+        value = PgopsTestResource.class,
+        initArgs = @ResourceArg(name = "cluster", value = "true"),
+        restrictToAnnotatedClass = true)
+class WindowIT {
+    public static class EveryFiveSeconds implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "pgops.maintenance.clusters.it.window.cron", "0/5 * * * * ?",
+                    "pgops.maintenance.clusters.it.window.duration", "2m");
+        }
+    }
+
+    final PgNode primary = TestStack.get().cluster().getFirst();
+
+    @Test
+    void aWindowOpensOnItsCronPublishesMaintenanceDueAndAnalyzesATableWithStaleStatistics() {
+        primary.sql("DROP TABLE IF EXISTS mt_window;"
+                + " CREATE TABLE mt_window (id int) WITH (autovacuum_enabled = false);"
+                + " INSERT INTO mt_window SELECT g FROM generate_series(1, 5000) g;");
+        Map<String, Object> run = await("a window's run that analyzed public.mt_window")
+                .atMost(Deadlines.RUN)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            List<Map<String, Object>> runs = given().get("/clusters/it/maintenance")
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("findAll { it.principal == 'maintenance-window' && it.status == 'DONE'"
+                                            + " && it.tasks.any { t -> t.target == 'postgres.public.mt_window'"
+                                            + " && t.state == 'COMPLETED' } }");
+                            return runs.isEmpty() ? null : runs.getFirst();
+                        },
+                        r -> r != null);
+        assertTrue(((String) run.get("reason")).startsWith("maintenance window (cron '0/5 * * * * ?' UTC, 2 min)"));
+        assertEquals(
+                Duration.ofMinutes(2),
+                Duration.between(
+                        Instant.parse((String) run.get("startedAt")), Instant.parse((String) run.get("windowEnd"))));
+        String correlation = (String) run.get("correlationId");
+        List<EventEnvelope> due = KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.MAINTENANCE_EVENTS).stream()
+                .filter(e -> correlation.equals(e.correlationId()) && e.data() instanceof MaintenanceDue)
+                .toList();
+        assertTrue(
+                due.stream()
+                        .anyMatch(e -> ((MaintenanceDue) e.data()).target().equals("postgres.public.mt_window")
+                                && ((MaintenanceDue) e.data()).task().equals("analyze")),
+                "MaintenanceDue analyze of the table in the window's run: " + due);
+        JsonPath candidates = given().get("/clusters/it/reports/vacuum-candidates")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertTrue(candidates
+                .getList("body.tasks.findAll { it.target.name == 'mt_window' }")
+                .isEmpty());
+    }
+}
