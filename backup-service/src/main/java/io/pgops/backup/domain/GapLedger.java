@@ -43,9 +43,8 @@ public final class GapLedger {
         Lsn end = Lsn.of((g.firstMissing() + g.count()) * segmentSize);
         String reason =
                 (g.count() == 1 ? "segment " + first + " is" : g.count() + " segments " + first + ".." + last + " are")
-                        + " missing on timeline " + g.timeline()
-                        + ": no point-in-time restore from a backup older than "
-                        + g.startLsn(segmentSize) + " past it up to " + end + "; take a new base backup";
+                        + " missing on timeline " + g.timeline() + " (WAL " + g.startLsn(segmentSize) + ".." + end
+                        + "): a backup older than the gap cannot be rolled forward past it; take a new base backup";
         return new WalArchiveGapDetected(
                 cluster,
                 repository,
