@@ -5,6 +5,7 @@ import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.messaging.EventMessages;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -30,6 +31,7 @@ public class TopologyConsumer {
     }
 
     @Incoming("topology")
+    @Blocking // re-pointing reads the password file and signals pg_receivewal: not on the event loop
     public CompletionStage<Void> consume(Message<byte[]> message) {
         try {
             EventEnvelope envelope = EventMessages.decode(message);
