@@ -70,6 +70,8 @@ class WalArchiveIT {
     static final List<Lsn> lsnAfter = new ArrayList<>();
     static final List<Instant> timeAfter = new ArrayList<>();
     static final List<Path> restored = new ArrayList<>();
+    static final String RESTORE_POINT = "before batch 4";
+    static long xidOfBatch2;
 
     @BeforeAll
     static void archivingStreamsFromThePrimary() {
@@ -170,10 +172,17 @@ class WalArchiveIT {
                 engine.take(s, BackupId.at(Instant.now(), s.node()), Compression.ZSTD, true, engine.identify(s));
         Duration lag = Duration.ZERO;
         for (int b = 1; b <= BATCHES; b++) {
-            String[] at = primary.sql("INSERT INTO pitr_rows SELECT " + b + ", g FROM generate_series(1, " + ROWS
-                            + ") g; SELECT pg_current_wal_lsn() || ' ' || to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-                            + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
-                    .split(" ");
+            if (b == 4) {
+                primary.sql("SELECT pg_create_restore_point('" + RESTORE_POINT + "')");
+            }
+            String[] at = primary.sql("BEGIN; INSERT INTO pitr_rows SELECT " + b + ", g FROM generate_series(1, " + ROWS
+                            + ") g; SELECT txid_current(); COMMIT; SELECT pg_current_wal_lsn() || ' ' ||"
+                            + " to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+                    .split("\\s+");
+            if (b == 2) {
+                xidOfBatch2 = Long.parseLong(at[0]);
+            }
+            at = new String[] {at[1], at[2]};
             lsnAfter.add(Lsn.parse(at[0]));
             timeAfter.add(Instant.parse(at[1]));
             Duration d = awaitArchived(Timeline.of(1), switchWal(primary));
@@ -222,6 +231,46 @@ class WalArchiveIT {
                 "wal figures: archive lag after pg_switch_wal at most %.2f s; restore to LSN: unpack %.2f s +"
                         + " recovery to promotion %.2f s; bin/pgops backup restore --target-time: %s%n",
                 lag.toMillis() / 1000.0, o.unpackMillis() / 1000.0, o.recoveryMillis() / 1000.0, line);
+    }
+
+    @Test
+    @Order(2)
+    void restoresToATransactionAndToARestorePointHoldTheRowsUpToThem() throws Exception {
+        Path byXid = repo.resolveSibling("restore-xid");
+        int port = Ports.free();
+        restored.add(byXid);
+        engine.restore(
+                new PointInTimeRestore.Request(
+                        CLUSTER,
+                        byXid,
+                        Optional.empty(),
+                        new RecoveryTarget.AtXid(xidOfBatch2),
+                        true,
+                        OptionalInt.of(port),
+                        Deadlines.scaled(300)),
+                line -> System.out.println("restore: " + line));
+        assertEquals(expected(2), countByBatch(byXid, port), "up to and with transaction " + xidOfBatch2);
+
+        Path byName = repo.resolveSibling("restore-name");
+        int port2 = Ports.free();
+        restored.add(byName);
+        CliRunner.Run run = CliRunner.run(
+                Map.of(),
+                "restore",
+                "--repo",
+                repo.toString(),
+                "--cluster",
+                CLUSTER.value(),
+                "--to",
+                byName.toString(),
+                "--target-name",
+                RESTORE_POINT,
+                "--start",
+                "--port",
+                Integer.toString(port2));
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(
+                expected(3), countByBatch(byName, port2), "the rows before the restore point '" + RESTORE_POINT + "'");
     }
 
     @Test
