@@ -275,6 +275,31 @@ class WalArchiveIT {
 
     @Test
     @Order(2)
+    void aTargetTheArchiveNeverReachesFailsWithPostgresLastLines() {
+        Path dir = repo.resolveSibling("restore-unreached");
+        restored.add(dir);
+        CliRunner.Run run = CliRunner.run(
+                Map.of(),
+                "restore",
+                "--repo",
+                repo.toString(),
+                "--cluster",
+                CLUSTER.value(),
+                "--to",
+                dir.toString(),
+                "--target-xid",
+                "4000000000",
+                "--start",
+                "--port",
+                Integer.toString(Ports.free()));
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("restore failed at recover"), run.err());
+        assertTrue(run.err().contains("recovery ended before configured recovery target was reached"), run.err());
+        System.out.println("a target never reached: " + run.lastLine());
+    }
+
+    @Test
+    @Order(2)
     void aTargetBeforeTheOldestBackupIsRefusedAndNothingIsWritten() {
         Path dir = repo.resolveSibling("restore-too-early");
         CliRunner.Run run = CliRunner.run(
