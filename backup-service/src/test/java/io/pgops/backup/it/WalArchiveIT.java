@@ -29,6 +29,7 @@ import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.process.Daemons;
 import io.pgops.stack.process.Ports;
 import io.pgops.stack.testkit.TestStack;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Continuous WAL archiving and point-in-time restore on real processes: pg_receivewal streams a cluster of its own
  * (so the switchover disturbs no other test) into the repository; a base backup, then batches of rows with the
- * LSN and time noted after each; restores to a target LSN and a target time hold exactly the rows committed
+ * LSN and time noted after each (pg_receivewal killed mid-segment once, so a resumed lz4 segment is restored from); restores to a target LSN and a target time hold exactly the rows committed
  * before; after a switchover the archive follows the new primary onto timeline 2 without a gap; a deleted
  * segment is reported as a gap, once.
  */
@@ -128,6 +129,30 @@ class WalArchiveIT {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
+    /**
+     * SIGKILL to the receiver's pg_receivewal (a process this test started, found by its command line) while a
+     * segment is half written; waits until the supervisor started it again and it streams.
+     */
+    static void crashTheReceiverMidSegment() {
+        String marker = "--directory=" + engine.layout().wal(CLUSTER);
+        int before = receiver.status().starts();
+        List<ProcessHandle> victims = ProcessHandle.current()
+                .descendants()
+                .filter(p -> Daemons.cmdline(p.pid())
+                        .map(c -> c.contains("pg_receivewal") && c.contains(marker) && !c.startsWith("runuser"))
+                        .orElse(false))
+                .toList();
+        assertEquals(1, victims.size(), "one pg_receivewal of " + marker);
+        victims.getFirst().destroyForcibly();
+        PgNode primary = nodes.getFirst();
+        await("pg_receivewal started again after its crash and streaming (log: " + receiver.tail() + ")")
+                .atMost(ARCHIVED)
+                .until(() -> receiver.status().starts() > before
+                        && "t"
+                                .equals(primary.sql("SELECT active FROM pg_replication_slots WHERE slot_name = '"
+                                        + WalReceiver.Settings.slotFor(CLUSTER) + "'")));
+    }
+
     static Lsn switchWal(PgNode n) {
         return Lsn.parse(n.sql("SELECT pg_switch_wal()"));
     }
@@ -181,6 +206,9 @@ class WalArchiveIT {
                     .split("\\s+");
             if (b == 2) {
                 xidOfBatch2 = Long.parseLong(at[0]);
+            }
+            if (b == 3) {
+                crashTheReceiverMidSegment();
             }
             at = new String[] {at[1], at[2]};
             lsnAfter.add(Lsn.parse(at[0]));
