@@ -237,8 +237,7 @@ public final class WalReceiver implements AutoCloseable {
     }
 
     private String conninfo(Source s) {
-        return "host=" + s.host() + " port=" + s.port() + " user=" + s.user() + " application_name=pgops-wal-"
-                + dir.getParent().getFileName();
+        return s.conninfo("pgops-wal-" + dir.getParent().getFileName());
     }
 
     private static Cmd withPassword(Cmd cmd, Source s) {
