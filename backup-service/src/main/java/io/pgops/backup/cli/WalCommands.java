@@ -85,6 +85,7 @@ final class WalCommands {
         line.put("target", target.describe());
         line.put("dataDir", out.dataDir().toString());
         line.put("unpackSeconds", out.unpackMillis() / 1000.0);
+        line.put("archiveGaps", out.archiveGaps().size());
         if (start) {
             line.put("port", request.port().getAsInt());
             line.put("recoverySeconds", out.recoveryMillis() / 1000.0);

@@ -6,6 +6,7 @@ import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.RestorePlan;
 import io.pgops.backup.domain.TimelineHistory;
 import io.pgops.backup.domain.ToolOutput;
+import io.pgops.backup.domain.WalGaps;
 import io.pgops.backup.domain.WalSegment;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Timeline;
@@ -69,8 +70,15 @@ public final class PointInTimeRestore {
      * @param unpackMillis unpacking the backup, milliseconds
      * @param recoveryMillis from the start of the server until recovery ended, milliseconds (0 when not started)
      * @param timeline the timeline the promoted server runs on (null when not started)
+     * @param archiveGaps gaps the WAL archive has after the chosen backup (replay stops at the first one)
      */
-    public record Outcome(RestorePlan plan, Path dataDir, long unpackMillis, long recoveryMillis, Timeline timeline) {}
+    public record Outcome(
+            RestorePlan plan,
+            Path dataDir,
+            long unpackMillis,
+            long recoveryMillis,
+            Timeline timeline,
+            List<WalGaps.Gap> archiveGaps) {}
 
     public Outcome restore(RepositoryLayout layout, Catalogue catalogue, Request r, Consumer<String> progress)
             throws BackupFailure {
@@ -86,6 +94,12 @@ public final class PointInTimeRestore {
         }
         progress.accept("restoring " + plan.backup().id() + " (" + plan.reason() + ") into " + data + ", replaying "
                 + wal + " to " + r.target().describe());
+        List<WalGaps.Gap> gaps = gapsAfter(layout, r.cluster(), plan.backup());
+        for (WalGaps.Gap g : gaps) {
+            progress.accept("warning: the WAL archive misses " + g.count() + " segment(s) on timeline " + g.timeline()
+                    + " from " + g.startLsn(WalSegment.DEFAULT_SIZE) + ": replay stops there (a target beyond it"
+                    + " is never reached)");
+        }
         boolean created = !Files.exists(data);
         long t0 = System.nanoTime();
         try {
@@ -123,11 +137,21 @@ public final class PointInTimeRestore {
                 unpackMillis / 1000.0,
                 r.port().isPresent() ? "" : ";" + " start it with pg_ctl -D " + data + " start"));
         if (r.port().isEmpty()) {
-            return new Outcome(plan, data, unpackMillis, 0, null);
+            return new Outcome(plan, data, unpackMillis, 0, null, gaps);
         }
         long t1 = System.nanoTime();
         Timeline tl = startAndAwaitPromotion(data, r.port().getAsInt(), r.timeout(), progress);
-        return new Outcome(plan, data, unpackMillis, (System.nanoTime() - t1) / 1_000_000, tl);
+        return new Outcome(plan, data, unpackMillis, (System.nanoTime() - t1) / 1_000_000, tl, gaps);
+    }
+
+    /** The archive's gaps from the chosen backup on (none when the archive cannot be read: replay will tell). */
+    private static List<WalGaps.Gap> gapsAfter(RepositoryLayout layout, ClusterId cluster, CatalogueEntry backup) {
+        try {
+            return WalArchive.check(layout.wal(cluster), List.of(backup), WalSegment.DEFAULT_SIZE)
+                    .gaps();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static void refuseUnlessEmpty(Path data) throws BackupFailure {

@@ -413,6 +413,24 @@ class WalArchiveIT {
         CliRunner.Run check = CliRunner.run(Map.of(), "wal-check", "--repo", repo.toString(), "--cluster", "pitr");
         assertEquals(1, check.exitCode(), check.err());
         assertTrue(check.err().contains(middle.name(SIZE)), check.err());
+
+        CliRunner.Run prepared = CliRunner.run(
+                Map.of(),
+                "restore",
+                "--repo",
+                repo.toString(),
+                "--cluster",
+                CLUSTER.value(),
+                "--to",
+                repo.resolveSibling("restore-over-gap").toString());
+        assertEquals(0, prepared.exitCode(), prepared.err());
+        assertTrue(prepared.err().contains("warning: the WAL archive misses 1 segment(s)"), prepared.err());
+        assertEquals(
+                1,
+                CatalogueJson.MAPPER
+                        .readTree(prepared.lastLine())
+                        .get("archiveGaps")
+                        .asInt());
         System.out.println("wal-check with a deleted segment: " + check.lastLine() + " / "
                 + gaps.getFirst().reason());
     }
