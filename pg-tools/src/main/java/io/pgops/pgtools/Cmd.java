@@ -73,6 +73,27 @@ public final class Cmd {
         return r.output();
     }
 
+    /**
+     * Starts a long-running command (a WAL receiver, a server in the foreground) and returns at once: its output
+     * and errors are appended to {@code log}, its standard input is closed. The caller owns the process.
+     */
+    public Process start(Path log) {
+        ProcessBuilder pb = new ProcessBuilder(commandLine())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            throw new CommandFailedException(String.join(" ", argv), -1, e.getMessage());
+        }
+    }
+
     public Result tryRun() {
         ProcessBuilder pb = new ProcessBuilder(commandLine()).redirectErrorStream(true);
         pb.environment().putAll(env);

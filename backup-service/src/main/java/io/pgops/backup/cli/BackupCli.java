@@ -45,9 +45,16 @@ public final class BackupCli {
             "                             [--no-verify] [--drill]",
             "       bin/pgops backup list --repo DIR [--cluster ID]",
             "       bin/pgops backup verify --repo DIR [--cluster ID] [--id ID] [--drill --user U]",
+            "       bin/pgops backup restore --repo DIR --to PGDATA [--cluster ID] [--id ID]",
+            "                             [--target-time T | --target-lsn L | --target-xid X | --target-name N]",
+            "                             [--exclusive] [--start --port P]",
+            "       bin/pgops backup wal-check --repo DIR [--cluster ID] [--wal-segment-size BYTES]",
             "  take     a full physical backup (pg_basebackup, tar + manifest, WAL streamed), verified by default",
             "  list     the repository's catalogue, one JSON line per backup",
             "  verify   pg_verifybackup on an unpacked copy (default: the newest backup); --drill also starts it",
+            "  restore  point-in-time restore into a new data directory: the newest backup before the target plus",
+            "           the WAL archive (no target: all of it), then promote; --start starts it and waits for that",
+            "  wal-check  the WAL archive's range per timeline and its gaps (exit 1 when there is a gap)",
             "  password: PGPASSWORD, --password-file F, or ~/.pgpass; never on the command line");
 
     private final PrintStream out;
@@ -82,6 +89,8 @@ public final class BackupCli {
                 case "take" -> take(opts);
                 case "list" -> list(opts);
                 case "verify" -> verify(opts);
+                case "restore" -> new WalCommands(err, this::json).restore(() -> engine(opts), opts);
+                case "wal-check" -> new WalCommands(err, this::json).walCheck(() -> engine(opts), opts);
                 default -> throw new Usage("unknown command '" + args.getFirst() + "'");
             };
         } catch (Usage e) {
@@ -237,9 +246,24 @@ public final class BackupCli {
         return env.get("PGPASSWORD"); // null: libpq's ~/.pgpass or no password
     }
 
-    private static final List<String> FLAGS = List.of("fast-checkpoint", "no-verify", "drill");
+    private static final List<String> FLAGS = List.of("fast-checkpoint", "no-verify", "drill", "start", "exclusive");
     private static final List<String> VALUED = List.of(
-            "host", "port", "user", "repo", "compress", "cluster", "node", "password-file", "id", "timeout-seconds");
+            "host",
+            "port",
+            "user",
+            "repo",
+            "compress",
+            "cluster",
+            "node",
+            "password-file",
+            "id",
+            "timeout-seconds",
+            "to",
+            "target-time",
+            "target-lsn",
+            "target-xid",
+            "target-name",
+            "wal-segment-size");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> m = new HashMap<>();
@@ -283,7 +307,7 @@ public final class BackupCli {
         return v;
     }
 
-    private static int parsePort(String s) {
+    static int parsePort(String s) {
         try {
             int p = Integer.parseInt(s);
             if (p >= 1 && p <= 65535) {

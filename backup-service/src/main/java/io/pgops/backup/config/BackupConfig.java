@@ -36,6 +36,38 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Continuous WAL archiving with pg_receivewal. */
+    Wal wal();
+
+    interface Wal {
+        /**
+         * Stream every inventory cluster's WAL into {@code <repository-root>/<cluster>/wal/} through a physical
+         * replication slot of its own ({@code pgops_wal_<cluster>}), following the primary.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** pg_receivewal's compression: {@code lz4}, {@code gzip} or {@code none} (15 knows no zstd). */
+        @WithDefault("lz4")
+        String compression();
+
+        /** How often the archive is checked for missing segments ({@code WalArchiveGapDetected}). */
+        @WithDefault("1m")
+        Duration gapCheckInterval();
+
+        /** The first wait before pg_receivewal is started again after it exited; it doubles up to the maximum. */
+        @WithDefault("1s")
+        Duration restartMinBackoff();
+
+        /** The longest wait before pg_receivewal is started again. */
+        @WithDefault("30s")
+        Duration restartMaxBackoff();
+
+        /** The clusters' WAL segment size, bytes (initdb's {@code --wal-segsize}; 16 MB unless changed). */
+        @WithDefault("16777216")
+        long segmentSize();
+    }
+
     /**
      * The account backups connect with: it needs REPLICATION and a {@code replication} line in pg_hba.conf.
      * Default: the inventory's account of the cluster ({@code pgops.clusters.<id>.credentials}).

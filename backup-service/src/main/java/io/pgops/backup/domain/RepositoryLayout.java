@@ -12,6 +12,8 @@ import java.nio.file.Path;
  */
 public record RepositoryLayout(Path root) {
     public static final String PARTIAL_PREFIX = ".partial-";
+    /** The WAL archive's directory name inside a cluster's directory (never a backup id). */
+    public static final String WAL = "wal";
 
     public RepositoryLayout {
         root = root.toAbsolutePath().normalize();
@@ -40,6 +42,11 @@ public record RepositoryLayout(Path root) {
 
     public Path backup(ClusterId cluster, BackupId id) {
         return cluster(cluster).resolve(id.value());
+    }
+
+    /** The cluster's WAL archive, which pg_receivewal streams into: {@code <root>/<cluster>/wal/}. */
+    public Path wal(ClusterId cluster) {
+        return cluster(cluster).resolve(WAL);
     }
 
     public Path partial(ClusterId cluster, BackupId id) {

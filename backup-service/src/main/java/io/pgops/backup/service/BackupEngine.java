@@ -4,6 +4,8 @@ import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.Compression;
 import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.WalGaps;
+import io.pgops.events.model.ClusterId;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The one engine behind both the backup service and {@code bin/pgops backup}: take a full physical backup into a
@@ -23,6 +26,8 @@ public final class BackupEngine {
     private final Verifier verifier;
     private final RepositoryLayout layout;
     private final Catalogue catalogue;
+    private final PgBinaries bin;
+    private final OsUser pgUser;
 
     /**
      * @param repository the repository's directory (created mode 711 when missing: traversable for the PostgreSQL
@@ -31,6 +36,8 @@ public final class BackupEngine {
      */
     public BackupEngine(PgBinaries bin, OsUser pgUser, RepositoryLayout repository, Duration toolTimeout) {
         this.layout = repository;
+        this.bin = bin;
+        this.pgUser = pgUser;
         this.catalogue = new Catalogue(repository);
         this.base = new BaseBackup(bin, toolTimeout);
         this.verifier = new Verifier(bin, pgUser, repository.root().resolve(".scratch"));
@@ -74,8 +81,32 @@ public final class BackupEngine {
         return o;
     }
 
+    /** Point-in-time restore into a new data directory from this repository's backups and WAL archive. */
+    public PointInTimeRestore.Outcome restore(PointInTimeRestore.Request request, Consumer<String> progress)
+            throws BackupFailure {
+        return new PointInTimeRestore(bin, pgUser).restore(layout, catalogue, request, progress);
+    }
+
+    /** What a cluster's WAL archive covers from its oldest usable backup on, and its gaps. */
+    public WalGaps.Report walCheck(ClusterId cluster, long segmentSize) {
+        try {
+            return WalArchive.check(layout.wal(cluster), catalogue.list(cluster), segmentSize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the WAL archive " + layout.wal(cluster), e);
+        }
+    }
+
+    /**
+     * A WAL receiver for a cluster's archive ({@code <repo>/<cluster>/wal}, its log beside it); it starts
+     * streaming once told whom to {@link WalReceiver#follow follow}.
+     */
+    public WalReceiver walReceiver(ClusterId cluster, WalReceiver.Settings settings) {
+        return new WalReceiver(
+                bin, pgUser, layout.wal(cluster), layout.cluster(cluster).resolve(".pg_receivewal.log"), settings);
+    }
+
     /** The repository directory a cluster's backups are in. */
-    public Path clusterDirectory(io.pgops.events.model.ClusterId cluster) {
+    public Path clusterDirectory(ClusterId cluster) {
         return layout.cluster(cluster);
     }
 }

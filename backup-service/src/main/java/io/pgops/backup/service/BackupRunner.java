@@ -136,14 +136,8 @@ public class BackupRunner {
         long t0 = System.nanoTime();
         try {
             Inventory.Node n = c.nodes().get(choice.node().value());
-            String user = config.account()
-                    .map(BackupConfig.Account::username)
-                    .orElse(c.credentials().username());
-            String passwordFile = config.account()
-                    .map(BackupConfig.Account::passwordFile)
-                    .orElse(c.credentials().passwordFile());
-            Source src = new Source(
-                    cluster, choice.node(), n.host(), n.port(), user, Passwords.read(credentials(user, passwordFile)));
+            Source src = source(config, c, cluster, choice.node(), n.host(), n.port());
+            String user = src.user();
             BackupEngine engine =
                     new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
             BaseBackup.Identity who;
@@ -223,6 +217,21 @@ public class BackupRunner {
                 .toCompletableFuture()
                 .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .join();
+    }
+
+    /**
+     * A node of a cluster reached with the backup account ({@code pgops.backup.account}, else the inventory's),
+     * its password read from its file now.
+     */
+    static Source source(
+            BackupConfig config, Inventory.Cluster c, ClusterId cluster, NodeName node, String host, int port) {
+        String user = config.account()
+                .map(BackupConfig.Account::username)
+                .orElse(c.credentials().username());
+        String passwordFile = config.account()
+                .map(BackupConfig.Account::passwordFile)
+                .orElse(c.credentials().passwordFile());
+        return new Source(cluster, node, host, port, user, Passwords.read(credentials(user, passwordFile)));
     }
 
     private static Inventory.Credentials credentials(String user, String file) {

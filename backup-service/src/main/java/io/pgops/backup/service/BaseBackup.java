@@ -61,8 +61,7 @@ public final class BaseBackup {
                                 "IDENTIFY_SYSTEM",
                                 "-c",
                                 "SHOW server_version_num",
-                                "host=" + s.host() + " port=" + s.port() + " user=" + s.user()
-                                        + " dbname=replication replication=true application_name=pgops-backup"),
+                                s.conninfo("pgops-backup", "dbname=replication", "replication=true")),
                         s)
                 .env("PGCONNECT_TIMEOUT", "10")
                 .timeoutSeconds(60)
@@ -114,8 +113,7 @@ public final class BaseBackup {
                     "--label=pgops " + id,
                     "--no-password",
                     "--verbose",
-                    "--dbname=host=" + s.host() + " port=" + s.port() + " user=" + s.user()
-                            + " application_name=pgops-backup"));
+                    "--dbname=" + s.conninfo("pgops-backup")));
             argv.addAll(plan.arguments());
             Cmd.Result r = withPassword(Cmd.of(argv), s)
                     .env("PGCONNECT_TIMEOUT", "10")

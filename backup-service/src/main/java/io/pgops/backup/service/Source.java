@@ -10,6 +10,29 @@ import io.pgops.events.model.NodeName;
  */
 public record Source(ClusterId cluster, NodeName node, String host, int port, String user, String password) {
 
+    /**
+     * A libpq connection string for this node, every value quoted, so a host or user name from outside (the
+     * inventory, a topology record) can never add a keyword of its own.
+     */
+    public String conninfo(String applicationName, String... extra) {
+        StringBuilder b = new StringBuilder("host=")
+                .append(quote(host))
+                .append(" port=")
+                .append(port)
+                .append(" user=")
+                .append(quote(user))
+                .append(" application_name=")
+                .append(quote(applicationName));
+        for (String e : extra) {
+            b.append(' ').append(e);
+        }
+        return b.toString();
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     public String hostPort() {
         return host + ":" + port;
     }

@@ -43,4 +43,38 @@ class BackupCliTest {
                 Map.of("repo", "/r", "compress", "lz4", "drill", "true"),
                 BackupCli.options(List.of("--repo=/r", "--compress", "lz4", "--drill")));
     }
+
+    @Test
+    void aRestoreWithoutItsDataDirectoryOrWithTwoTargetsIsAUsageErrorBeforeAnythingIsWritten() {
+        assertEquals(2, run("restore", "--repo", "/nonexistent/repo"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--to is required"));
+        err.reset();
+        assertEquals(
+                2,
+                run(
+                        "restore",
+                        "--repo",
+                        "/nonexistent/repo",
+                        "--to",
+                        "/nonexistent/pgdata",
+                        "--target-lsn",
+                        "0/3000000",
+                        "--target-xid",
+                        "742"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("one recovery target"));
+        err.reset();
+        assertEquals(
+                2,
+                run("restore", "--repo", "/nonexistent/repo", "--to", "/nonexistent/pgdata", "--target-time", "noon"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("with its zone"));
+        assertEquals(2, run("restore", "--repo", "/nonexistent/repo", "--to", "/nonexistent/pgdata", "--start"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--start needs --port"));
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/nonexistent")), "nothing written");
+    }
+
+    @Test
+    void aWalSegmentSizeThatIsNoPowerOfTwoIsAUsageError() {
+        assertEquals(2, run("wal-check", "--repo", "/nonexistent/repo", "--wal-segment-size", "1000"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("power of two"));
+    }
 }
