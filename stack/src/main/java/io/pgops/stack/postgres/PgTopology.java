@@ -156,9 +156,13 @@ public final class PgTopology {
         return node.replaceAll("[^a-z0-9_]", "_");
     }
 
-    /** Waits until the primary reports every standby streaming, the first one as 'sync'. */
+    /**
+     * Waits until the primary reports every standby streaming, the first one as 'sync'. Other WAL receivers (the
+     * backup-service's pg_receivewal, a pg_basebackup) are not standbys and are not counted.
+     */
     public static void awaitReplication(PgNode primary, List<PgNode> standbys, Duration timeout) {
         String sync = standbys.getFirst().name();
+        List<String> names = standbys.stream().map(PgNode::name).toList();
         Wait.until(
                 "pg_stat_replication on " + primary.name() + " to show " + standbys.size() + " streaming standbys with "
                         + sync + " as sync",
@@ -167,7 +171,10 @@ public final class PgTopology {
                     String rows = primary.sql("SELECT application_name || ':' || sync_state FROM pg_stat_replication"
                             + " WHERE state = 'streaming' ORDER BY 1");
                     List<String> lines = rows.isEmpty() ? List.of() : List.of(rows.split("\n"));
-                    return lines.size() == standbys.size() && lines.contains(sync + ":sync");
+                    long streaming = lines.stream()
+                            .filter(l -> names.contains(l.substring(0, l.lastIndexOf(':'))))
+                            .count();
+                    return streaming == standbys.size() && lines.contains(sync + ":sync");
                 });
     }
 
