@@ -237,14 +237,7 @@ class WalArchiveIT {
         Path byTime = repo.resolveSibling("restore-time");
         int port2 = Ports.free();
         restored.add(byTime);
-        CliRunner.Run run = CliRunner.run(
-                Map.of(),
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--cluster",
-                CLUSTER.value(),
-                "--to",
+        CliRunner.Run run = cliRestore(
                 byTime.toString(),
                 "--target-time",
                 timeAfter.get(2).toString(),
@@ -282,20 +275,8 @@ class WalArchiveIT {
         Path byName = repo.resolveSibling("restore-name");
         int port2 = Ports.free();
         restored.add(byName);
-        CliRunner.Run run = CliRunner.run(
-                Map.of(),
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--cluster",
-                CLUSTER.value(),
-                "--to",
-                byName.toString(),
-                "--target-name",
-                RESTORE_POINT,
-                "--start",
-                "--port",
-                Integer.toString(port2));
+        CliRunner.Run run = cliRestore(
+                byName.toString(), "--target-name", RESTORE_POINT, "--start", "--port", Integer.toString(port2));
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(
                 expected(3), countByBatch(byName, port2), "the rows before the restore point '" + RESTORE_POINT + "'");
@@ -306,20 +287,8 @@ class WalArchiveIT {
     void aTargetTheArchiveNeverReachesFailsWithPostgresLastLines() {
         Path dir = repo.resolveSibling("restore-unreached");
         restored.add(dir);
-        CliRunner.Run run = CliRunner.run(
-                Map.of(),
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--cluster",
-                CLUSTER.value(),
-                "--to",
-                dir.toString(),
-                "--target-xid",
-                "4000000000",
-                "--start",
-                "--port",
-                Integer.toString(Ports.free()));
+        CliRunner.Run run = cliRestore(
+                dir.toString(), "--target-xid", "4000000000", "--start", "--port", Integer.toString(Ports.free()));
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("restore failed at recover"), run.err());
         assertTrue(run.err().contains("recovery ended before configured recovery target was reached"), run.err());
@@ -330,17 +299,7 @@ class WalArchiveIT {
     @Order(2)
     void aTargetBeforeTheOldestBackupIsRefusedAndNothingIsWritten() {
         Path dir = repo.resolveSibling("restore-too-early");
-        CliRunner.Run run = CliRunner.run(
-                Map.of(),
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--cluster",
-                CLUSTER.value(),
-                "--to",
-                dir.toString(),
-                "--target-time",
-                "2000-01-01T00:00:00Z");
+        CliRunner.Run run = cliRestore(dir.toString(), "--target-time", "2000-01-01T00:00:00Z");
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("no backup becomes consistent before"), run.err());
         assertTrue(!Files.exists(dir), "nothing written");
@@ -414,15 +373,8 @@ class WalArchiveIT {
         assertEquals(1, check.exitCode(), check.err());
         assertTrue(check.err().contains(middle.name(SIZE)), check.err());
 
-        CliRunner.Run prepared = CliRunner.run(
-                Map.of(),
-                "restore",
-                "--repo",
-                repo.toString(),
-                "--cluster",
-                CLUSTER.value(),
-                "--to",
-                repo.resolveSibling("restore-over-gap").toString());
+        CliRunner.Run prepared =
+                cliRestore(repo.resolveSibling("restore-over-gap").toString());
         assertEquals(0, prepared.exitCode(), prepared.err());
         assertTrue(prepared.err().contains("warning: the WAL archive misses 1 segment(s)"), prepared.err());
         assertEquals(
@@ -433,5 +385,13 @@ class WalArchiveIT {
                         .asInt());
         System.out.println("wal-check with a deleted segment: " + check.lastLine() + " / "
                 + gaps.getFirst().reason());
+    }
+
+    /** {@code bin/pgops backup restore --repo <repo> --cluster <CLUSTER> --to <to>} and {@code more}. */
+    private CliRunner.Run cliRestore(String to, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("restore", "--repo", repo.toString(), "--cluster", CLUSTER.value(), "--to", to));
+        args.addAll(List.of(more));
+        return CliRunner.run(Map.of(), args.toArray(String[]::new));
     }
 }
