@@ -10,7 +10,24 @@ import java.net.Socket;
 public final class Ports {
     private Ports() {}
 
+    /** Ports this JVM handed out: a port picked and closed again is free for the kernel to pick once more. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free loopback port not handed out before by this JVM (two nodes given ports before either listens
+     * were once given the same one).
+     */
     public static int free() {
+        for (int i = 0; i < 1000; i++) {
+            int port = pick();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free loopback port this JVM has not handed out already");
+    }
+
+    private static int pick() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
