@@ -71,6 +71,13 @@ class LocalStackUpStatusStopIT {
             assertEquals("listening", byName.get("pgbouncer").detail());
             assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
 
+            // every service's and agent's metrics pass Prometheus' own linter, in the text format it reads
+            for (StackStatus.Row r : rows) {
+                if (r.kind().equals("service")) {
+                    PromtoolCheck.metricsPass("http://127.0.0.1:" + r.port() + "/q/metrics", r.name());
+                }
+            }
+
             // the agents are supervised: one killed with SIGKILL is started again by itself
             StackStatus.Row agent = byName.get(StackLayout.agentOf("node1"));
             ProcessHandle first = ProcessHandle.of(agent.pid())
@@ -114,6 +121,11 @@ class LocalStackUpStatusStopIT {
         }
         assertTrue(StackStatus.rows(layout, StackState.read(layout.stateFile()).orElseThrow()).stream()
                 .noneMatch(StackStatus.Row::running));
+        // stop's last sweep stops and names anything that still mentions the data directory: each component
+        // must have stopped what it started itself
+        String said = log.toString(StandardCharsets.UTF_8);
+        assertFalse(said.contains("left behind"), said);
+        assertTrue(said.contains("pgops is stopped in"), said);
     }
 
     private static Map<String, Long> pids(List<StackStatus.Row> rows) {

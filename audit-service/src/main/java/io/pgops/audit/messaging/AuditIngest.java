@@ -72,9 +72,9 @@ public class AuditIngest {
         this.transactionRows = DistributionSummary.builder("pgops.audit.append.rows")
                 .description("events per append transaction (waiting batches are appended together)")
                 .register(registry);
-        this.recorded = registry.counter("pgops.audit.events", "outcome", "recorded");
-        this.duplicates = registry.counter("pgops.audit.events", "outcome", "duplicate");
-        this.malformed = registry.counter("pgops.audit.events", "outcome", "malformed");
+        this.recorded = events(registry, "recorded");
+        this.duplicates = events(registry, "duplicate");
+        this.malformed = events(registry, "malformed");
         this.batchSize = DistributionSummary.builder("pgops.audit.batch.size")
                 .description("records per consumed batch")
                 .register(registry);
@@ -186,5 +186,12 @@ public class AuditIngest {
                 .retry()
                 .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff())
                 .indefinitely();
+    }
+
+    private static Counter events(MeterRegistry registry, String outcome) {
+        return Counter.builder("pgops.audit.events")
+                .description("events the audit trail consumed, by what became of them")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 }

@@ -100,7 +100,13 @@ public final class Daemons {
         if (h.isEmpty()) {
             return;
         }
-        h.get().destroy();
+        if (cmdline(pid).map(c -> c.startsWith("runuser ")).orElse(false)) {
+            // runuser answers SIGTERM by signalling its child and then sleeping 2 s before it kills it:
+            // the child is told directly, and runuser exits as soon as the child has
+            h.get().children().forEach(ProcessHandle::destroy);
+        } else {
+            h.get().destroy();
+        }
         Instant deadline = Instant.now().plus(grace);
         while (h.get().isAlive() && Instant.now().isBefore(deadline)) {
             pause(100);
