@@ -48,13 +48,16 @@ public class BackupRunner {
     private final Inventory inventory;
     private final BackupConfig config;
     private final BackupEventPublisher publisher;
+    private final BackupMetrics metrics;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("backup-worker").factory());
 
-    public BackupRunner(Inventory inventory, BackupConfig config, BackupEventPublisher publisher) {
+    public BackupRunner(
+            Inventory inventory, BackupConfig config, BackupEventPublisher publisher, BackupMetrics metrics) {
         this.inventory = inventory;
         this.config = config;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     /** The cluster asked for is not in the inventory. */
@@ -158,9 +161,11 @@ public class BackupRunner {
                 entry = engine.take(src, id, Compression.of(config.compression()), fast, who);
             } catch (BackupFailure f) {
                 LOG.warnf("backup %s of %s failed at %s: %s", id, cluster, f.stage(), f.getMessage());
+                metrics.ran(cluster, false);
                 publish(failed(cluster, id, choice.node(), repo, f.stage(), f.error(), t0), correlation);
                 return;
             }
+            metrics.ran(cluster, true);
             publish(
                     new BackupCompleted(
                             cluster,
@@ -185,6 +190,7 @@ public class BackupRunner {
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "backup %s of %s failed", id, cluster);
+            metrics.ran(cluster, false);
             publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
         }
     }

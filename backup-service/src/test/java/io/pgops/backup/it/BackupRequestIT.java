@@ -109,6 +109,30 @@ class BackupRequestIT {
                 .body(
                         "find { it.id == '" + id + "' }.verification.rowCounts.'postgres.public.service_rows'",
                         equalTo(1000));
+
+        // the metrics read the catalogue: the newest backup's figures, and this run counted
+        String metrics = given().header("Accept", "text/plain; version=0.0.4")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(metric(metrics, "pgops_backup_last_stored_bytes{cluster=\"it\"") > 0, metrics);
+        assertTrue(metric(metrics, "pgops_backup_catalogued_backups{cluster=\"it\"") >= 1, metrics);
+        assertTrue(metric(metrics, "pgops_backup_runs_total{cluster=\"it\",outcome=\"completed\"") >= 1, metrics);
+        assertTrue(
+                metric(metrics, "pgops_backup_last_completed_timestamp_seconds{cluster=\"it\"")
+                        >= done.completedAt().getEpochSecond(),
+                metrics);
+    }
+
+    /** The value of the first sample whose line starts with {@code prefix}; NaN when there is none. */
+    private static double metric(String text, String prefix) {
+        return text.lines()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     @Test
