@@ -72,10 +72,24 @@ class LocalStackUpStatusStopIT {
             assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
 
             // every service's and agent's metrics pass Prometheus' own linter, in the text format it reads
+            java.util.Set<String> served = new java.util.TreeSet<>();
             for (StackStatus.Row r : rows) {
                 if (r.kind().equals("service")) {
-                    PromtoolCheck.metricsPass("http://127.0.0.1:" + r.port() + "/q/metrics", r.name());
+                    served.addAll(MetricNames.served(
+                            PromtoolCheck.metricsPass("http://127.0.0.1:" + r.port() + "/q/metrics", r.name())));
                 }
+            }
+            // the dashboards and the alert rules name only metrics the services really export
+            Path deploy = layout.repo().resolve("deploy");
+            for (var named : Map.of(
+                            "dashboards", MetricNames.referencedUnder(deploy.resolve("grafana"), ".json"),
+                            "alert rules", MetricNames.referencedUnder(deploy.resolve("prometheus"), "alerts.yml"))
+                    .entrySet()) {
+                assertTrue(
+                        named.getValue().size() >= 10, named.getKey() + " name too few metrics: " + named.getValue());
+                java.util.Set<String> unknown = new java.util.TreeSet<>(named.getValue());
+                unknown.removeAll(served);
+                assertTrue(unknown.isEmpty(), "the " + named.getKey() + " name metrics no service exports: " + unknown);
             }
 
             // the agents are supervised: one killed with SIGKILL is started again by itself

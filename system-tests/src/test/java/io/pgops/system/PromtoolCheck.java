@@ -27,8 +27,11 @@ final class PromtoolCheck {
                 "promtool is missing: apt-get install -y prometheus (bin/pgops test installs it as root)");
     }
 
-    /** Scrapes {@code url} in the text format 0.0.4 that promtool reads, and asserts promtool finds no problem. */
-    static void metricsPass(String url, String who) {
+    /**
+     * Scrapes {@code url} in the text format 0.0.4 that promtool reads, asserts promtool finds no problem, and
+     * returns the scrape.
+     */
+    static String metricsPass(String url, String who) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()
                     .send(
@@ -49,6 +52,7 @@ final class PromtoolCheck {
                 throw new AssertionError("promtool did not finish in 30 s");
             }
             assertEquals(0, p.exitValue(), "promtool check metrics on " + who + ":\n" + said);
+            return r.body();
         } catch (IOException e) {
             throw new AssertionError("cannot check the metrics of " + who + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -60,6 +60,12 @@ public class ReplicationMetrics {
         guarded(() -> {
             Tags cluster = Tags.of("cluster", t.cluster().value());
             set("pgops.replication.cluster.owned", cluster, 1, null, "1 on the instance that decides the cluster");
+            // the change counters exist at 0 from the first topology on, so that a dashboard's or an alert's
+            // increase() has a series before the first failover
+            for (io.pgops.events.replication.LeadershipChange kind :
+                    io.pgops.events.replication.LeadershipChange.values()) {
+                changes(cluster.and("kind", kind.code()));
+            }
             set("pgops.replication.term", cluster, t.term().value(), null, "the cluster's current term");
             set("pgops.replication.timeline", cluster, t.timeline().value(), null, "the primary's timeline");
             set(
@@ -101,17 +107,8 @@ public class ReplicationMetrics {
                 if (e instanceof FailoverCompleted f) {
                     Tags tags = Tags.of(
                             "cluster", f.cluster().value(), "kind", f.kind().code());
-                    Counter.builder("pgops.replication.changes")
-                            .description("leadership changes completed (failover, switchover, promote)")
-                            .tags(tags)
-                            .register(registry)
-                            .increment();
-                    Timer.builder("pgops.replication.change.duration")
-                            .description("a completed change, from its detection or command to the new primary"
-                                    + " taking writes")
-                            .tags(tags)
-                            .register(registry)
-                            .record(Duration.ofMillis(f.durationMillis()));
+                    changes(tags).increment();
+                    duration(tags).record(Duration.ofMillis(f.durationMillis()));
                 } else if (e instanceof FailoverRefused r) {
                     Counter.builder("pgops.replication.refusals")
                             .description("changes refused or held back, by reason")
@@ -127,6 +124,21 @@ public class ReplicationMetrics {
                 }
             }
         });
+    }
+
+    private Counter changes(Tags tags) {
+        duration(tags);
+        return Counter.builder("pgops.replication.changes")
+                .description("leadership changes completed (failover, switchover, promote)")
+                .tags(tags)
+                .register(registry);
+    }
+
+    private Timer duration(Tags tags) {
+        return Timer.builder("pgops.replication.change.duration")
+                .description("a completed change, from its detection or command to the new primary taking writes")
+                .tags(tags)
+                .register(registry);
     }
 
     /** This instance no longer decides {@code cluster}: its gauges of that cluster go (counters stay). */
