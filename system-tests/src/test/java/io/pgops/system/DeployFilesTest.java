@@ -132,6 +132,20 @@ class DeployFilesTest {
         run(REPO, "sh", "-n", "deploy/compose/make-secrets.sh");
     }
 
+    @Test
+    void theFrontDoorsHaproxyConfigsPassHaproxysOwnCheck() throws IOException {
+        run(REPO, "/usr/sbin/haproxy", "-c", "-f", "deploy/compose/haproxy.cfg");
+        JsonNode frontDoor = new ObjectMapper(new YAMLFactory())
+                .readTree(REPO.resolve("deploy/kubernetes/40-front-door.yaml").toFile());
+        Path cfg = Files.createTempFile("pgops-k8s-haproxy", ".cfg");
+        try {
+            Files.writeString(cfg, frontDoor.path("data").path("haproxy.cfg").asText());
+            run(REPO, "/usr/sbin/haproxy", "-c", "-f", cfg.toString());
+        } finally {
+            Files.deleteIfExists(cfg);
+        }
+    }
+
     private static JsonNode composeConfig() throws IOException {
         Path compose = Path.of("/usr/bin/docker-compose");
         assertTrue(Files.isExecutable(compose), "docker-compose is missing: apt-get install -y docker-compose");
