@@ -215,6 +215,21 @@ public final class Stack {
         record(new Component(name, kind, port, pid, marker, log.toString()));
     }
 
+    /**
+     * The JVM options of a service or agent: {@code PGOPS_JAVA_OPTS} when set (split on spaces), else the
+     * defaults of {@link #DEFAULT_JVM_OPTIONS}.
+     */
+    static List<String> jvmOptions(String service) {
+        String configured = System.getenv("PGOPS_JAVA_OPTS");
+        if (configured != null && !configured.isBlank()) {
+            return List.of(configured.trim().split("\\s+"));
+        }
+        return DEFAULT_JVM_OPTIONS;
+    }
+
+    /** What every service and agent JVM runs with unless {@code PGOPS_JAVA_OPTS} says otherwise. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private void startService(
             String service, String module, Path inventory, Path suite, boolean supervised, List<String> extraArgs) {
         Component existing = state.find(service).orElse(null);
@@ -227,11 +242,9 @@ public final class Stack {
         }
         int port = port(service);
         Path log = layout.logDir().resolve(service + ".log");
-        List<String> argv = new ArrayList<>(List.of(
-                java,
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+        List<String> argv = new ArrayList<>(List.of(java));
+        argv.addAll(jvmOptions(service));
+        argv.addAll(List.of(
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.config.locations=" + inventory.toUri() + "," + suite.toUri(),
