@@ -8,6 +8,7 @@ import io.pgops.stack.Stack;
 import io.pgops.stack.StackLayout;
 import io.pgops.stack.StackState;
 import io.pgops.stack.StackStatus;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.process.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +71,13 @@ class LocalStackUpStatusStopIT {
             assertEquals("standby", byName.get("node3").detail());
             assertEquals("listening", byName.get("pgbouncer").detail());
             assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
+
+            // security on (issue 20): a read needs a token, and the stack's own key (bin/pgops token) mints one
+            String clusters =
+                    "http://127.0.0.1:" + byName.get("replication-service").port() + "/clusters";
+            assertEquals(401, io.pgops.stack.Http.status(clusters));
+            String viewer = "Bearer " + Tokens.in(layout.secretsDir()).forRole(Tokens.VIEWER);
+            assertEquals(200, io.pgops.stack.Http.get(clusters, viewer).status());
 
             // the agents are supervised: one killed with SIGKILL is started again by itself
             StackStatus.Row agent = byName.get(StackLayout.agentOf("node1"));
