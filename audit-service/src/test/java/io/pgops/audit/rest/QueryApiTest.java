@@ -200,4 +200,18 @@ class QueryApiTest {
     private static List<Object> types(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> r.get("type")).toList();
     }
+
+    /** Issue 20: the trail is for pgops roles only; the health check stays open. */
+    @Test
+    void theTrailNeedsAReadersTokenAndTheHealthCheckDoesNot() {
+        RestAuth.anonymous();
+        given().get("/audit/events").then().statusCode(401).contentType("application/problem+json");
+        given().get("/audit/verify").then().statusCode(401);
+        given().get("/q/metrics").then().statusCode(401);
+        given().get("/q/health/live").then().statusCode(200);
+        given().header(RestAuth.AUTHORIZATION, "Bearer " + Tokens.unknownKey().forRole(Tokens.VIEWER))
+                .get("/audit/events")
+                .then()
+                .statusCode(401);
+    }
 }
