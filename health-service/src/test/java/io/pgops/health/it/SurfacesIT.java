@@ -115,6 +115,19 @@ class SurfacesIT {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    /** Issue 20: every surface but the health check needs a reader's token. */
+    @Test
+    void theReportAndTheMetricsNeedAReadersTokenAndTheHealthCheckDoesNot() {
+        RestAuth.anonymous();
+        given().get("/clusters/it/health").then().statusCode(401).contentType("application/problem+json");
+        given().get("/q/metrics").then().statusCode(401);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("vera", Tokens.VIEWER))
+                .get("/clusters")
+                .then()
+                .statusCode(200);
+    }
+
     @Test
     void badInputIsAnsweredWithProblemJson() {
         given().get("/clusters/Not_A_Cluster!/health")

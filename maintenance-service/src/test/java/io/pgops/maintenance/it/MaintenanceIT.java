@@ -151,6 +151,20 @@ class MaintenanceIT {
                 "no longer a candidate once vacuumed");
     }
 
+    /** Issue 20: a viewer reads the reports but starts no run; without a token nothing at all. */
+    @Test
+    void aViewerCannotStartARunAndAnAnonymousCallerCannotReadAReport() {
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("vera", Tokens.VIEWER))
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "MaintenanceIT: a viewer tries"))
+                .post("/clusters/it/maintenance")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        RestAuth.anonymous();
+        given().get("/clusters/it/reports/indexes").then().statusCode(401).contentType("application/problem+json");
+    }
+
     @Test
     void anUnusedIndexShowsInTheIndexesReportAndIsNotTouched() {
         primary.sql("DROP TABLE IF EXISTS mt_unused;"
