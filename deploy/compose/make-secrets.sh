@@ -9,4 +9,19 @@ for s in pg_superuser_password pgops_password replication_password pgops_db_pass
   [ -s "$dir/$s" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$dir/$s"
 done
 [ -s "$dir/pgbouncer_userlist" ] || printf '"pgops" "%s"\n' "$(cat "$dir/pgops_password")" > "$dir/pgbouncer_userlist"
-echo "secrets in $dir"
+
+
+# the services' token key pair (the private half stays here) and a viewer's token for Prometheus (a year)
+command -v openssl >/dev/null || { echo "openssl is needed for the token key pair" >&2; exit 1; }
+[ -s "$dir/jwt_sign_pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt_sign_pem" 2>/dev/null
+[ -s "$dir/jwt_verify_pem" ] || openssl pkey -in "$dir/jwt_sign_pem" -pubout -out "$dir/jwt_verify_pem"
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+if [ ! -s "$dir/prometheus_token" ]; then
+  now=$(date +%s)
+  head=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  body=$(printf '{"iss":"pgops","sub":"prometheus","upn":"prometheus","groups":["pgops-viewer"],"iat":%s,"exp":%s}' \
+    "$now" "$((now + 365 * 24 * 3600))" | b64url)
+  sig=$(printf '%s.%s' "$head" "$body" | openssl dgst -sha256 -sign "$dir/jwt_sign_pem" -binary | b64url)
+  printf '%s.%s.%s' "$head" "$body" "$sig" > "$dir/prometheus_token"
+fi
+echo "token key pair and Prometheus' token in $dir"

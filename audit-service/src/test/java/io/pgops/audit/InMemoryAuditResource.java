@@ -19,6 +19,7 @@ public class InMemoryAuditResource implements QuarkusTestResourceLifecycleManage
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("audit-checkpoints"));
         config.put("pgops.audit.checkpoint.interval", "1s");
         TestStack stack = TestStack.get();
+        config.putAll(stack.tokens().serviceConfig());
         PgNode db = stack.pgopsDb();
         config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + db.port() + "/pgops");
         config.put("quarkus.datasource.username", PgTopology.PGOPS_USER);

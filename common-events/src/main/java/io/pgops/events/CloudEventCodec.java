@@ -28,6 +28,8 @@ public final class CloudEventCodec {
     public static final String CE_SUBJECT = "ce_subject";
     public static final String CE_TIME = "ce_time";
     public static final String CE_CORRELATIONID = "ce_correlationid";
+    public static final String CE_PRINCIPAL = "ce_pgopsprincipal";
+    public static final String CE_ROLES = "ce_pgopsroles";
     public static final String CONTENT_TYPE_HEADER = "content-type";
 
     private CloudEventCodec() {}
@@ -120,6 +122,10 @@ public final class CloudEventCodec {
         attributes.put("subject", e.subject().value());
         attributes.put("time", e.time().toString());
         attributes.put("correlationid", e.correlationId());
+        if (e.requester() != null) {
+            attributes.put("pgopsprincipal", e.requester().principal());
+            attributes.put("pgopsroles", e.requester().rolesAttribute());
+        }
         return attributes;
     }
 }

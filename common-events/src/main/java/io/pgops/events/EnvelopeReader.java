@@ -40,6 +40,15 @@ final class EnvelopeReader {
                     "unsupported content type " + contentType + " (expected " + CloudEventCodec.CONTENT_TYPE + ")");
         }
         PgopsEvent event = bind(data, eventClass, type);
+        Requester requester;
+        try {
+            requester = Requester.of(attributes.get("pgopsprincipal"), attributes.get("pgopsroles"));
+        } catch (IllegalArgumentException ex) {
+            throw new MalformedEventException(
+                    "CloudEvents attributes " + prefix + "pgopsprincipal/" + prefix + "pgopsroles are invalid: "
+                            + ex.getMessage(),
+                    ex);
+        }
         if (!event.cluster().equals(subject)) {
             throw new MalformedEventException("subject " + subject + " does not match data.cluster " + event.cluster());
         }
@@ -50,7 +59,8 @@ final class EnvelopeReader {
                 subject,
                 time,
                 correlationId == null || correlationId.isBlank() ? id : correlationId,
-                event);
+                event,
+                requester);
     }
 
     private static String require(Attributes attributes, String prefix, String name) throws MalformedEventException {

@@ -18,9 +18,19 @@ import java.time.temporal.ChronoUnit;
  * @param correlationId ties together the events of one flow (a request and what followed from it); the id of
  *     the event that started the flow (CloudEvents extension attribute {@code correlationid})
  * @param data the event
+ * @param requester who asked, for a command made through an authenticated request (CloudEvents extension
+ *     attributes {@code pgopsprincipal} and {@code pgopsroles}); {@code null} for facts and for commands of
+ *     pgops itself
  */
 public record EventEnvelope(
-        String id, String source, String type, ClusterId subject, Instant time, String correlationId, PgopsEvent data) {
+        String id,
+        String source,
+        String type,
+        ClusterId subject,
+        Instant time,
+        String correlationId,
+        PgopsEvent data,
+        @Nullable Requester requester) {
     public EventEnvelope {
         Require.text(id, "id");
         Require.text(source, "source");
@@ -38,6 +48,18 @@ public record EventEnvelope(
         Require.text(correlationId, "correlationId");
     }
 
+    /** An event without a requester (a fact, or a command of pgops itself). */
+    public EventEnvelope(
+            String id,
+            String source,
+            String type,
+            ClusterId subject,
+            Instant time,
+            String correlationId,
+            PgopsEvent data) {
+        this(id, source, type, subject, time, correlationId, data, null);
+    }
+
     /**
      * Wraps an event to publish it now.
      *
@@ -47,6 +69,11 @@ public record EventEnvelope(
      *     null} to start a new flow, whose id is this event's id
      */
     public static EventEnvelope wrap(PgopsEvent data, String source, String correlationId) {
+        return wrap(data, source, correlationId, null);
+    }
+
+    /** As {@link #wrap(PgopsEvent, String, String)}, naming who asked ({@code null}: nobody in particular). */
+    public static EventEnvelope wrap(PgopsEvent data, String source, String correlationId, Requester requester) {
         String id = EventIds.newId();
         return new EventEnvelope(
                 id,
@@ -55,7 +82,8 @@ public record EventEnvelope(
                 data.cluster(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS),
                 correlationId == null ? id : correlationId,
-                data);
+                data,
+                requester);
     }
 
     /** The Kafka record key: the cluster id, so a cluster's events keep their order on one partition. */

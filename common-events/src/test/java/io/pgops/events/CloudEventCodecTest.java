@@ -259,4 +259,43 @@ class CloudEventCodecTest {
                 assertThrows(MalformedEventException.class, () -> CloudEventCodec.decode(headers, body));
         assertEquals(reason, e.reason());
     }
+
+    @Test
+    void theRequesterTravelsAsTheTwoPgopsExtensionAttributesInBothModes() throws Exception {
+        PgopsEvent command = Samples.of(io.pgops.events.replication.PromoteRequested.class);
+        Requester alice = new Requester("alice@example.com", List.of("pgops-operator", "pgops-admin"));
+        EventEnvelope sent = EventEnvelope.wrap(command, "/pgops/replication-service", null, alice);
+
+        Map<String, byte[]> headers = CloudEventCodec.headers(sent);
+        EventEnvelope binary = CloudEventCodec.decode(headers, CloudEventCodec.body(sent));
+        EventEnvelope structured = CloudEventCodec.decodeStructured(CloudEventCodec.structured(sent));
+
+        assertEquals("alice@example.com", new String(headers.get(CloudEventCodec.CE_PRINCIPAL), UTF_8));
+        assertEquals("pgops-admin,pgops-operator", new String(headers.get(CloudEventCodec.CE_ROLES), UTF_8));
+        assertEquals(alice, binary.requester());
+        assertEquals(sent, binary);
+        assertEquals(sent, structured);
+    }
+
+    @Test
+    void anEventWithoutThePrincipalAttributeHasNoRequester() throws Exception {
+        EventEnvelope sent = EventEnvelope.wrap(Samples.of(NodeUnreachable.class), "/pgops/health-service", null);
+
+        EventEnvelope received = CloudEventCodec.decode(CloudEventCodec.headers(sent), CloudEventCodec.body(sent));
+
+        assertEquals(null, received.requester());
+    }
+
+    @Test
+    void rejectsARoleThatIsNotARoleName() {
+        EventEnvelope sent = EventEnvelope.wrap(Samples.of(NodeUnreachable.class), "/pgops/health-service", null);
+        Map<String, byte[]> headers = new LinkedHashMap<>(CloudEventCodec.headers(sent));
+        headers.put(CloudEventCodec.CE_PRINCIPAL, "mallory".getBytes(UTF_8));
+        headers.put(CloudEventCodec.CE_ROLES, "pgops-admin, root access".getBytes(UTF_8));
+
+        MalformedEventException e = assertThrows(
+                MalformedEventException.class, () -> CloudEventCodec.decode(headers, CloudEventCodec.body(sent)));
+
+        assertTrue(e.getMessage().contains("pgopsroles"), e.getMessage());
+    }
 }

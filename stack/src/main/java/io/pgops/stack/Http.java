@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Tiny HTTP GET for readiness checks. */
+/** Tiny HTTP GET for readiness checks, and for reads that need a bearer token. */
 public final class Http {
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -20,13 +20,17 @@ public final class Http {
     }
 
     public static Response get(String url) {
+        return get(url, null);
+    }
+
+    /** A GET with {@code Authorization: authorization} (e.g. {@code Bearer <jwt>}); none when null. */
+    public static Response get(String url, String authorization) {
         try {
-            HttpResponse<String> r = CLIENT.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(Duration.ofSeconds(3))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3));
+            if (authorization != null) {
+                b.header("Authorization", authorization);
+            }
+            HttpResponse<String> r = CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Response(-1, e.getMessage());

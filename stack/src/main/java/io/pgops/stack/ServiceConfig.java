@@ -1,5 +1,6 @@
 package io.pgops.stack;
 
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.postgres.Secrets;
@@ -42,8 +43,11 @@ public final class ServiceConfig {
         return sb.toString();
     }
 
-    /** Kafka and pgops' own database; holds a password, so it is written with mode 600. */
-    public static void writeSuite(Path file, String bootstrap, PgNode pgopsDb, Secrets secrets) {
+    /**
+     * Kafka, pgops' own database and the stack's token key ({@link Tokens}); holds a password, so it is
+     * written with mode 600.
+     */
+    public static void writeSuite(Path file, String bootstrap, PgNode pgopsDb, Secrets secrets, Tokens tokens) {
         String text = String.join(
                 "\n",
                 "# pgops suite connections, written by the local stack (mode 600: holds a password)",
@@ -51,6 +55,8 @@ public final class ServiceConfig {
                 "quarkus.datasource.reactive.url=postgresql://127.0.0.1:" + pgopsDb.port() + "/pgops",
                 "quarkus.datasource.username=" + PgTopology.PGOPS_USER,
                 "quarkus.datasource.password=" + secrets.password("pgops-db"),
+                "mp.jwt.verify.publickey.location=" + tokens.publicKeyFile(),
+                "mp.jwt.verify.issuer=" + Tokens.ISSUER,
                 "");
         Secrets.writePrivate(file, text);
     }

@@ -3,6 +3,7 @@ package io.pgops.stack;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.StackState.Component;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.kafka.KafkaBroker;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
@@ -98,7 +99,7 @@ public final class Stack {
         }
         writeFile(inventory, ServiceConfig.properties("pgops cluster inventory, written by the local stack", inv));
         Path suite = layout.configDir().resolve("suite.properties");
-        ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets);
+        ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets, Tokens.in(layout.secretsDir()));
 
         if (withServices) {
             List<String> started = new ArrayList<>(StackLayout.SERVICES);

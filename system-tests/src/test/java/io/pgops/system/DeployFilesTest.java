@@ -92,7 +92,8 @@ class DeployFilesTest {
         Path prom = REPO.resolve("deploy/prometheus");
         run(prom, PromtoolCheck.promtool().toString(), "check", "rules", "pgops-alerts.yml");
         run(prom, PromtoolCheck.promtool().toString(), "test", "rules", "pgops-alerts.test.yml");
-        run(prom, PromtoolCheck.promtool().toString(), "check", "config", "prometheus.yml");
+        // syntax only: the scrape token (bin/pgops token) is not in the repository
+        run(prom, PromtoolCheck.promtool().toString(), "check", "config", "--syntax-only", "prometheus.yml");
         // the compose copy names its rule file at the container's path
         run(
                 REPO,
@@ -123,6 +124,45 @@ class DeployFilesTest {
             }
         }
         assertFalse(uids.isEmpty(), "no dashboard under deploy/grafana");
+    }
+
+    @Test
+    void theComposeSecretsArePrivateAndPrometheusTokenIsSignedByTheKeyTheServicesVerifyWith() throws Exception {
+        Path dir = Files.createTempDirectory("pgops-compose-secrets");
+        try {
+            ProcessBuilder pb = new ProcessBuilder("sh", "deploy/compose/make-secrets.sh").directory(REPO.toFile());
+            pb.environment().put("PGOPS_SECRETS_DIR", dir.toString());
+            Process p = pb.redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), said);
+            for (Path f : Files.list(dir).toList()) {
+                assertEquals(
+                        "rw-------",
+                        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                        f.toString());
+            }
+            String[] jwt = Files.readString(dir.resolve("prometheus_token")).split("\\.");
+            assertEquals(3, jwt.length);
+            String pem = Files.readString(dir.resolve("jwt_verify_pem"))
+                    .replaceAll("-----[A-Z ]+-----", "")
+                    .replaceAll("\\s", "");
+            java.security.PublicKey key = java.security.KeyFactory.getInstance("RSA")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(
+                            java.util.Base64.getDecoder().decode(pem)));
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(key);
+            rs256.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
+            assertTrue(rs256.verify(java.util.Base64.getUrlDecoder().decode(jwt[2])), "the token's signature");
+            JsonNode claims =
+                    new ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(jwt[1]));
+            assertEquals("pgops", claims.path("iss").asText());
+            assertEquals("pgops-viewer", claims.path("groups").path(0).asText());
+            assertTrue(
+                    claims.path("exp").asLong() > System.currentTimeMillis() / 1000 + 300 * 24 * 3600L,
+                    claims.toString());
+        } finally {
+            io.pgops.pgtools.Cmd.of("rm", "-rf", dir.toString()).tryRun();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.Http;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.routing.Routing;
@@ -64,7 +65,15 @@ class FrontDoorFollowsTheWritablePrimaryIT {
                     .send(
                             HttpRequest.newBuilder(URI.create(url))
                                     .header("Content-Type", "application/json")
-                                    .header("X-Pgops-Principal", "front-door-test")
+                                    .header(
+                                            "Authorization",
+                                            "Bearer "
+                                                    + TestStack.get()
+                                                            .tokens()
+                                                            .mint(
+                                                                    "front-door-test",
+                                                                    List.of(Tokens.OPERATOR),
+                                                                    Duration.ofHours(1)))
                                     .POST(HttpRequest.BodyPublishers.ofString(json))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());

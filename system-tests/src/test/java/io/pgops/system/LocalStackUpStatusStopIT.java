@@ -8,6 +8,7 @@ import io.pgops.stack.Stack;
 import io.pgops.stack.StackLayout;
 import io.pgops.stack.StackState;
 import io.pgops.stack.StackStatus;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.process.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,12 +72,19 @@ class LocalStackUpStatusStopIT {
             assertEquals("listening", byName.get("pgbouncer").detail());
             assertTrue(rows.stream().allMatch(StackStatus.Row::running), StackStatus.table(rows));
 
+            // security on (issue 20): a read needs a token, and the stack's own key (bin/pgops token) mints one
+            String clusters =
+                    "http://127.0.0.1:" + byName.get("replication-service").port() + "/clusters";
+            assertEquals(401, io.pgops.stack.Http.status(clusters));
+            String viewer = "Bearer " + Tokens.in(layout.secretsDir()).forRole(Tokens.VIEWER);
+            assertEquals(200, io.pgops.stack.Http.get(clusters, viewer).status());
+
             // every service's and agent's metrics pass Prometheus' own linter, in the text format it reads
             java.util.Set<String> served = new java.util.TreeSet<>();
             for (StackStatus.Row r : rows) {
                 if (r.kind().equals("service")) {
-                    served.addAll(MetricNames.served(
-                            PromtoolCheck.metricsPass("http://127.0.0.1:" + r.port() + "/q/metrics", r.name())));
+                    served.addAll(MetricNames.served(PromtoolCheck.metricsPass(
+                            "http://127.0.0.1:" + r.port() + "/q/metrics", r.name(), viewer)));
                 }
             }
             // the dashboards and the alert rules name only metrics the services really export

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.events.Topics;
 import io.pgops.stack.Http;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.TestStack;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class NodeOutageIsRecordedInTheAuditTrailIT {
     @Test
     @Order(4)
     void aBadQueryIsAnsweredWithProblemJson() throws Exception {
-        Http.Response r = Http.get(audit + "/audit/events?limit=0");
+        Http.Response r = Http.get(audit + "/audit/events?limit=0", TestStack.bearer(Tokens.VIEWER));
         assertEquals(400, r.status(), r.body());
         JsonNode problem = JSON.readTree(r.body());
         assertEquals(400, problem.get("status").asInt());
@@ -143,7 +144,8 @@ class NodeOutageIsRecordedInTheAuditTrailIT {
                 .atMost(within)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
-                    Http.Response r = Http.get(audit + "/audit/events?cluster=it&type=" + type);
+                    Http.Response r =
+                            Http.get(audit + "/audit/events?cluster=it&type=" + type, TestStack.bearer(Tokens.VIEWER));
                     if (r.status() != 200) {
                         return false;
                     }

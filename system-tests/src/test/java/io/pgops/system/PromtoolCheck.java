@@ -28,15 +28,16 @@ final class PromtoolCheck {
     }
 
     /**
-     * Scrapes {@code url} in the text format 0.0.4 that promtool reads, asserts promtool finds no problem, and
+     * Scrapes {@code url} (with {@code authorization}: metrics need a reader's token) in the text format 0.0.4 that promtool reads, asserts promtool finds no problem, and
      * returns the scrape.
      */
-    static String metricsPass(String url, String who) {
+    static String metricsPass(String url, String who, String authorization) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create(url))
                                     .header("Accept", "text/plain; version=0.0.4")
+                                    .header("Authorization", authorization)
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The CloudEvents attributes of a record as received, text not yet checked; null when absent. In
- * binary mode they are the {@code ce_*} headers and {@code content-type}, UTF-8.
+ * binary mode they are the {@code ce_*} headers and {@code content-type}, UTF-8. {@code pgopsprincipal}
+ * and {@code pgopsroles} name who asked for a command (the authenticated caller, issue 20).
  */
 public record CloudEventAttributes(
         String specversion,
@@ -16,7 +17,22 @@ public record CloudEventAttributes(
         String subject,
         String time,
         String correlationid,
-        String datacontenttype) {
+        String datacontenttype,
+        String pgopsprincipal,
+        String pgopsroles) {
+
+    /** The attributes of an event without a requester. */
+    public CloudEventAttributes(
+            String specversion,
+            String id,
+            String source,
+            String type,
+            String subject,
+            String time,
+            String correlationid,
+            String datacontenttype) {
+        this(specversion, id, source, type, subject, time, correlationid, datacontenttype, null, null);
+    }
 
     /** The attributes of a Kafka record's headers (a repeated header keeps its last value). */
     public static CloudEventAttributes ofHeaders(Map<String, byte[]> headers) {
@@ -35,6 +51,8 @@ public record CloudEventAttributes(
         private String time;
         private String correlationid;
         private String datacontenttype;
+        private String pgopsprincipal;
+        private String pgopsroles;
 
         public Builder header(String key, byte[] value) {
             switch (key) {
@@ -46,6 +64,8 @@ public record CloudEventAttributes(
                 case CloudEventCodec.CE_TIME -> time = text(value);
                 case CloudEventCodec.CE_CORRELATIONID -> correlationid = text(value);
                 case CloudEventCodec.CONTENT_TYPE_HEADER -> datacontenttype = text(value);
+                case CloudEventCodec.CE_PRINCIPAL -> pgopsprincipal = text(value);
+                case CloudEventCodec.CE_ROLES -> pgopsroles = text(value);
                 default -> {
                     // not an attribute the audit reads
                 }
@@ -55,7 +75,16 @@ public record CloudEventAttributes(
 
         public CloudEventAttributes build() {
             return new CloudEventAttributes(
-                    specversion, id, source, type, subject, time, correlationid, datacontenttype);
+                    specversion,
+                    id,
+                    source,
+                    type,
+                    subject,
+                    time,
+                    correlationid,
+                    datacontenttype,
+                    pgopsprincipal,
+                    pgopsroles);
         }
 
         private static String text(byte[] value) {

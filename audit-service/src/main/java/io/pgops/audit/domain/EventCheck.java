@@ -73,8 +73,20 @@ final class EventCheck {
         if (!isUuid(e.id())) {
             throw new MalformedEventException("CloudEvents attribute ce_id is not a UUID: " + e.id());
         }
+        String principal = attributes.pgopsprincipal();
+        if (principal != null && principal.isBlank()) {
+            throw new MalformedEventException("CloudEvents attribute ce_pgopsprincipal is blank");
+        }
         byte[] recorded = RecordedForm.of(
-                e.id(), e.source(), e.type(), e.subject(), e.time().text(), e.correlationId(), body);
+                e.id(),
+                e.source(),
+                e.type(),
+                e.subject(),
+                e.time().text(),
+                e.correlationId(),
+                principal,
+                attributes.pgopsroles(),
+                body);
         return entry(e, columns, recorded);
     }
 

@@ -2,6 +2,7 @@ package io.pgops.audit.domain;
 
 import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.Requester;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -17,7 +18,49 @@ public final class RecordedForm {
 
     /** The recorded form of a decoded event whose Kafka value was {@code body} (valid JSON). */
     public static byte[] of(EventEnvelope e, byte[] body) {
-        return of(e.id(), e.source(), e.type(), e.subject().value(), e.time().toString(), e.correlationId(), body);
+        Requester r = e.requester();
+        return of(
+                e.id(),
+                e.source(),
+                e.type(),
+                e.subject().value(),
+                e.time().toString(),
+                e.correlationId(),
+                r == null ? null : r.principal(),
+                r == null ? null : r.rolesAttribute(),
+                body);
+    }
+
+    /**
+     * As {@link #of(String, String, String, String, String, String, byte[])}, with who asked for a command: the
+     * extension attributes {@code pgopsprincipal} and {@code pgopsroles} follow {@code datacontenttype}. Without a
+     * principal the form is exactly the one without them, so an event without a requester records as before.
+     */
+    public static byte[] of(
+            String id,
+            String source,
+            String type,
+            String subject,
+            String time,
+            String correlationId,
+            String principal,
+            String roles,
+            byte[] body) {
+        if (principal == null) {
+            return of(id, source, type, subject, time, correlationId, body);
+        }
+        StringBuilder head = new StringBuilder(320).append('{');
+        attribute(head, "specversion", CloudEventCodec.SPEC_VERSION);
+        attribute(head, "id", id);
+        attribute(head, "source", source);
+        attribute(head, "type", type);
+        attribute(head, "subject", subject);
+        attribute(head, "time", time);
+        attribute(head, "correlationid", correlationId);
+        attribute(head, "datacontenttype", CloudEventCodec.CONTENT_TYPE);
+        attribute(head, "pgopsprincipal", principal);
+        attribute(head, "pgopsroles", roles == null ? "" : roles);
+        return withData(head, body);
     }
 
     /**
@@ -39,6 +82,10 @@ public final class RecordedForm {
         attribute(head, "time", time);
         attribute(head, "correlationid", correlationId);
         attribute(head, "datacontenttype", CloudEventCodec.CONTENT_TYPE);
+        return withData(head, body);
+    }
+
+    private static byte[] withData(StringBuilder head, byte[] body) {
         head.append("\"data\":");
         byte[] start = head.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(start.length + body.length + 1);

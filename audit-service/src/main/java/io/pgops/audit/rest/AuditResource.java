@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.audit.service.AuditQueries;
 import io.pgops.audit.service.AuditRecord;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -20,6 +22,7 @@ import java.util.Map;
 
 /** Search the audit trail: filtered, newest first, cursor-paginated, as JSON or CSV. */
 @Path("/audit/events")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class AuditResource {
     private final AuditQueries queries;
     private final ObjectMapper json;

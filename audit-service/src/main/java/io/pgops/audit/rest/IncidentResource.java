@@ -3,7 +3,9 @@ package io.pgops.audit.rest;
 import io.pgops.audit.domain.Incident;
 import io.pgops.audit.service.AuditQueries;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -21,6 +23,7 @@ import java.util.List;
 /** The story of one incident: every event of one flow, in order, with the time between steps. */
 @Path("/audit/incidents")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class IncidentResource {
     /** How many of a cluster's latest events the recent incidents are taken from. */
     static final int RECENT_WINDOW = 500;

@@ -7,7 +7,9 @@ import io.pgops.audit.messaging.CheckpointPublisher;
 import io.pgops.audit.service.AppendOnlyGuards;
 import io.pgops.audit.service.AuditSchema;
 import io.pgops.audit.service.ChainAudit;
+import io.pgops.kit.security.Roles;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,6 +25,7 @@ import java.time.Duration;
  */
 @Path("/audit/verify")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class VerifyResource {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -146,6 +146,7 @@ public class AuditQueries {
                 r.getOffsetDateTime("event_time").toInstant(),
                 r.getString("correlation_id"),
                 r.getString("principal"),
+                event.getString("pgopsroles"),
                 r.getOffsetDateTime("recorded_at").toInstant(),
                 HashChain.hex(r.getBuffer("hash").getBytes()),
                 data instanceof JsonObject o ? o.getMap() : Map.of());

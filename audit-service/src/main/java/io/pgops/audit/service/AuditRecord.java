@@ -9,6 +9,8 @@ import java.util.Map;
  * @param seq position in the trail and the hash chain (ascending with recording order)
  * @param node the node the event is about, when it names one
  * @param principal who asked, for operator commands; null for facts
+ * @param principalRoles the roles of who asked, comma-separated, as the bearer token granted them (the
+ *     command's {@code pgopsroles} attribute); null for facts and for commands recorded before issue 20
  * @param recordedAt when the row was written
  * @param hash the row's chain hash, hex
  * @param data the event's payload as published
@@ -23,6 +25,7 @@ public record AuditRecord(
         Instant time,
         String correlationId,
         String principal,
+        String principalRoles,
         Instant recordedAt,
         String hash,
         Map<String, Object> data) {}

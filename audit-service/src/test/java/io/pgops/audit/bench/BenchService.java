@@ -2,6 +2,7 @@ package io.pgops.audit.bench;
 
 import io.pgops.stack.Http;
 import io.pgops.stack.ServiceConfig;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.Secrets;
 import io.pgops.stack.process.Daemons;
 import io.pgops.stack.process.Ports;
@@ -70,7 +71,9 @@ final class BenchService implements AutoCloseable {
     /** The service's batch figures from /q/metrics: batches, mean size, mean decode and append time. */
     String batchFigures() {
         Map<String, Double> m = new LinkedHashMap<>();
-        for (String line : Http.get(url + "/q/metrics").body().split("\n")) {
+        for (String line : Http.get(url + "/q/metrics", TestStack.bearer(Tokens.VIEWER))
+                .body()
+                .split("\n")) {
             for (String name : List.of(
                     "pgops_audit_batch_size_count",
                     "pgops_audit_batch_size_sum",

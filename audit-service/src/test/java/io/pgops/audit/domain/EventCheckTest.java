@@ -11,6 +11,7 @@ import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
 import io.pgops.events.OperatorCommand;
+import io.pgops.events.Requester;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -149,6 +151,55 @@ class EventCheckTest {
                 "principal must not be blank",
                 CloudEventCodec.headers(command),
                 blank.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Issue 20: a command made through an authenticated request carries its requester as the extension
+     * attributes pgopsprincipal/pgopsroles; the trail records them in the hashed form, reads them back
+     * from it, and the principal column is the command's principal (the token's).
+     */
+    @Test
+    void theRequesterOfACommandIsRecordedWithItsRoles() throws Exception {
+        EventEnvelope unsigned = Samples.promoteRequested("it", "db2", "alice@example.com", T0);
+        EventEnvelope command = new EventEnvelope(
+                unsigned.id(),
+                unsigned.source(),
+                unsigned.type(),
+                unsigned.subject(),
+                unsigned.time(),
+                unsigned.correlationId(),
+                unsigned.data(),
+                new Requester("alice@example.com", List.of("pgops-admin")));
+
+        AuditEntry entry = AuditEntry.of(
+                CloudEventAttributes.ofHeaders(CloudEventCodec.headers(command)), CloudEventCodec.body(command));
+
+        String recorded = new String(entry.bytes(), StandardCharsets.UTF_8);
+        assertTrue(
+                recorded.contains("\"pgopsprincipal\":\"alice@example.com\",\"pgopsroles\":\"pgops-admin\""), recorded);
+        assertEquals("alice@example.com", entry.principal());
+        assertEquals(command, CloudEventCodec.decodeStructured(entry.bytes()));
+        assertEquals(entry, AuditEntry.fromRecordedBytes(entry.bytes()));
+        assertArrayEquals(RecordedForm.of(command, CloudEventCodec.body(command)), entry.bytes());
+    }
+
+    @Test
+    void anEventWithoutARequesterIsRecordedExactlyAsBefore() throws Exception {
+        EventEnvelope e = Samples.promoteRequested("it", "db2", "alice@example.com", T0);
+
+        AuditEntry entry = AuditEntry.of(e, CloudEventCodec.body(e));
+
+        assertArrayEquals(
+                RecordedForm.of(
+                        e.id(),
+                        e.source(),
+                        e.type(),
+                        e.subject().value(),
+                        e.time().toString(),
+                        e.correlationId(),
+                        CloudEventCodec.body(e)),
+                entry.bytes());
+        assertTrue(!new String(entry.bytes(), StandardCharsets.UTF_8).contains("pgopsprincipal"));
     }
 
     /**

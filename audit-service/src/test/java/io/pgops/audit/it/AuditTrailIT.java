@@ -14,6 +14,7 @@ import io.pgops.events.EventTypes;
 import io.pgops.events.Topics;
 import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.stack.Http;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.testkit.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,7 +80,8 @@ class AuditTrailIT {
                 .until(() -> counter(replay, "duplicate") >= events.size());
 
         assertEquals(events.size(), rows(audit, cluster).size(), "replay added no row");
-        JsonNode v = JSON.readTree(Http.get(audit + "/audit/verify").body());
+        JsonNode v = JSON.readTree(Http.get(audit + "/audit/verify", TestStack.bearer(Tokens.VIEWER))
+                .body());
         assertTrue(v.get("intact").asBoolean(), v.toString());
     }
 
@@ -153,8 +155,8 @@ class AuditTrailIT {
         ChainCheckpointed cp = found[0];
         assertEquals(null, Checkpoints.untrusted(cp, null), "signature valid");
         // what an outside verifier does: the chain up to the checkpoint is intact and ends in the signed hash
-        JsonNode v =
-                JSON.readTree(Http.get(audit + "/audit/verify?to=" + cp.seq()).body());
+        JsonNode v = JSON.readTree(Http.get(audit + "/audit/verify?to=" + cp.seq(), TestStack.bearer(Tokens.VIEWER))
+                .body());
         assertTrue(v.get("intact").asBoolean(), v.toString());
         assertEquals(cp.hash(), v.at("/lastIntact/hash").asText(), v.toString());
     }
@@ -222,7 +224,8 @@ class AuditTrailIT {
     }
 
     static List<JsonNode> rows(String service, String cluster) throws Exception {
-        Http.Response r = Http.get(service + "/audit/events?limit=1000&cluster=" + cluster);
+        Http.Response r =
+                Http.get(service + "/audit/events?limit=1000&cluster=" + cluster, TestStack.bearer(Tokens.VIEWER));
         List<JsonNode> out = new ArrayList<>();
         if (r.status() == 200) {
             JSON.readTree(r.body()).get("items").forEach(out::add);
@@ -231,7 +234,9 @@ class AuditTrailIT {
     }
 
     static double counter(String service, String outcome) {
-        for (String line : Http.get(service + "/q/metrics").body().split("\n")) {
+        for (String line : Http.get(service + "/q/metrics", TestStack.bearer(Tokens.VIEWER))
+                .body()
+                .split("\n")) {
             if (line.startsWith("pgops_audit_events_total") && line.contains("outcome=\"" + outcome + "\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

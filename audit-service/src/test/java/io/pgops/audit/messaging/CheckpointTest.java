@@ -15,6 +15,8 @@ import io.pgops.events.CloudEventCodec;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.audit.ChainCheckpointed;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.RestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -29,11 +31,24 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(InMemoryAuditResource.class)
 class CheckpointTest {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
 
     @Inject

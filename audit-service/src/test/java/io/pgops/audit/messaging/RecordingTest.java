@@ -12,6 +12,8 @@ import io.pgops.audit.service.AppendResult;
 import io.pgops.audit.service.AuditWriter;
 import io.pgops.audit.service.Received;
 import io.pgops.events.EventEnvelope;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.RestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -25,11 +27,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(InMemoryAuditResource.class)
 class RecordingTest {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
 
     @Inject

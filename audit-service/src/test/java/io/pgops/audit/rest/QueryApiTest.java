@@ -16,6 +16,9 @@ import io.pgops.audit.Samples;
 import io.pgops.audit.Trail;
 import io.pgops.events.EventEnvelope;
 import io.pgops.stack.Http;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.RestAuth;
+import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -27,12 +30,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(InMemoryAuditResource.class)
 class QueryApiTest {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
 
     @Inject
@@ -102,7 +117,8 @@ class QueryApiTest {
                 .statusCode(200)
                 .contentType("application/json");
         // java.net.http sends no Accept header at all
-        Http.Response plain = Http.get("http://127.0.0.1:" + RestAssured.port + "/audit/events?limit=1");
+        Http.Response plain = Http.get(
+                "http://127.0.0.1:" + RestAssured.port + "/audit/events?limit=1", TestStack.bearer(Tokens.VIEWER));
         assertEquals(200, plain.status(), plain.body());
         assertTrue(plain.body().startsWith("{\"items\":"), plain.body());
     }
@@ -183,5 +199,19 @@ class QueryApiTest {
 
     private static List<Object> types(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> r.get("type")).toList();
+    }
+
+    /** Issue 20: the trail is for pgops roles only; the health check stays open. */
+    @Test
+    void theTrailNeedsAReadersTokenAndTheHealthCheckDoesNot() {
+        RestAuth.anonymous();
+        given().get("/audit/events").then().statusCode(401).contentType("application/problem+json");
+        given().get("/audit/verify").then().statusCode(401);
+        given().get("/q/metrics").then().statusCode(401);
+        given().get("/q/health/live").then().statusCode(200);
+        given().header(RestAuth.AUTHORIZATION, "Bearer " + Tokens.unknownKey().forRole(Tokens.VIEWER))
+                .get("/audit/events")
+                .then()
+                .statusCode(401);
     }
 }

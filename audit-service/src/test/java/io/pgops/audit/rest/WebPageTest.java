@@ -7,6 +7,8 @@ import io.pgops.audit.InMemoryAuditResource;
 import io.pgops.audit.KafkaBatch;
 import io.pgops.audit.Samples;
 import io.pgops.events.EventEnvelope;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,7 +75,7 @@ class WebPageTest {
                 .build();
         WebDriver browser = new ChromeDriver(service, options);
         try {
-            browser.get(page.toString());
+            browser.get(page + "#token=" + TestStack.get().tokens().forRole(Tokens.VIEWER));
             WebDriverWait wait = new WebDriverWait(browser, PAGE_SHOWS_IT);
             By incident = By.cssSelector("section[data-cluster='" + cluster + "'] [data-incident='" + flow + "']");
             WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(incident));

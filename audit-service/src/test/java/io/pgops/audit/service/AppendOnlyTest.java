@@ -9,6 +9,8 @@ import io.pgops.audit.InMemoryAuditResource;
 import io.pgops.audit.KafkaBatch;
 import io.pgops.audit.Samples;
 import io.pgops.audit.Trail;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.RestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -19,11 +21,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(InMemoryAuditResource.class)
 class AppendOnlyTest {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
 
     @Inject

@@ -10,6 +10,8 @@ import io.pgops.audit.domain.AuditEntry;
 import io.pgops.audit.domain.ChainLink;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
+import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.testkit.RestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +35,17 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(InMemoryAuditResource.class)
 class AuditWriterTest {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Instant T0 = Instant.parse("2026-11-25T02:15:00Z");
 
     @Inject

@@ -1,6 +1,7 @@
 package io.pgops.backup.messaging;
 
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.Requester;
 import io.pgops.events.backup.BackupEvent;
 import io.pgops.kit.messaging.EventMessages;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,12 @@ public class BackupEventPublisher {
 
     /** Completes once Kafka acknowledged the event (acks=all). */
     public CompletionStage<Void> publish(BackupEvent event, String correlationId) {
-        EventEnvelope envelope = EventEnvelope.wrap(event, source, correlationId);
+        return publish(event, correlationId, null);
+    }
+
+    /** As {@link #publish(BackupEvent, String)}, naming who asked (for a command; else null). */
+    public CompletionStage<Void> publish(BackupEvent event, String correlationId, Requester requester) {
+        EventEnvelope envelope = EventEnvelope.wrap(event, source, correlationId, requester);
         CompletionStage<Void> done = EventMessages.send(emitter, envelope);
         LOG.infof(
                 "published %s for %s (correlation %s)", envelope.type(), envelope.subject(), envelope.correlationId());

@@ -6,16 +6,18 @@ import io.pgops.backup.service.BackupRunner;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Callers;
+import io.pgops.kit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,13 +38,12 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class BackupResource {
-    static final String PRINCIPAL_HEADER = "X-Pgops-Principal";
-    static final String PRINCIPAL_PATTERN = "^[A-Za-z0-9._@+-]{1,128}$";
-
     private final BackupRunner runner;
+    private final SecurityIdentity identity;
 
-    public BackupResource(BackupRunner runner) {
+    public BackupResource(BackupRunner runner, SecurityIdentity identity) {
         this.runner = runner;
+        this.identity = identity;
     }
 
     /**
@@ -58,12 +59,10 @@ public class BackupResource {
             @Size(max = 500) String repository) {}
 
     @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response take(
-            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
-            @NotNull @Valid BackupBody body) {
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id, @NotNull @Valid BackupBody body) {
         try {
             BackupRunner.Accepted a = runner.request(
                     ClusterId.of(id),
@@ -71,7 +70,7 @@ public class BackupResource {
                     body.reason(),
                     Boolean.TRUE.equals(body.fastCheckpoint()),
                     Optional.ofNullable(body.repository()),
-                    principal);
+                    Callers.requester(identity));
             return Response.accepted(a).build();
         } catch (BackupRunner.UnknownCluster e) {
             return Problems.response(404, "Unknown cluster", e.getMessage());
@@ -84,6 +83,7 @@ public class BackupResource {
 
     /** The cluster's catalogue, oldest first. */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public Response list(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
             @QueryParam("repository") @Size(max = 500) String repository) {

@@ -3,7 +3,9 @@ package io.pgops.backup.rest;
 import io.pgops.backup.service.WalArchiving;
 import io.pgops.events.model.ClusterId;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Roles;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 @Path("/clusters/{id}/wal")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class WalResource {
     private final WalArchiving archiving;
 

@@ -9,6 +9,7 @@ import io.pgops.backup.domain.SourceChoice;
 import io.pgops.backup.domain.Verification;
 import io.pgops.backup.messaging.BackupEventPublisher;
 import io.pgops.events.EventIds;
+import io.pgops.events.Requester;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.backup.BackupEvent;
 import io.pgops.events.backup.BackupFailed;
@@ -89,7 +90,7 @@ public class BackupRunner {
             String reason,
             boolean fastCheckpoint,
             Optional<String> repository,
-            String principal) {
+            Requester requester) {
         Inventory.Cluster c = cluster(cluster);
         List<SourceChoice.Candidate> candidates = c.nodes().entrySet().stream()
                 .map(e -> new SourceChoice.Candidate(
@@ -101,8 +102,14 @@ public class BackupRunner {
         BackupId id = BackupId.at(Instant.now(), choice.node());
         publish(
                 new BackupRequested(
-                        cluster, BackupKind.PHYSICAL, node.orElse(null), repository.orElse(null), principal, reason),
-                correlation);
+                        cluster,
+                        BackupKind.PHYSICAL,
+                        node.orElse(null),
+                        repository.orElse(null),
+                        requester.principal(),
+                        reason),
+                correlation,
+                requester);
         worker.submit(() -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
         return new Accepted(
                 id.value(),
@@ -218,8 +225,12 @@ public class BackupRunner {
     }
 
     private void publish(BackupEvent event, String correlation) {
+        publish(event, correlation, null);
+    }
+
+    private void publish(BackupEvent event, String correlation, Requester requester) {
         publisher
-                .publish(event, correlation)
+                .publish(event, correlation, requester)
                 .toCompletableFuture()
                 .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .join();

@@ -16,9 +16,11 @@ import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.BackupStarted;
 import io.pgops.events.backup.BackupVerificationFailed;
 import io.pgops.events.backup.BackupVerified;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -28,6 +30,8 @@ import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +47,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = BackupItConfig.class, restrictToAnnotatedClass = true)
 class BackupRequestIT {
 
+    @BeforeEach
+    void sendATokenOfOperator() {
+        RestAuth.as(Tokens.OPERATOR);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     private static List<EventEnvelope> flow(String correlation) {
         return KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.BACKUP_EVENTS).stream()
                 .filter(e -> e.correlationId().equals(correlation))
@@ -51,7 +65,7 @@ class BackupRequestIT {
 
     private static JsonPath request(String body) {
         return given().contentType(ContentType.JSON)
-                .header("X-Pgops-Principal", "it-operator")
+                .header(RestAuth.AUTHORIZATION, RestAuth.header("it-operator", Tokens.OPERATOR))
                 .body(body)
                 .post("/clusters/it/backups")
                 .then()

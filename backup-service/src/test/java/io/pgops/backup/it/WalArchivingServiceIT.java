@@ -16,9 +16,11 @@ import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.TopologyChanged;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -35,6 +37,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +53,17 @@ import org.junit.jupiter.api.Test;
         restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = WalItConfig.class, restrictToAnnotatedClass = true)
 class WalArchivingServiceIT {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final Duration STREAMING = Deadlines.scaled(60);
 
     static JsonPath wal() {

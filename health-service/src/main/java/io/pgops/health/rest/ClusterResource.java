@@ -3,6 +3,8 @@ package io.pgops.health.rest;
 import io.pgops.events.model.ClusterId;
 import io.pgops.health.domain.ClusterView;
 import io.pgops.health.service.Clusters;
+import io.pgops.kit.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,6 +25,7 @@ import java.util.List;
  */
 @Path("/clusters")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class ClusterResource {
     private final Clusters clusters;
 

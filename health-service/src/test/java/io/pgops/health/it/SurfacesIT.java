@@ -11,7 +11,9 @@ import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Timeline;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +21,8 @@ import io.restassured.RestAssured;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What operators and other services see: REST, problem+json, metrics, and what consumed backups tell. */
@@ -29,6 +33,16 @@ import org.junit.jupiter.api.Test;
         restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ItThresholds.class, restrictToAnnotatedClass = true)
 class SurfacesIT {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
 
     private static void awaitFirstProbes() {
         await("every node of it probed")
@@ -99,6 +113,19 @@ class SurfacesIT {
                 .statusCode(200)
                 .body("checks.find { it.name == 'probe-loop' }.status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** Issue 20: every surface but the health check needs a reader's token. */
+    @Test
+    void theReportAndTheMetricsNeedAReadersTokenAndTheHealthCheckDoesNot() {
+        RestAuth.anonymous();
+        given().get("/clusters/it/health").then().statusCode(401).contentType("application/problem+json");
+        given().get("/q/metrics").then().statusCode(401);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("vera", Tokens.VIEWER))
+                .get("/clusters")
+                .then()
+                .statusCode(200);
     }
 
     @Test

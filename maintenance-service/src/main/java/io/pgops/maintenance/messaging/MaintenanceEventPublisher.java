@@ -1,6 +1,7 @@
 package io.pgops.maintenance.messaging;
 
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.Requester;
 import io.pgops.events.maintenance.MaintenanceEvent;
 import io.pgops.kit.messaging.EventMessages;
 import io.pgops.maintenance.config.MaintenanceConfig;
@@ -33,7 +34,12 @@ public class MaintenanceEventPublisher {
 
     /** Returns once Kafka acknowledged the event (acks=all); throws if it did not within the publish timeout. */
     public void publish(MaintenanceEvent event, String correlationId) {
-        EventEnvelope envelope = EventEnvelope.wrap(event, source, correlationId);
+        publish(event, correlationId, null);
+    }
+
+    /** As {@link #publish(MaintenanceEvent, String)}, naming who asked for the run (null: the scheduler). */
+    public void publish(MaintenanceEvent event, String correlationId, Requester requester) {
+        EventEnvelope envelope = EventEnvelope.wrap(event, source, correlationId, requester);
         try {
             EventMessages.send(emitter, envelope)
                     .toCompletableFuture()

@@ -2,9 +2,13 @@ package io.pgops.maintenance.rest;
 
 import io.pgops.events.model.ClusterId;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Callers;
+import io.pgops.kit.security.Roles;
 import io.pgops.maintenance.service.MaintenanceRunner;
 import io.pgops.maintenance.service.Run;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -13,9 +17,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,13 +37,12 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class MaintenanceResource {
-    static final String PRINCIPAL_HEADER = "X-Pgops-Principal";
-    static final String PRINCIPAL_PATTERN = "^[A-Za-z0-9._@+-]{1,128}$";
-
     private final MaintenanceRunner runner;
+    private final SecurityIdentity identity;
 
-    public MaintenanceResource(MaintenanceRunner runner) {
+    public MaintenanceResource(MaintenanceRunner runner, SecurityIdentity identity) {
         this.runner = runner;
+        this.identity = identity;
     }
 
     /**
@@ -63,12 +64,10 @@ public class MaintenanceResource {
             @Min(1) @Max(1440) Integer windowMinutes) {}
 
     @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(
-            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
-            @NotNull @Valid RunBody body) {
+            @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id, @NotNull @Valid RunBody body) {
         List<MaintenanceRunner.RequestedTask> tasks = body.tasks() == null
                 ? List.of()
                 : body.tasks().stream()
@@ -79,12 +78,13 @@ public class MaintenanceResource {
                 body.reason(),
                 tasks,
                 body.windowMinutes() == null ? null : Duration.ofMinutes(body.windowMinutes()),
-                principal);
+                Callers.requester(identity));
         return Response.accepted(run).build();
     }
 
     /** The cluster's recent runs, newest first. */
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public List<Run.View> list(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
         return runner.runs(ClusterId.of(id));
     }
@@ -92,6 +92,7 @@ public class MaintenanceResource {
     /** One run: each task's state and, once done, its before/after figures. */
     @GET
     @Path("/{runId}")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public Response get(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
             @PathParam("runId") @Pattern(regexp = "[0-9a-f-]{36}") String runId) {

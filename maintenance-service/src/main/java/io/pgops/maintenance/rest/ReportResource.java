@@ -2,8 +2,10 @@ package io.pgops.maintenance.rest;
 
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.kit.security.Roles;
 import io.pgops.maintenance.service.Reports;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/clusters/{id}/reports")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class ReportResource {
     private final Reports reports;
 

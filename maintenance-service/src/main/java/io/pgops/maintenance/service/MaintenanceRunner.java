@@ -1,5 +1,6 @@
 package io.pgops.maintenance.service;
 
+import io.pgops.events.Requester;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
@@ -96,6 +97,22 @@ public class MaintenanceRunner {
      */
     public Run.View request(
             ClusterId id, String reason, List<RequestedTask> requested, Duration window, String principal) {
+        return request(id, reason, requested, window, principal, null);
+    }
+
+    /** A run an authenticated caller asked for: its events name them ({@link Requester}). */
+    public Run.View request(
+            ClusterId id, String reason, List<RequestedTask> requested, Duration window, Requester requester) {
+        return request(id, reason, requested, window, requester.principal(), requester);
+    }
+
+    private Run.View request(
+            ClusterId id,
+            String reason,
+            List<RequestedTask> requested,
+            Duration window,
+            String principal,
+            Requester requester) {
         nodes.cluster(id);
         topologies.waitReason(id).ifPresent(why -> {
             throw new Postponed(why);
@@ -140,7 +157,8 @@ public class MaintenanceRunner {
                                 t.reason(),
                                 run.windowEnd(),
                                 now),
-                        run.correlationId());
+                        run.correlationId(),
+                        requester);
             }
             synchronized (runs) {
                 runs.put(runId, run);

@@ -12,9 +12,11 @@ import io.pgops.events.Topics;
 import io.pgops.events.maintenance.MaintenanceCompleted;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.events.maintenance.MaintenanceStarted;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -27,6 +29,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +43,17 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "cluster", value = "true"),
         restrictToAnnotatedClass = true)
 class MaintenanceIT {
+
+    @BeforeEach
+    void sendATokenOfOperator() {
+        RestAuth.as(Tokens.OPERATOR);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final int ROWS = 50_000;
     final List<PgNode> cluster = TestStack.get().cluster();
     final PgNode primary = cluster.getFirst();
@@ -76,7 +91,7 @@ class MaintenanceIT {
 
         long t0 = System.nanoTime();
         JsonPath accepted = given().contentType(ContentType.JSON)
-                .header("X-Pgops-Principal", "maintenance-it")
+                .header(RestAuth.AUTHORIZATION, RestAuth.header("maintenance-it", Tokens.OPERATOR))
                 .body(Map.of("reason", "MaintenanceIT: bloated table", "windowMinutes", 10))
                 .post("/clusters/it/maintenance")
                 .then()
@@ -134,6 +149,20 @@ class MaintenanceIT {
                         .getList("body.tasks.findAll { it.target.name == 'mt_bloated' }")
                         .isEmpty(),
                 "no longer a candidate once vacuumed");
+    }
+
+    /** Issue 20: a viewer reads the reports but starts no run; without a token nothing at all. */
+    @Test
+    void aViewerCannotStartARunAndAnAnonymousCallerCannotReadAReport() {
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("vera", Tokens.VIEWER))
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "MaintenanceIT: a viewer tries"))
+                .post("/clusters/it/maintenance")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        RestAuth.anonymous();
+        given().get("/clusters/it/reports/indexes").then().statusCode(401).contentType("application/problem+json");
     }
 
     @Test

@@ -14,7 +14,9 @@ import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.TopologyChanged;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -31,6 +33,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +48,17 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "cluster", value = "true"),
         restrictToAnnotatedClass = true)
 class TopologyIT {
+
+    @BeforeEach
+    void sendATokenOfOperator() {
+        RestAuth.as(Tokens.OPERATOR);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     static final long TERM = 1_000_000;
 
     @Test

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.maintenance.MaintenanceDue;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A window on a cron of every 5 seconds opens by itself and runs what the reports advise. */
@@ -32,6 +36,17 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "cluster", value = "true"),
         restrictToAnnotatedClass = true)
 class WindowIT {
+
+    @BeforeEach
+    void sendATokenOfViewer() {
+        RestAuth.as(Tokens.VIEWER);
+    }
+
+    @AfterEach
+    void sendNoToken() {
+        RestAuth.anonymous();
+    }
+
     public static class EveryFiveSeconds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

@@ -3,6 +3,7 @@ package io.pgops.replication.rest;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.OperatorCommand;
 import io.pgops.events.PgopsEvent;
+import io.pgops.events.Requester;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
@@ -16,6 +17,8 @@ import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.rest.JsonProblems;
 import io.pgops.kit.rest.Problems;
+import io.pgops.kit.security.Callers;
+import io.pgops.kit.security.Roles;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.CommandRules;
 import io.pgops.replication.domain.Refusal;
@@ -23,7 +26,9 @@ import io.pgops.replication.service.AgentClient;
 import io.pgops.replication.service.CommandPublisher;
 import io.pgops.replication.service.InventoryNodes;
 import io.pgops.replication.service.TopologyView;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -34,7 +39,6 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -61,19 +65,23 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class ClusterResource {
-    static final String PRINCIPAL_HEADER = "X-Pgops-Principal";
-    static final String PRINCIPAL_PATTERN = "^[A-Za-z0-9._@+-]{1,128}$";
-
     private final Inventory inventory;
     private final TopologyView view;
     private final AgentClient agents;
     private final CommandPublisher publisher;
+    private final SecurityIdentity identity;
 
-    public ClusterResource(Inventory inventory, TopologyView view, AgentClient agents, CommandPublisher publisher) {
+    public ClusterResource(
+            Inventory inventory,
+            TopologyView view,
+            AgentClient agents,
+            CommandPublisher publisher,
+            SecurityIdentity identity) {
         this.inventory = inventory;
         this.view = view;
         this.agents = agents;
         this.publisher = publisher;
+        this.identity = identity;
     }
 
     /**
@@ -94,6 +102,7 @@ public class ClusterResource {
     public record ReasonBody(@NotBlank @Size(max = 500) String reason) {}
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public List<Map<String, Object>> clusters() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : inventory.clusters().keySet().stream().sorted().toList()) {
@@ -115,6 +124,7 @@ public class ClusterResource {
     /** The member table: live from the agents, roles and term from the committed topology. */
     @GET
     @Path("{id}")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public Response members(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
         Inventory.Cluster c = cluster(id);
         ClusterId cluster = ClusterId.of(id);
@@ -138,6 +148,7 @@ public class ClusterResource {
 
     @GET
     @Path("{id}/topology")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public Response topology(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
         cluster(id);
         return view.latest(ClusterId.of(id))
@@ -149,6 +160,7 @@ public class ClusterResource {
     /** Every command and decision, oldest first: time, type, term, principal, reason. */
     @GET
     @Path("{id}/history")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public List<Map<String, Object>> history(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
         cluster(id);
         List<Map<String, Object>> out = new ArrayList<>();
@@ -168,13 +180,17 @@ public class ClusterResource {
 
     @POST
     @Path("{id}/promote")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response promote(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) PromoteBody body) {
+        if (Boolean.TRUE.equals(body.force())) {
+            Callers.require(identity, Roles.ADMIN, "a forced promotion");
+        }
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         TopologyChanged t = topologyOf(id);
         PromoteRequested cmd = new PromoteRequested(
@@ -184,18 +200,19 @@ public class ClusterResource {
                 principal,
                 body.reason(),
                 body.term() == null ? t.term() : Term.of(body.term()));
-        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, requester, wait));
     }
 
     @POST
     @Path("{id}/switchover")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response switchover(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) SwitchoverBody body) {
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         TopologyChanged t = topologyOf(id);
         NodeName to = body.target() == null ? null : NodeName.of(body.target());
@@ -206,12 +223,13 @@ public class ClusterResource {
                 body.scheduledAt(),
                 principal,
                 body.reason());
-        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, requester, wait));
     }
 
     /** The scheduled switchover, if any. */
     @GET
     @Path("{id}/switchover")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     public Response scheduled(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
         cluster(id);
         TopologyChanged t = topologyOf(id);
@@ -224,64 +242,68 @@ public class ClusterResource {
     /** Cancels the scheduled switchover. */
     @jakarta.ws.rs.DELETE
     @Path("{id}/switchover")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Response cancel(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("reason") @NotBlank @Size(max = 500) String reason,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait) {
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         TopologyChanged t = topologyOf(id);
         var cmd = new SwitchoverCancellationRequested(ClusterId.of(id), principal, reason);
-        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, wait));
+        return refused(id, t, cmd, false).orElseGet(() -> send(cmd, requester, wait));
     }
 
     @POST
     @Path("{id}/nodes/{node}/reinit")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response reinit(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
             @PathParam("node") @Pattern(regexp = NodeName.PATTERN) String node,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         TopologyChanged t = topologyOf(id);
         var cmd = new ReinitRequested(ClusterId.of(id), NodeName.of(node), principal, body.reason());
-        return refused(id, t, cmd, true).orElseGet(() -> send(cmd, wait));
+        return refused(id, t, cmd, true).orElseGet(() -> send(cmd, requester, wait));
     }
 
     @POST
     @Path("{id}/pause")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response pause(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         topologyOf(id);
-        return send(new PauseRequested(ClusterId.of(id), principal, body.reason()), wait);
+        return send(new PauseRequested(ClusterId.of(id), principal, body.reason()), requester, wait);
     }
 
     @POST
     @Path("{id}/resume")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response resume(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
-            @HeaderParam(PRINCIPAL_HEADER) @DefaultValue("anonymous") @Pattern(regexp = PRINCIPAL_PATTERN)
-                    String principal,
             @QueryParam("wait") @DefaultValue("0") @PositiveOrZero @Max(300) int wait,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) ReasonBody body) {
+        Requester requester = Callers.requester(identity);
+        String principal = requester.principal();
         cluster(id);
         topologyOf(id);
-        return send(new ResumeRequested(ClusterId.of(id), principal, body.reason()), wait);
+        return send(new ResumeRequested(ClusterId.of(id), principal, body.reason()), requester, wait);
     }
 
-    private Response send(PgopsEvent command, int waitSeconds) {
-        EventEnvelope e = publisher.publish(command);
+    private Response send(PgopsEvent command, Requester requester, int waitSeconds) {
+        EventEnvelope e = publisher.publish(command, requester);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("commandId", e.id());
         body.put("type", e.type());

@@ -1,7 +1,9 @@
 package io.pgops.replication.rest;
 
 import io.pgops.events.model.ClusterId;
+import io.pgops.kit.security.Roles;
 import io.pgops.replication.service.Coordinator;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +14,7 @@ import java.util.Map;
 /** Which clusters this instance decides for now (the partitions it owns in the coordinators' group). */
 @Path("/coordinator")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class CoordinatorResource {
     private final Coordinator coordinator;
 

@@ -3,6 +3,7 @@ package io.pgops.replication.service;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.EventTypes;
 import io.pgops.events.PgopsEvent;
+import io.pgops.events.Requester;
 import io.pgops.kit.messaging.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,15 @@ public class CommandPublisher {
 
     /** The command as published (its id is also the flow's correlation id). */
     public EventEnvelope publish(PgopsEvent command) {
-        EventEnvelope e = EventEnvelope.wrap(command, SOURCE, null);
+        return publish(command, null);
+    }
+
+    /**
+     * As {@link #publish(PgopsEvent)}, naming who asked (the authenticated caller; {@code null} for pgops
+     * itself): the envelope's {@code pgopsprincipal}/{@code pgopsroles}.
+     */
+    public EventEnvelope publish(PgopsEvent command, Requester requester) {
+        EventEnvelope e = EventEnvelope.wrap(command, SOURCE, null, requester);
         try {
             producer()
                     .send(KafkaRecords.of(EventTypes.topicOf(command.getClass()), e))

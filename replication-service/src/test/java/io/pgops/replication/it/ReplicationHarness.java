@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.TestStack;
@@ -225,30 +226,41 @@ final class ReplicationHarness {
         return out.isBlank() ? Set.of() : Set.of(out.split(","));
     }
 
+    /** A GET as a viewer (the agents' own checks ignore the token). */
     static HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))
+                .header("Authorization", TestStack.bearer(Tokens.VIEWER))
                 .GET()
                 .build());
     }
 
+    /**
+     * A POST as {@code principal} (an admin: every command is allowed, forced promotion and reinit too; the
+     * authorization rules have their own tests), or {@code pgops-admin@local} when null.
+     */
     static HttpResponse<String> post(String url, String json, String principal) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+        return send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(150))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (principal != null) {
-            b.header("X-Pgops-Principal", principal);
-        }
-        return send(b.build());
+                .header("Authorization", adminBearer(principal))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     static HttpResponse<String> delete(String url, String principal) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
-                .header("X-Pgops-Principal", principal)
+                .header("Authorization", adminBearer(principal))
                 .DELETE()
                 .build());
+    }
+
+    private static String adminBearer(String principal) {
+        Tokens tokens = TestStack.get().tokens();
+        return principal == null
+                ? tokens.bearer(Tokens.ADMIN)
+                : "Bearer " + tokens.mint(principal, List.of(Tokens.ADMIN), Duration.ofHours(1));
     }
 
     private static HttpResponse<String> send(HttpRequest r) {

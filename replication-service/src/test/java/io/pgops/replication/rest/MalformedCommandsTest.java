@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.PgopsEvent;
+import io.pgops.events.Requester;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Role;
@@ -18,6 +19,7 @@ import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.messaging.KafkaClients;
 import io.pgops.replication.service.CommandPublisher;
 import io.pgops.replication.service.TopologyView;
+import io.pgops.stack.auth.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -177,6 +179,7 @@ class MalformedCommandsTest {
     @Vetoed
     static final class RecordingPublisher extends CommandPublisher {
         final List<PgopsEvent> published = new CopyOnWriteArrayList<>();
+        final List<Requester> requesters = new CopyOnWriteArrayList<>();
 
         RecordingPublisher() {
             super(new KafkaClients(Map.of("bootstrap.servers", "127.0.0.1:1")));
@@ -184,8 +187,16 @@ class MalformedCommandsTest {
 
         @Override
         public EventEnvelope publish(PgopsEvent command) {
+            return publish(command, null);
+        }
+
+        @Override
+        public EventEnvelope publish(PgopsEvent command, Requester requester) {
             published.add(command);
-            return EventEnvelope.wrap(command, "/pgops/test", null);
+            if (requester != null) {
+                requesters.add(requester);
+            }
+            return EventEnvelope.wrap(command, "/pgops/test", null, requester);
         }
     }
 
@@ -244,7 +255,9 @@ class MalformedCommandsTest {
     }
 
     private static Response post(String path, String contentType, String body) {
-        return given().contentType(contentType)
+        // an admin may send every command: what is checked here is the body
+        return given().header("Authorization", CommandsOnlyResource.TOKENS.bearer(Tokens.ADMIN))
+                .contentType(contentType)
                 .body(body.getBytes(StandardCharsets.UTF_8))
                 .when()
                 .post(path);
@@ -284,7 +297,8 @@ class MalformedCommandsTest {
 
     @Test
     void cancellingAScheduledSwitchoverWithoutAReasonIsAnswered400AndNothingIsPublished() {
-        given().body("{\"reason\":\"in the body, not the query\"}")
+        given().header("Authorization", CommandsOnlyResource.TOKENS.bearer(Tokens.OPERATOR))
+                .body("{\"reason\":\"in the body, not the query\"}")
                 .contentType("application/json")
                 .when()
                 .delete("/clusters/local/switchover")

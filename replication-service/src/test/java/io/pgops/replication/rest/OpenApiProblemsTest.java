@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgops.stack.auth.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ class OpenApiProblemsTest {
 
     @BeforeEach
     void fetchTheDocument() throws Exception {
-        String body = given().when()
+        String body = given().header("Authorization", CommandsOnlyResource.TOKENS.bearer(Tokens.VIEWER))
+                .when()
                 .get("/q/openapi?format=json")
                 .then()
                 .statusCode(200)

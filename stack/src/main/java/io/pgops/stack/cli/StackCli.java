@@ -4,7 +4,9 @@ import io.pgops.stack.Stack;
 import io.pgops.stack.StackLayout;
 import io.pgops.stack.StackState;
 import io.pgops.stack.StackStatus;
+import io.pgops.stack.auth.Tokens;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,6 +15,53 @@ import java.util.List;
  */
 public final class StackCli {
     private StackCli() {}
+
+    /**
+     * {@code token --role R [--ttl 1h] [--principal name]}: a token signed with the stack's key (made on first
+     * use in its secrets directory), for {@code Authorization: Bearer}.
+     */
+    static String token(StackLayout layout, List<String> args) {
+        String role = null;
+        Duration ttl = Duration.ofHours(1);
+        String principal = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (a) {
+                case "--role" -> role = value;
+                case "--ttl" -> ttl = ttl(value);
+                case "--principal" -> principal = value;
+                default -> throw new IllegalArgumentException("token: unknown argument " + a);
+            }
+            i++;
+        }
+        if (role == null || !Tokens.ROLES.contains(role)) {
+            throw new IllegalArgumentException("token: --role must be one of " + String.join(", ", Tokens.ROLES));
+        }
+        Tokens tokens = Tokens.in(layout.secretsDir());
+        return principal == null ? tokens.forRole(role, ttl) : tokens.mint(principal, List.of(role), ttl);
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 8h}, {@code 2d}, or an ISO-8601 duration. */
+    static Duration ttl(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("token: --ttl needs a value such as 15m or 8h");
+        }
+        try {
+            if (text.matches("[0-9]+[smhd]")) {
+                long n = Long.parseLong(text.substring(0, text.length() - 1));
+                return switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("token: --ttl " + text + " is not a duration such as 15m or 8h");
+        }
+    }
 
     public static void main(String[] args) {
         Path repo =
@@ -26,6 +75,7 @@ public final class StackCli {
                     Stack stack = new Stack(layout, System.out);
                     stack.up(!List.of(args).contains("--no-services"));
                     System.out.print(StackStatus.table(StackStatus.rows(layout, stack.state())));
+                    System.out.print(Calls.howTo(layout, stack.state()));
                 }
                 case "status" -> {
                     StackState state = StackState.read(layout.stateFile()).orElse(new StackState(List.of()));
@@ -37,14 +87,20 @@ public final class StackCli {
                                 "pgops: nothing started yet in " + layout.dataDir() + " (run: bin/pgops up)");
                     } else {
                         System.out.print(StackStatus.table(rows));
+                        System.out.print(Calls.howTo(layout, state));
                     }
                 }
+                case "token" -> System.out.println(token(layout, List.of(args).subList(1, args.length)));
                 case "stop" -> new Stack(layout, System.out).stop();
                 default -> {
-                    System.err.println("usage: bin/pgops up [--no-services] | status [--json] | stop | test");
+                    System.err.println("usage: bin/pgops up [--no-services] | status [--json] | stop | test"
+                            + " | token --role pgops-viewer|pgops-operator|pgops-admin [--ttl 1h] [--principal name]");
                     System.exit(2);
                 }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("pgops: " + e.getMessage());
+            System.exit(2);
         } catch (IllegalStateException | io.pgops.pgtools.CommandFailedException e) {
             System.err.println("pgops: " + e.getMessage());
             System.exit(1);

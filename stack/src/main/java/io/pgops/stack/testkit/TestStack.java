@@ -4,6 +4,7 @@ import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.Http;
 import io.pgops.stack.ServiceConfig;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.kafka.KafkaBroker;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
@@ -38,6 +39,7 @@ public final class TestStack {
     private final Path repo;
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final Secrets secrets;
+    private final Tokens tokens;
     private final PgTopology pg;
     private final List<PgNode> pgNodes = new ArrayList<>();
     private final List<Process> children = new ArrayList<>();
@@ -69,6 +71,7 @@ public final class TestStack {
                 .toAbsolutePath()
                 .normalize();
         secrets = new Secrets(dir.resolve("secrets"));
+        tokens = Tokens.in(secrets.dir());
         pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
     }
@@ -125,6 +128,20 @@ public final class TestStack {
 
     public Secrets secrets() {
         return secrets;
+    }
+
+    /**
+     * This run's bearer tokens: every service started here (and every {@code @QuarkusTest} with
+     * {@link PgopsTestResource}) verifies them. {@code tokens().bearer(Tokens.OPERATOR)} is an
+     * {@code Authorization} header's value.
+     */
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    /** {@code Bearer <token>} of {@code role} from this run's key ({@link #tokens()}). */
+    public static String bearer(String role) {
+        return get().tokens().bearer(role);
     }
 
     /** The 3-node cluster (primary, sync standby, async standby), built on first use. */
@@ -383,9 +400,13 @@ public final class TestStack {
         return agentUrls.get("it").get(node);
     }
 
-    /** What a service needs to reach this stack's Kafka and pgops' own database. */
+    /** What a service needs to reach this stack's Kafka and pgops' own database, and to verify its tokens. */
     public Map<String, String> serviceConfig() {
         return Map.of(
+                "mp.jwt.verify.publickey.location",
+                tokens.publicKeyFile().toString(),
+                "mp.jwt.verify.issuer",
+                Tokens.ISSUER,
                 "kafka.bootstrap.servers",
                 kafkaBootstrap(),
                 "quarkus.datasource.reactive.url",

@@ -1,0 +1,173 @@
+package io.pgops.stack.auth;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgops.stack.postgres.Secrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The bearer tokens of a local stack or a test run: an RSA key pair made for that stack (the private key
+ * in its secrets directory, mode 600; the public key beside it, which every service verifies with) and
+ * RS256 JWTs signed with plain JDK crypto. There is no fixed key anywhere: each stack and each test run
+ * makes its own, and a service given no key refuses every token.
+ */
+public final class Tokens {
+    /** The issuer ({@code iss}) every service expects unless configured otherwise ({@code mp.jwt.verify.issuer}). */
+    public static final String ISSUER = "pgops";
+
+    public static final String VIEWER = "pgops-viewer";
+    public static final String OPERATOR = "pgops-operator";
+    public static final String ADMIN = "pgops-admin";
+    public static final List<String> ROLES = List.of(VIEWER, OPERATOR, ADMIN);
+
+    static final String PRIVATE_KEY = "jwt-signing.key";
+    static final String PUBLIC_KEY = "jwt-verify.pem";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final PrivateKey signingKey;
+    private final Path publicKeyFile;
+
+    private Tokens(PrivateKey signingKey, Path publicKeyFile) {
+        this.signingKey = signingKey;
+        this.publicKeyFile = publicKeyFile;
+    }
+
+    /**
+     * The stack's tokens: the key pair under {@code secretsDir}, made on first use (private key mode 600).
+     */
+    public static synchronized Tokens in(Path secretsDir) {
+        Path privateFile = secretsDir.resolve(PRIVATE_KEY);
+        Path publicFile = secretsDir.resolve(PUBLIC_KEY);
+        try {
+            if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
+                Files.createDirectories(secretsDir);
+                KeyPair pair = newPair();
+                Secrets.writePrivate(
+                        publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+                Secrets.writePrivate(
+                        privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            }
+            byte[] der = unpem(Files.readString(privateFile));
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+            return new Tokens(key, publicFile);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read or make the token key pair in " + secretsDir, e);
+        }
+    }
+
+    /** Tokens signed by a key no service knows: for tests of a forged token. */
+    public static Tokens unknownKey() {
+        return new Tokens(newPair().getPrivate(), null);
+    }
+
+    /** The PEM file of the public key, for {@code mp.jwt.verify.publickey.location}. */
+    public Path publicKeyFile() {
+        if (publicKeyFile == null) {
+            throw new IllegalStateException("a forging key has no public key file");
+        }
+        return publicKeyFile;
+    }
+
+    /** What a service needs to verify this stack's tokens. */
+    public java.util.Map<String, String> serviceConfig() {
+        return java.util.Map.of(
+                "mp.jwt.verify.publickey.location", publicKeyFile().toString(), "mp.jwt.verify.issuer", ISSUER);
+    }
+
+    /** A token of {@code role} for a principal named after it ({@code pgops-operator@local}), valid one hour. */
+    public String forRole(String role) {
+        return forRole(role, Duration.ofHours(1));
+    }
+
+    /** As {@link #forRole(String)}, valid for {@code ttl}. */
+    public String forRole(String role, Duration ttl) {
+        return mint(role + "@local", List.of(role), ttl);
+    }
+
+    /** {@code Bearer <token>} for an {@code Authorization} header. */
+    public String bearer(String role) {
+        return "Bearer " + forRole(role);
+    }
+
+    /** A token of this stack's issuer for {@code principal} with {@code groups}, valid for {@code ttl}. */
+    public String mint(String principal, List<String> groups, Duration ttl) {
+        Instant now = Instant.now();
+        return mint(ISSUER, principal, groups, now, now.plus(ttl));
+    }
+
+    /** A token with every claim chosen (tests of wrong issuers and expired tokens use it). */
+    public String mint(String issuer, String principal, List<String> groups, Instant issuedAt, Instant expiresAt) {
+        ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
+        ObjectNode claims = JSON.createObjectNode()
+                .put("iss", issuer)
+                .put("sub", principal)
+                .put("upn", principal)
+                .put("iat", issuedAt.getEpochSecond())
+                .put("exp", expiresAt.getEpochSecond())
+                .put("jti", UUID.randomUUID().toString());
+        groups.forEach(claims.putArray("groups")::add);
+        String signingInput = part(header) + "." + part(claims);
+        try {
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initSign(signingKey);
+            rs256.update(signingInput.getBytes(UTF_8));
+            return signingInput + "." + B64URL.encodeToString(rs256.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+    }
+
+    private static String part(ObjectNode node) {
+        try {
+            return B64URL.encodeToString(JSON.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair newPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no RSA in this JDK", e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] unpem(String text) {
+        return Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z ]+-----", ""));
+    }
+
+    /** For tests that check the public key: the key of {@link #publicKeyFile()}. */
+    static PublicKey readPublic(Path file) throws IOException, GeneralSecurityException {
+        return KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(unpem(Files.readString(file))));
+    }
+}
