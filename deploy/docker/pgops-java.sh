@@ -12,6 +12,7 @@ for var in $(env | sed -n 's/^\([A-Z0-9_]*[A-Z0-9]\)__FILE=.*/\1/p'); do
   export "$var=$(cat "$file")"
   unset "${var}__FILE"
 done
-# JAVA_OPTS: the same sizing as the local stack (bin/pgops up), overridable per container
-exec java ${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k} \
+# JAVA_OPTS: the same sizing as the local stack's services (stack/bench/footprint), overridable per container
+exec java ${JAVA_OPTS:--Xmx128m -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC \
+  -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=24m} \
   -Dquarkus.http.host=0.0.0.0 -jar /deployments/quarkus-run.jar "$@"

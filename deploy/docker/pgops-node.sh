@@ -48,6 +48,8 @@ export PGOPS_AGENT_CLUSTER="$PGOPS_CLUSTER" PGOPS_AGENT_NODE="$PGOPS_NODE" PGOPS
 export PGOPS_AGENT_SERVER_OPTIONS="-c cluster_name=$PGOPS_NODE" PGOPS_AGENT_LOG_FILE="$PGDATA/../postgresql.log"
 export PGOPS_AGENT_PG_BIN="$PGBIN" PGOPS_AGENT_TERM_FILE="$PGDATA/../agent.term"
 export PGOPS_AGENT_REPLICATION_USERNAME=pgops_replication
+# the agent's heap is smaller than a service's (it runs beside every node), as in the local stack
+export JAVA_OPTS="${JAVA_OPTS:--Xmx64m -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=24m}"
 export PGOPS_AGENT_REPLICATION_PASSWORD_FILE=/run/secrets/replication_password
 child=0
 stop() {

@@ -217,19 +217,30 @@ public final class Stack {
     }
 
     /**
-     * The JVM options of a service or agent: {@code PGOPS_JAVA_OPTS} when set (split on spaces), else the
-     * defaults of {@link #DEFAULT_JVM_OPTIONS}.
+     * The JVM options of a service or agent: {@code PGOPS_JAVA_OPTS} when set (split on spaces), else
+     * {@link #COMMON_JVM_OPTIONS} with a 64 MB heap for an agent (it runs beside every PostgreSQL node; its
+     * live data is ~35 MB) and 128 MB for a service. A heap that gives back what it does not use (free ratios),
+     * C1 only, small thread stacks and code cache: the services' RSS went from 182–221 MB to 140–153 MB and
+     * each starts alone in ~2 s ({@code stack/bench/footprint}).
      */
     static List<String> jvmOptions(String service) {
         String configured = System.getenv("PGOPS_JAVA_OPTS");
         if (configured != null && !configured.isBlank()) {
             return List.of(configured.trim().split("\\s+"));
         }
-        return DEFAULT_JVM_OPTIONS;
+        List<String> out = new ArrayList<>(List.of(service.startsWith("agent-") ? "-Xmx64m" : "-Xmx128m"));
+        out.addAll(COMMON_JVM_OPTIONS);
+        return out;
     }
 
-    /** What every service and agent JVM runs with unless {@code PGOPS_JAVA_OPTS} says otherwise. */
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final List<String> COMMON_JVM_OPTIONS = List.of(
+            "-Xms16m",
+            "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss256k",
+            "-XX:ReservedCodeCacheSize=24m");
 
     private void startService(
             String service, String module, Path inventory, Path suite, boolean supervised, List<String> extraArgs) {
