@@ -130,6 +130,9 @@ class LocalStackUpStatusStopIT {
                     "a second up restarted something");
             rows.forEach(r ->
                     ProcessHandle.of(r.pid()).ifPresent(h -> h.descendants().forEach(children::add)));
+
+            // last, for it changes the primary (the old one's postmaster restarts as a standby)
+            onCallCliDrivesASwitchoverAndShowsItsIncident(layout);
         } finally {
             new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).stop();
         }
@@ -148,6 +151,61 @@ class LocalStackUpStatusStopIT {
         String said = log.toString(StandardCharsets.UTF_8);
         assertFalse(said.contains("left behind"), said);
         assertTrue(said.contains("pgops is stopped in"), said);
+    }
+
+    /** bin/pgops' on-call verbs (OpsCli, the same code) against this stack's services, with its own key. */
+    private static void onCallCliDrivesASwitchoverAndShowsItsIncident(StackLayout layout) {
+        // the agent killed above reports its node again within seconds of its restart
+        Cli clusters = org.awaitility.Awaitility.await("bin/pgops clusters to show node1 as the leader")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .until(
+                        () -> Cli.run(layout, "clusters"),
+                        c -> c.code() == 0 && c.out().contains("Leader"));
+        assertTrue(clusters.out().contains("cluster local  term"), clusters.toString());
+        Cli asJson = Cli.run(layout, "clusters", "--json");
+        assertEquals(0, asJson.code(), asJson.toString());
+        assertTrue(asJson.out().trim().startsWith("["), asJson.toString());
+
+        // refusals exit 1 with the server's problem: an unknown node, and a token from another key
+        Cli unknown = Cli.run(layout, "switchover", "local", "--to", "node9", "--reason", "ops CLI test");
+        assertEquals(1, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().startsWith("pgops: 4"), unknown.toString());
+        Cli forged = Cli.run(layout, "--token", "not-a-token", "clusters");
+        assertEquals(1, forged.code(), forged.toString());
+        assertTrue(forged.err().contains("401"), forged.toString());
+
+        Cli sw = Cli.run(layout, "switchover", "local", "--to", "node2", "--reason", "ops CLI test", "--wait", "90");
+        assertEquals(0, sw.code(), sw.toString());
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\(correlation ([^)]+)\\)").matcher(sw.out());
+        assertTrue(m.find() && sw.out().contains("completed"), sw.toString());
+        String correlation = m.group(1);
+        Cli incident = org.awaitility.Awaitility.await("the switchover's incident in the audit trail")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .until(
+                        () -> Cli.run(layout, "incident", "show", correlation),
+                        c -> c.code() == 0 && c.out().contains("failover-completed"));
+        assertTrue(
+                incident.out().contains("switchover-requested")
+                        && incident.out().contains("pgops-cli"),
+                incident.toString());
+        Cli tail = Cli.run(layout, "audit", "tail", "-n", "5");
+        assertEquals(0, tail.code(), tail.toString());
+        assertEquals(5, tail.out().lines().count(), tail.toString());
+        System.out.println("bin/pgops incident show " + correlation + ":\n" + incident.out());
+    }
+
+    /** One run of the on-call CLI: its exit status and what it printed. */
+    private record Cli(int code, String out, String err) {
+        static Cli run(StackLayout layout, String... args) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = io.pgops.stack.ops.OpsCli.run(
+                    args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), Map.of(), layout);
+            return new Cli(code, out.toString(), err.toString());
+        }
     }
 
     private static Map<String, Long> pids(List<StackStatus.Row> rows) {

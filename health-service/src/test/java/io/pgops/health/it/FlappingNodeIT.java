@@ -26,6 +26,16 @@ import org.junit.jupiter.api.Test;
         restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ItThresholds.class, restrictToAnnotatedClass = true)
 class FlappingNodeIT {
+    // the health-service's reads need a viewer's token (issue 20)
+    @org.junit.jupiter.api.BeforeEach
+    void asViewer() {
+        io.pgops.stack.testkit.RestAuth.as(io.pgops.stack.auth.Tokens.VIEWER);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void anonymousAgain() {
+        io.pgops.stack.testkit.RestAuth.anonymous();
+    }
 
     @Test
     void aNodeThatFailsOneProbeAtATimeRaisesNothing() {

@@ -34,6 +34,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(value = ItThresholds.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyAwarenessIT {
+    // the health-service's reads need a viewer's token (issue 20)
+    @org.junit.jupiter.api.BeforeEach
+    void asViewer() {
+        io.pgops.stack.testkit.RestAuth.as(io.pgops.stack.auth.Tokens.VIEWER);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void anonymousAgain() {
+        io.pgops.stack.testkit.RestAuth.anonymous();
+    }
 
     @Test
     @Order(1)

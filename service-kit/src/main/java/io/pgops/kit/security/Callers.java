@@ -23,8 +23,17 @@ public final class Callers {
                 .filter(r -> r.startsWith("pgops-"))
                 .sorted()
                 .toList();
-        return new Requester(identity.getPrincipal().getName(), roles);
+        String principal = identity.getPrincipal().getName();
+        if (principal == null || !PRINCIPAL.matcher(principal).matches()) {
+            // it goes into events and the audit trail: a signed token does not make any string a name
+            throw new jakarta.ws.rs.BadRequestException(
+                    "the token's principal is not a name pgops records (letters," + " digits and ._@+- , at most 128)");
+        }
+        return new Requester(principal, roles);
     }
+
+    /** What a principal may look like in a command event and the audit trail. */
+    public static final java.util.regex.Pattern PRINCIPAL = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
 
     /**
      * Refuses (403 problem+json) a caller without {@code role}, for a command whose variant needs more than the

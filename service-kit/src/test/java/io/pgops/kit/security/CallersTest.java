@@ -28,6 +28,14 @@ class CallersTest {
     }
 
     @Test
+    void aTokenWhosePrincipalIsNoRecordableNameIsABadRequest() {
+        jakarta.ws.rs.BadRequestException e = org.junit.jupiter.api.Assertions.assertThrows(
+                jakarta.ws.rs.BadRequestException.class,
+                () -> Callers.requester(caller("bad principal!", Roles.ADMIN)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("principal"), e.getMessage());
+    }
+
+    @Test
     void refusesAForcedPromotionToAnOperatorNamingTheRoleItNeeds() {
         ForbiddenException e = assertThrows(
                 ForbiddenException.class,
