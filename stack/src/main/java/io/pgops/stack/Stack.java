@@ -312,9 +312,28 @@ public final class Stack {
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> left = ProcessHandle.allProcesses()
                 .filter(h -> h.pid() != self)
-                .filter(h -> Daemons.cmdline(h.pid()).map(c -> c.contains(dir)).orElse(false))
+                .filter(h -> Daemons.cmdline(h.pid())
+                        .map(c -> c.contains(dir + "/") || c.contains(dir + " ") || c.endsWith(dir))
+                        .orElse(false))
+                .filter(Stack::oneOfOurKinds)
                 .toList();
         stopAll(left);
+    }
+
+    /**
+     * Only what the stack itself runs is swept: PostgreSQL and its tools, the routers, runuser, and a JVM or a
+     * shell that carries pgops' own markers. A person's {@code tail -f} of a log in the data directory stays.
+     */
+    private static boolean oneOfOurKinds(ProcessHandle h) {
+        String exe =
+                h.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
+        String cmd = Daemons.cmdline(h.pid()).orElse("");
+        return switch (exe) {
+            case "postgres", "pg_receivewal", "pg_basebackup", "pg_ctl", "haproxy", "pgbouncer", "runuser" -> true;
+            case "java" -> cmd.contains("-Dpgops.");
+            case "sh", "bash", "dash" -> cmd.contains("pgops-supervisor");
+            default -> false;
+        };
     }
 
     private void stopAll(List<ProcessHandle> left) {
