@@ -133,6 +133,14 @@ class LocalStackUpStatusStopIT {
 
             // last, for it changes the primary (the old one's postmaster restarts as a standby)
             onCallCliDrivesASwitchoverAndShowsItsIncident(layout);
+            noSecretIsInAnyLogOrRecordedEvent(
+                    layout,
+                    "http://127.0.0.1:"
+                            + StackState.read(layout.stateFile())
+                                    .orElseThrow()
+                                    .find("audit-service")
+                                    .orElseThrow()
+                                    .port());
         } finally {
             new Stack(layout, new PrintStream(log, true, StandardCharsets.UTF_8)).stop();
         }
@@ -195,6 +203,60 @@ class LocalStackUpStatusStopIT {
         assertEquals(0, tail.code(), tail.toString());
         assertEquals(5, tail.out().lines().count(), tail.toString());
         System.out.println("bin/pgops incident show " + correlation + ":\n" + incident.out());
+    }
+
+    /**
+     * Issue 20's leak search: the stack's own secrets (every password, the token signing key, the audit
+     * checkpoint key's private half), after the stack was driven (commands, a switchover, failures), are in no
+     * log of any process nor in any event the audit trail recorded from every topic.
+     */
+    private static void noSecretIsInAnyLogOrRecordedEvent(StackLayout layout, String audit) {
+        Map<String, String> secrets = new java.util.TreeMap<>();
+        List<Path> logs = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(layout.secretsDir())) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    String l = line.trim();
+                    boolean secret = name.endsWith(".password")
+                            || (name.endsWith("signing.key") && !l.startsWith("-----"))
+                            || (name.startsWith("audit-checkpoint") && l.startsWith("private "));
+                    String value = l.startsWith("private ") ? l.substring("private ".length()) : l;
+                    if (secret && value.length() >= 12) {
+                        secrets.put(name + " line " + secrets.size(), value);
+                    }
+                }
+            }
+            try (var l = java.nio.file.Files.list(layout.logDir())) {
+                logs.addAll(l.toList());
+            }
+            try (var l = java.nio.file.Files.list(layout.pgBase())) {
+                logs.addAll(l.filter(p -> p.toString().endsWith(".log")).toList());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(secrets.size() >= 10, "too few secrets found to search for: " + secrets.keySet());
+        assertTrue(logs.size() >= 10, "too few logs: " + logs);
+        Map<String, String> haystacks = new java.util.LinkedHashMap<>();
+        for (Path log : logs) {
+            try {
+                haystacks.put(log.toString(), java.nio.file.Files.readString(log, StandardCharsets.ISO_8859_1));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        io.pgops.stack.Http.Response events = io.pgops.stack.Http.get(
+                audit + "/audit/events?limit=1000",
+                "Bearer " + Tokens.in(layout.secretsDir()).forRole(Tokens.VIEWER));
+        assertEquals(200, events.status(), events.body());
+        assertTrue(events.body().contains("switchover-requested"), "the trail holds the commands sent above");
+        haystacks.put("the audit trail's events", events.body());
+        for (var h : haystacks.entrySet()) {
+            for (var secret : secrets.entrySet()) {
+                assertFalse(h.getValue().contains(secret.getValue()), secret.getKey() + " appears in " + h.getKey());
+            }
+        }
     }
 
     /** One run of the on-call CLI: its exit status and what it printed. */

@@ -5,6 +5,7 @@ import io.pgops.events.model.Timeline;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.CommandFailedException;
 import io.pgops.replication.domain.RejoinOutcome;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -340,9 +341,37 @@ public final class NodeActions {
                 .run();
     }
 
+    /**
+     * The standby's connection to {@code host:port}. The password is never in it: PostgreSQL logs a reloaded
+     * {@code primary_conninfo} in full ("parameter ... changed to ..."), which the stack's secret-leak search
+     * found in a standby's log after a switchover. libpq reads it from a password file beside the data
+     * directory, written here (mode 600, as the PostgreSQL OS user) before every use.
+     */
     private String conninfo(String host, int port) {
-        return "host=" + host + " port=" + port + " user=" + node.replication().user() + " password="
-                + node.replication().password() + " application_name=" + node.name();
+        Path passfile = passFile();
+        return "host=" + host + " port=" + port + " user=" + node.replication().user() + " passfile="
+                + conninfoValue(passfile.toString()) + " application_name=" + node.name();
+    }
+
+    private Path passFile() {
+        Path f = node.dataDir().toAbsolutePath().resolveSibling(node.name() + ".replication.pgpass");
+        String line = "*:*:*:" + pgpassField(node.replication().user()) + ":"
+                + pgpassField(node.replication().password()) + "\n";
+        Cmd.of("sh", "-c", "umask 077 && cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"", "sh", f.toString())
+                .as(node.osUser())
+                .input(line)
+                .run();
+        return f;
+    }
+
+    /** A field of a libpq password file: backslash and colon escaped. */
+    static String pgpassField(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    /** A conninfo value in single quotes: backslash and quote escaped. */
+    static String conninfoValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private Cmd pgCtl(String... args) {
