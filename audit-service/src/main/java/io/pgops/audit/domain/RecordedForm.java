@@ -49,15 +49,7 @@ public final class RecordedForm {
         if (principal == null) {
             return of(id, source, type, subject, time, correlationId, body);
         }
-        StringBuilder head = new StringBuilder(320).append('{');
-        attribute(head, "specversion", CloudEventCodec.SPEC_VERSION);
-        attribute(head, "id", id);
-        attribute(head, "source", source);
-        attribute(head, "type", type);
-        attribute(head, "subject", subject);
-        attribute(head, "time", time);
-        attribute(head, "correlationid", correlationId);
-        attribute(head, "datacontenttype", CloudEventCodec.CONTENT_TYPE);
+        StringBuilder head = head(320, id, source, type, subject, time, correlationId);
         attribute(head, "pgopsprincipal", principal);
         attribute(head, "pgopsroles", roles == null ? "" : roles);
         return withData(head, body);
@@ -73,7 +65,14 @@ public final class RecordedForm {
         if (ascii != null) {
             return ascii;
         }
-        StringBuilder head = new StringBuilder(256).append('{');
+        StringBuilder head = head(256, id, source, type, subject, time, correlationId);
+        return withData(head, body);
+    }
+
+    /** The attributes every recorded form starts with, in their fixed order (the hash chain depends on it). */
+    private static StringBuilder head(
+            int capacity, String id, String source, String type, String subject, String time, String correlationId) {
+        StringBuilder head = new StringBuilder(capacity).append('{');
         attribute(head, "specversion", CloudEventCodec.SPEC_VERSION);
         attribute(head, "id", id);
         attribute(head, "source", source);
@@ -82,7 +81,7 @@ public final class RecordedForm {
         attribute(head, "time", time);
         attribute(head, "correlationid", correlationId);
         attribute(head, "datacontenttype", CloudEventCodec.CONTENT_TYPE);
-        return withData(head, body);
+        return head;
     }
 
     private static byte[] withData(StringBuilder head, byte[] body) {
