@@ -15,6 +15,9 @@ done
 command -v openssl >/dev/null || { echo "openssl is needed for the token key pair" >&2; exit 1; }
 [ -s "$dir/jwt_sign_pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt_sign_pem" 2>/dev/null
 [ -s "$dir/jwt_verify_pem" ] || openssl pkey -in "$dir/jwt_sign_pem" -pubout -out "$dir/jwt_verify_pem"
+# the coordinators' key pair for agent operations: the replication-service signs, the nodes' agents verify
+[ -s "$dir/agent_command_sign_pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/agent_command_sign_pem" 2>/dev/null
+[ -s "$dir/agent_command_verify_pem" ] || openssl pkey -in "$dir/agent_command_sign_pem" -pubout -out "$dir/agent_command_verify_pem"
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 if [ ! -s "$dir/prometheus_token" ]; then
   now=$(date +%s)

@@ -11,6 +11,7 @@ import io.pgops.events.maintenance.ConfigDriftDetected;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.events.maintenance.MigrationRequested;
 import io.pgops.events.model.ClusterId;
+import io.pgops.events.replication.AgentCommandRefused;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
@@ -48,7 +49,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(41, EventTypes.all().size(), "7 health + 15 replication + 10 backup + 8 maintenance + 1 audit");
+        assertEquals(42, EventTypes.all().size(), "7 health + 16 replication + 10 backup + 8 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 
@@ -108,6 +109,7 @@ class EventCatalogueTest {
                 LagExceeded.class,
                 FailoverStarted.class,
                 NodeFenced.class,
+                AgentCommandRefused.class,
                 FailoverCompleted.class,
                 FailoverRefused.class,
                 StandbyRejoined.class,

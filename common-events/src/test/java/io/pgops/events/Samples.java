@@ -32,6 +32,7 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Role;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.AgentCommandRefused;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
@@ -205,6 +206,17 @@ public final class Samples {
                         false,
                         "db1 unreachable; removed from routing and lease expired after 10 s",
                         T.plusSeconds(12)));
+        put(
+                m,
+                new AgentCommandRefused(
+                        CLUSTER,
+                        DB1,
+                        "promote",
+                        "bad-signature",
+                        "the credential's signature does not match the coordinators' key",
+                        "10.0.4.17:53122",
+                        3,
+                        T.plusSeconds(40)));
         put(m, new LeaseAsked(CLUSTER, TERM, DB1, "b7e2c1d4-0a9f-4c3e-8d21-5f6a7b8c9d0e", T.minusSeconds(30)));
         put(
                 m,

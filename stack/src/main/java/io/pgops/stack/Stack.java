@@ -102,6 +102,7 @@ public final class Stack {
         ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets, Tokens.in(layout.secretsDir()));
 
         if (withServices) {
+            Tokens agentCommands = Tokens.agentCommands(layout.secretsDir());
             List<String> started = new ArrayList<>(StackLayout.SERVICES);
             for (String service : StackLayout.SERVICES) {
                 // the audit trail's checkpoints are signed with one key kept across restarts
@@ -116,6 +117,11 @@ public final class Stack {
                                         + layout.dataDir().resolve("backups"),
                                 "-Dpgops.backup.account.username=" + PgTopology.REPLICATION_USER,
                                 "-Dpgops.backup.account.password-file=" + secrets.file(PgTopology.REPLICATION_USER));
+                    // the coordinators sign agent operations; the agents (below) hold only the public key
+                    case "replication-service" ->
+                        List.of(
+                                "-Dpgops.agent-auth.signing-key=" + agentCommands.privateKeyFile(),
+                                "-Dpgops.agent-auth.verify-key=" + agentCommands.publicKeyFile());
                     default -> List.of();
                 };
                 startService(service, service, inventory, suite, false, extra);
@@ -136,8 +142,8 @@ public final class Stack {
                                 "-Dpgops.agent.server-options=" + n.serverOptions(),
                                 "-Dpgops.agent.log-file=" + n.logFile(),
                                 "-Dpgops.agent.replication.username=" + PgTopology.REPLICATION_USER,
-                                "-Dpgops.agent.replication.password-file="
-                                        + secrets.file(PgTopology.REPLICATION_USER)));
+                                "-Dpgops.agent.replication.password-file=" + secrets.file(PgTopology.REPLICATION_USER),
+                                "-Dpgops.agent-auth.verify-key=" + agentCommands.publicKeyFile()));
                 started.add(agent);
             }
             for (String service : started) {

@@ -21,4 +21,5 @@ public sealed interface ReplicationEvent extends PgopsEvent
                 StandbyRejoined,
                 TopologyChanged,
                 LeaseAsked,
-                LeaseGranted {}
+                LeaseGranted,
+                AgentCommandRefused {}

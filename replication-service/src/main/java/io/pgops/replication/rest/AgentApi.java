@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.kit.rest.JsonProblems;
+import io.pgops.replication.domain.AgentCredential;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.service.AgentNode;
@@ -14,6 +15,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -31,6 +33,10 @@ import java.util.List;
  * field is refused); 404 on an instance that sits beside no node; 503 while the agent starts; 500 when the
  * step failed. The answers are read tolerantly by the coordinator (an agent of another version may add a
  * field). The HAProxy routing checks ({@code /primary}, {@code /replica}…) are not part of it.
+ *
+ * <p>Every call but the failsafe's lease question carries the coordinator's credential in the {@value
+ * AgentCredential#HEADER} header ({@link AgentCredential}): without one that fits the node, the operation and the
+ * command, the agent answers 401 problem+json, does nothing, and reports the refusal ({@code AgentCommandRefused}).
  */
 @Path("/agent")
 @Produces(MediaType.APPLICATION_JSON)
@@ -58,7 +64,13 @@ public interface AgentApi {
             @Pattern(regexp = NodeName.PATTERN) String primary,
             @Pattern(regexp = Lsn.PATTERN) String waitPast,
             String synchronousStandbyNames,
-            List<@Pattern(regexp = "^[a-z0-9_]{1,63}$") String> slots) {}
+            List<@Pattern(regexp = "^[a-z0-9_]{1,63}$") String> slots) {
+        /** The fields the coordinator's credential is bound to ({@link AgentCredential#digest}). */
+        public AgentCredential.Command signed() {
+            return new AgentCredential.Command(
+                    term == null ? -1 : term, operationId, deadline, primary, waitPast, synchronousStandbyNames, slots);
+        }
+    }
 
     /** 202: the operation of this id is still running. */
     record Running(String operationId, String state) {
@@ -107,43 +119,55 @@ public interface AgentApi {
     /** The report of this agent's node (404 problem+json on an instance that is no agent). */
     @GET
     @Path("status")
-    Uni<AgentReport> status();
+    Uni<AgentReport> status(@HeaderParam(AgentCredential.HEADER) String credential);
 
     /** Stops the node for good: {@code stop -m fast}, else {@code -m immediate}. */
     @POST
     @Path("fence")
     @Consumes(MediaType.APPLICATION_JSON)
-    Fenced fence(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    Fenced fence(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** Promotes the standby, once replay has passed {@code waitPast} when given. */
     @POST
     @Path("promote")
     @Consumes(MediaType.APPLICATION_JSON)
-    AgentNode.Promotion promote(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    AgentNode.Promotion promote(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** Re-points this running standby at {@code primary}. */
     @POST
     @Path("follow")
     @Consumes(MediaType.APPLICATION_JSON)
-    Following follow(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    Following follow(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** Makes this former primary a standby of {@code primary}: rewound, else rebuilt. */
     @POST
     @Path("rejoin")
     @Consumes(MediaType.APPLICATION_JSON)
-    RejoinOutcome rejoin(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    RejoinOutcome rejoin(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** Rebuilds this node from {@code primary} (pg_basebackup). */
     @POST
     @Path("reinit")
     @Consumes(MediaType.APPLICATION_JSON)
-    RejoinOutcome reinit(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    RejoinOutcome reinit(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** Starts the node as it is. */
     @POST
     @Path("start")
     @Consumes(MediaType.APPLICATION_JSON)
-    Started start(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    Started start(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
     /** The failsafe: confirms (or not) that the topology this agent has read names the asking primary. */
     @POST
@@ -155,5 +179,7 @@ public interface AgentApi {
     @POST
     @Path("configure")
     @Consumes(MediaType.APPLICATION_JSON)
-    Configured configure(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
+    Configured configure(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 }

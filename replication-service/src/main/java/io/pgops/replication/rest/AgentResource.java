@@ -4,12 +4,16 @@ import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.kit.rest.Problems;
+import io.pgops.replication.domain.AgentCredential;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.service.AgentCommandKeys;
 import io.pgops.replication.service.AgentNode;
+import io.pgops.replication.service.AgentRefusals;
 import io.pgops.replication.service.LocalNode;
 import io.pgops.replication.service.NodeActions;
 import io.pgops.replication.service.Operations;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -24,17 +28,31 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The agent's side of {@link AgentApi}: a report of its node, and the operations only it may carry out on
  * that node. Every operation names the coordinator's term and is refused (409) when the agent has seen a
  * newer one, or when no committed topology of that term appears in time. The path, media types and body
- * validation are declared on the interface.
+ * validation are declared on the interface. Each operation and the report first check the coordinator's
+ * credential ({@link AgentCredential}): a caller that is not the cluster's coordinator is answered 401, and
+ * nothing is done.
  */
 public class AgentResource implements AgentApi {
     private final AgentNode agent;
     private final LocalNode node;
     private final Operations operations;
+    private final AgentCommandKeys keys;
+    private final AgentRefusals refusals;
+    private final CurrentVertxRequest request;
 
-    public AgentResource(AgentNode agent, LocalNode node, Operations operations) {
+    public AgentResource(
+            AgentNode agent,
+            LocalNode node,
+            Operations operations,
+            AgentCommandKeys keys,
+            AgentRefusals refusals,
+            CurrentVertxRequest request) {
         this.agent = agent;
         this.node = node;
         this.operations = operations;
+        this.keys = keys;
+        this.refusals = refusals;
+        this.request = request;
     }
 
     /**
@@ -58,9 +76,14 @@ public class AgentResource implements AgentApi {
     }
 
     @Override
-    public Uni<AgentReport> status() {
+    public Uni<AgentReport> status(String credential) {
         if (!agent.isAgent()) {
             return Uni.createFrom().failure(new Answer(notAgent()));
+        }
+        try {
+            authorize(credential, AgentCredential.STATUS, null);
+        } catch (Answer a) {
+            return Uni.createFrom().failure(a);
         }
         return node.report(agent.highestTerm())
                 .onItem()
@@ -73,8 +96,8 @@ public class AgentResource implements AgentApi {
 
     @Override
     @Blocking
-    public Fenced fence(Command c) {
-        return act(c, "fence (stop -m fast, else immediate)", () -> {
+    public Fenced fence(String credential, Command c) {
+        return act(credential, "fence", c, "fence (stop -m fast, else immediate)", () -> {
             NodeActions.Stopped s = agent.fence();
             return new Fenced(s.mode(), s.clusterState(), s.clean() ? s.shutdownCheckpoint() : null);
         });
@@ -82,8 +105,10 @@ public class AgentResource implements AgentApi {
 
     @Override
     @Blocking
-    public AgentNode.Promotion promote(Command c) {
+    public AgentNode.Promotion promote(String credential, Command c) {
         return act(
+                credential,
+                "promote",
                 c,
                 "promote" + (c.waitPast() == null ? "" : " after replaying past " + c.waitPast()),
                 () -> agent.promote(
@@ -92,8 +117,8 @@ public class AgentResource implements AgentApi {
 
     @Override
     @Blocking
-    public Following follow(Command c) {
-        return act(c, "follow " + c.primary(), () -> {
+    public Following follow(String credential, Command c) {
+        return act(credential, "follow", c, "follow " + c.primary(), () -> {
             agent.follow(primary(c));
             return new Following(c.primary());
         });
@@ -101,20 +126,20 @@ public class AgentResource implements AgentApi {
 
     @Override
     @Blocking
-    public RejoinOutcome rejoin(Command c) {
-        return act(c, "rejoin as a standby of " + c.primary(), () -> agent.rejoin(primary(c)));
+    public RejoinOutcome rejoin(String credential, Command c) {
+        return act(credential, "rejoin", c, "rejoin as a standby of " + c.primary(), () -> agent.rejoin(primary(c)));
     }
 
     @Override
     @Blocking
-    public RejoinOutcome reinit(Command c) {
-        return act(c, "rebuild from " + c.primary(), () -> agent.reinit(primary(c)));
+    public RejoinOutcome reinit(String credential, Command c) {
+        return act(credential, "reinit", c, "rebuild from " + c.primary(), () -> agent.reinit(primary(c)));
     }
 
     @Override
     @Blocking
-    public Started start(Command c) {
-        return act(c, "start", () -> {
+    public Started start(String credential, Command c) {
+        return act(credential, "start", c, "start", () -> {
             agent.start();
             return new Started(true);
         });
@@ -122,8 +147,8 @@ public class AgentResource implements AgentApi {
 
     @Override
     @Blocking
-    public Configured configure(Command c) {
-        return act(c, "configure synchronous standbys and slots", () -> {
+    public Configured configure(String credential, Command c) {
+        return act(credential, "configure", c, "configure synchronous standbys and slots", () -> {
             agent.configure(c.synchronousStandbyNames(), c.slots() == null ? List.of() : c.slots());
             return new Configured(true);
         });
@@ -153,10 +178,11 @@ public class AgentResource implements AgentApi {
      * Runs the operation once per operation id: its result is the 200 answer; a repeated id is answered
      * "running" (202) or with the remembered outcome, whatever its type, as an {@link Answer}.
      */
-    private <T> T act(Command c, String what, Supplier<T> action) {
+    private <T> T act(String credential, String op, Command c, String what, Supplier<T> action) {
         if (!agent.isAgent()) {
             throw new Answer(notAgent());
         }
+        authorize(credential, op, c);
         Optional<Operations.Known> known = operations.begin(c.operationId());
         if (known.isPresent()) {
             Operations.Known k = known.get();
@@ -180,6 +206,38 @@ public class AgentResource implements AgentApi {
         }
         operations.end(c.operationId(), 200, result);
         return result;
+    }
+
+    /**
+     * Throws 401 problem+json, after reporting the refusal, unless {@code credential} is the coordinator's for
+     * {@code op} on this node (and for {@code c}, when there is a command).
+     */
+    private void authorize(String credential, String op, Command c) {
+        AgentCommandKeys.Verified v = keys.verify(credential);
+        Optional<AgentCredential.Refused> refused = v.refused() != null
+                ? Optional.of(v.refused())
+                : AgentCredential.check(
+                        v.claims(),
+                        AgentCredential.audience(
+                                agent.cluster().value(), agent.node().value()),
+                        op,
+                        c == null ? null : c.signed());
+        if (refused.isPresent()) {
+            refusals.refused(op, refused.get(), caller());
+            throw new Answer(Problems.response(
+                    401,
+                    "Not the coordinator",
+                    op + " refused: " + refused.get().reason()));
+        }
+    }
+
+    private String caller() {
+        try {
+            var address = request.getCurrent().request().remoteAddress();
+            return address == null ? null : address.host() + ":" + address.port();
+        } catch (RuntimeException e) { // no current request (never on a served call)
+            return null;
+        }
     }
 
     private static Response refusal(String what, RuntimeException e) {

@@ -10,6 +10,7 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.replication.config.CoordinatorConfig;
+import io.pgops.replication.domain.AgentCredential;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.rest.AgentApi;
@@ -27,13 +28,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiFunction;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * The coordinator's calls to the agents, each with the coordinator's term: {@link AgentApi} as a Quarkus
  * REST client per agent base URL. Every method blocks its caller (the coordinator's own threads, platform
- * or virtual; never an event loop) until the agent's outcome.
+ * or virtual; never an event loop) until the agent's outcome. Every call carries the coordinators' credential
+ * ({@link AgentCredential}), signed for that node, operation and command.
  */
 @ApplicationScoped
 public class AgentClient {
@@ -69,12 +71,37 @@ public class AgentClient {
     private final CoordinatorConfig config;
     private final ObjectMapper json;
     private final AgentClients clients;
+    private final AgentCommandKeys keys;
+    /** Report credentials by audience, reused for half their validity (the loop asks every node often). */
+    private final Map<String, StatusCredential> statusCredentials = new ConcurrentHashMap<>();
 
-    public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json) {
+    private record StatusCredential(String token, long renewAfterNanos) {}
+
+    public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json, AgentCommandKeys keys) {
         this.inventory = inventory;
         this.config = config;
         this.json = tolerant(json);
         this.clients = new AgentClients(this.json, CONNECT_TIMEOUT);
+        this.keys = keys;
+    }
+
+    /** An agent operation as called on the REST client: credential and command. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T call(AgentApi api, String credential, Command command);
+    }
+
+    private String statusCredential(ClusterId cluster, NodeName node) {
+        String audience = AgentCredential.audience(cluster.value(), node.value());
+        long now = System.nanoTime();
+        StatusCredential c = statusCredentials.get(audience);
+        if (c == null || now - c.renewAfterNanos() > 0) {
+            c = new StatusCredential(
+                    keys.sign(AgentCredential.forStatus(audience)),
+                    now + keys.ttl().toNanos() / 2);
+            statusCredentials.put(audience, c);
+        }
+        return c.token();
     }
 
     @PreDestroy
@@ -117,16 +144,17 @@ public class AgentClient {
                 continue;
             }
             try {
+                String credential = statusCredential(cluster, n);
                 calls.put(
                         n,
                         clients.client(u.get(), REPORT_TIMEOUT)
-                                .status()
+                                .status(credential)
                                 .ifNoItem()
                                 .after(REPORT_TIMEOUT)
                                 .failWith(() -> new java.util.concurrent.TimeoutException(
                                         "no report within " + REPORT_TIMEOUT.toMillis() + " ms"))
                                 .subscribeAsCompletionStage());
-            } catch (RuntimeException e) { // e.g. an agent-url that is no URL
+            } catch (RuntimeException e) { // e.g. an agent-url that is no URL, or no signing key
                 unanswered.put(n, AgentClients.describe(e));
             }
         }
@@ -253,17 +281,16 @@ public class AgentClient {
      * after {@code agent-timeout}; an operation whose end was not seen then is "outcome unknown", which
      * the caller must not treat as "did not happen".
      */
-    private <T> T call(
-            ClusterId cluster,
-            NodeName node,
-            String op,
-            Term term,
-            Fields fields,
-            BiFunction<AgentApi, Command, T> operation) {
+    private <T> T call(ClusterId cluster, NodeName node, String op, Term term, Fields fields, Operation<T> operation) {
         String u = url(cluster, node)
                 .orElseThrow(() -> new AgentCallException(0, node + " has no agent-url in the inventory"));
         String id = UUID.randomUUID().toString();
-        Command command = fields.command(term, id, Instant.now().plus(config.commandDeadline()));
+        // millisecond precision: the deadline the agent reads back is the one the credential was signed for
+        Command command = fields.command(
+                term,
+                id,
+                Instant.now().plus(config.commandDeadline()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        String audience = AgentCredential.audience(cluster.value(), node.value());
         long giveUp = System.nanoTime() + config.agentTimeout().toNanos();
         boolean sent = false;
         String last = "no answer";
@@ -275,8 +302,15 @@ public class AgentClient {
                         node + ": " + op + " (operation " + id + "): no outcome within " + config.agentTimeout() + " ("
                                 + last + ")");
             }
+            String credential;
+            try { // signed afresh for each request: a poll for the outcome may outlast one credential
+                credential = keys.sign(AgentCredential.forCommand(audience, op, command.signed()));
+            } catch (IllegalStateException e) {
+                throw new AgentCallException(sent ? OUTCOME_UNKNOWN : 0, node + ": " + op + ": " + e.getMessage());
+            }
             try {
-                return request(u, Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())), operation, command);
+                return request(
+                        u, Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())), operation, credential, command);
             } catch (AgentClients.Answered a) {
                 sent = true;
                 if (a.status == 202 && AgentApi.Running.RUNNING.equals(state(a.body))) {
@@ -321,14 +355,14 @@ public class AgentClient {
      * One request with a timeout: the cached client of the agent for the usual one, else (the last request
      * before {@code agent-timeout}) a client of its own, closed after.
      */
-    private <T> T request(String base, Duration timeout, BiFunction<AgentApi, Command, T> operation, Command command) {
+    private <T> T request(String base, Duration timeout, Operation<T> operation, String credential, Command command) {
         if (timeout.equals(REQUEST_TIMEOUT)) {
-            return operation.apply(clients.client(base, REQUEST_TIMEOUT), command);
+            return operation.call(clients.client(base, REQUEST_TIMEOUT), credential, command);
         }
         AgentApi once = clients.once(
                 base, timeout.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1));
         try {
-            return operation.apply(once, command);
+            return operation.call(once, credential, command);
         } finally {
             AgentClients.close(once);
         }

@@ -248,6 +248,27 @@ final class ReplicationHarness {
                 .build());
     }
 
+    /** A POST of an agent operation with {@code credential} (none when null) in the coordinator's header. */
+    static HttpResponse<String> postToAgent(String url, String json, String credential) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (credential != null) {
+            b.header(io.pgops.replication.domain.AgentCredential.HEADER, credential);
+        }
+        return send(b.build());
+    }
+
+    /** The report of {@code node}'s agent at {@code agentUrl}, asked with a coordinator's credential. */
+    HttpResponse<String> agentStatus(String agentUrl, String node) {
+        return send(HttpRequest.newBuilder(URI.create(agentUrl + "/agent/status"))
+                .timeout(Duration.ofSeconds(10))
+                .header(io.pgops.replication.domain.AgentCredential.HEADER, AgentCredentials.forStatus(cluster, node))
+                .GET()
+                .build());
+    }
+
     static HttpResponse<String> delete(String url, String principal) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))

@@ -2,14 +2,25 @@ package io.pgops.replication.it;
 
 import static io.pgops.replication.it.ReplicationHarness.json;
 import static io.pgops.replication.it.ReplicationHarness.post;
+import static io.pgops.replication.it.ReplicationHarness.postToAgent;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.replication.AgentCommandRefused;
+import io.pgops.replication.domain.AgentCredential;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
+import io.pgops.stack.testkit.KafkaTap;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -152,27 +163,95 @@ class SwitchoverUnderLoadIT {
     @Order(3)
     void anAgentRefusesACommandWithAnOlderTermOneNoCommittedTopologyCarriesAndOneTooLate() {
         long term = h.term();
-        String soon = java.time.Instant.now().plusSeconds(30).toString();
+        Instant soon = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
         String staleBody = "{\"term\":" + (term - 1) + ",\"operationId\":\"stale-0001\",\"deadline\":\"" + soon + "\"}";
-        HttpResponse<String> stale = post(h.agent(2) + "/agent/promote", staleBody, null);
+        String staleCredential = credential("promote", term - 1, "stale-0001", soon);
+        HttpResponse<String> stale = postToAgent(h.agent(2) + "/agent/promote", staleBody, staleCredential);
         assertEquals(409, stale.statusCode(), stale.body());
         assertTrue(stale.body().contains("older"), stale.body());
-        HttpResponse<String> again = post(h.agent(2) + "/agent/promote", staleBody, null);
+        HttpResponse<String> again = postToAgent(h.agent(2) + "/agent/promote", staleBody, staleCredential);
         assertEquals(409, again.statusCode(), again.body());
         assertEquals(stale.body(), again.body(), "a repeated operation id is answered from memory, not run again");
-        HttpResponse<String> unknown = post(
+        HttpResponse<String> unknown = postToAgent(
                 h.agent(2) + "/agent/promote",
                 "{\"term\":" + (term + 10) + ",\"operationId\":\"unknown-0001\",\"deadline\":\"" + soon + "\"}",
-                null);
+                credential("promote", term + 10, "unknown-0001", soon));
         assertEquals(409, unknown.statusCode(), unknown.body());
-        HttpResponse<String> late = post(
+        Instant past = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        HttpResponse<String> late = postToAgent(
                 h.agent(2) + "/agent/promote",
-                "{\"term\":" + term + ",\"operationId\":\"late-0001\",\"deadline\":\""
-                        + java.time.Instant.now().minusSeconds(1) + "\"}",
-                null);
+                "{\"term\":" + term + ",\"operationId\":\"late-0001\",\"deadline\":\"" + past + "\"}",
+                credential("promote", term, "late-0001", past));
         assertEquals(409, late.statusCode(), late.body());
         assertTrue(late.body().contains("Command expired"), late.body());
         assertEquals("standby", h.node(2).role(), "no command with a wrong term or a past deadline touched the node");
+    }
+
+    /**
+     * Issue 20: the agents' operations stop, promote and rewind PostgreSQL; only the cluster's coordinator may
+     * ask. Each attempt below would promote node 2 under the current term if its credential were accepted.
+     */
+    @Test
+    @Order(3)
+    void anAgentRefusesEveryOperationWithoutTheCoordinatorsCredentialForItAndReportsIt() {
+        long term = h.term();
+        Instant soon = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        String body = "{\"term\":" + term + ",\"operationId\":\"forged-0001\",\"deadline\":\"" + soon + "\"}";
+        AgentCredential.Command command = AgentCredentials.command(term, "forged-0001", soon);
+        String promote = h.agent(2) + "/agent/promote";
+        Map<String, String> attempts = new java.util.LinkedHashMap<>();
+        attempts.put("missing", null);
+        attempts.put(
+                "bad-signature",
+                AgentCredentials.signed(
+                        AgentCredential.forCommand(AgentCredential.audience(h.cluster, h.name(2)), "promote", command),
+                        Tokens.unknownKey()));
+        attempts.put("wrong-node", AgentCredentials.forCommand(h.cluster, h.name(3), "promote", command));
+        attempts.put("wrong-operation", AgentCredentials.forCommand(h.cluster, h.name(2), "follow", command));
+        // a credential captured from another command, replayed with this body
+        attempts.put("other-command", credential("promote", term, "captured-01", soon));
+        attempts.put("malformed", "not.a.token");
+        for (Map.Entry<String, String> a : attempts.entrySet()) {
+            HttpResponse<String> r = postToAgent(promote, body, a.getValue());
+            assertEquals(401, r.statusCode(), a.getKey() + ": " + r.body());
+            assertEquals("Not the coordinator", json(r).path("title").asText(), r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        }
+        HttpResponse<String> report =
+                ReplicationHarness.get(h.agent(2) + "/agent/status"); // a viewer is no coordinator
+        assertEquals(401, report.statusCode(), report.body());
+        assertEquals(200, h.agentStatus(h.agent(2), h.name(2)).statusCode(), "the coordinator's credential reads it");
+
+        assertEquals("standby", h.node(2).role(), "no refused operation touched the node");
+        assertEquals(term, h.term(), "no refused operation changed the term");
+        await("each refusal reported on " + Topics.REPLICATION_EVENTS)
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> refusalsReported(h.name(2)).containsAll(attempts.keySet()));
+        String events = String.join(
+                "\n",
+                KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                        .map(e -> e.data().toString())
+                        .toList());
+        for (String c : attempts.values()) {
+            if (c != null && c.length() > 20) {
+                assertFalse(events.contains(c), "a refusal never repeats the credential it refused");
+            }
+        }
+    }
+
+    private java.util.Set<String> refusalsReported(String node) {
+        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .map(EventEnvelope::data)
+                .filter(d -> d instanceof AgentCommandRefused r
+                        && r.cluster().value().equals(h.cluster)
+                        && r.node().value().equals(node))
+                .map(d -> ((AgentCommandRefused) d).refusal())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private String credential(String op, long term, String operationId, Instant deadline) {
+        return AgentCredentials.forCommand(
+                h.cluster, h.name(2), op, AgentCredentials.command(term, operationId, deadline));
     }
 
     @Test

@@ -55,14 +55,12 @@ class ZombieTransactionIT {
 
         for (int node = 1; node <= 3; node++) {
             String agent = h.agent(node);
+            String name = h.name(node);
             await("agent of " + h.name(node) + " to see a term newer than " + term + " within " + SUCCESSOR_VISIBLE
                             + " of the kill")
                     .atMost(SUCCESSOR_VISIBLE.minusNanos(System.nanoTime() - died))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> json(ReplicationHarness.get(agent + "/agent/status"))
-                                    .path("term")
-                                    .asLong()
-                            > term);
+                    .until(() -> json(h.agentStatus(agent, name)).path("term").asLong() > term);
         }
         // the successor handles the command the zombie never committed: the cluster ends up paused once
         await("the successor to pause zt")

@@ -2,6 +2,7 @@ package io.pgops.replication.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +16,10 @@ import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
+import io.pgops.replication.domain.AgentCredential;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
+import io.pgops.replication.rest.AgentApi;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -77,7 +80,7 @@ class AgentClientTest {
     }
 
     /** A request as the scripted agent received it. */
-    record Received(String path, String contentType, String body) {}
+    record Received(String path, String contentType, String body, String credential) {}
 
     /** Answers by path ({@code /node1/agent/promote}), in order; the last one repeats. */
     static final Map<String, List<Answer>> SCRIPT = new ConcurrentHashMap<>();
@@ -91,6 +94,9 @@ class AgentClientTest {
 
     @Inject
     ObjectMapper strict;
+
+    @Inject
+    AgentCommandKeys keys;
 
     @BeforeAll
     static void startAgents() throws IOException {
@@ -125,7 +131,11 @@ class AgentClientTest {
     private static void handle(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        RECEIVED.add(new Received(path, x.getRequestHeaders().getFirst("Content-Type"), body));
+        RECEIVED.add(new Received(
+                path,
+                x.getRequestHeaders().getFirst("Content-Type"),
+                body,
+                x.getRequestHeaders().getFirst(AgentCredential.HEADER)));
         List<Answer> script = SCRIPT.get(path);
         Answer a = script == null || script.isEmpty()
                 ? Answer.problem(404, "Not Found", "no script for " + path)
@@ -213,6 +223,14 @@ class AgentClientTest {
         assertFalse(first.has("slots"), "fields the command lacks are not sent: " + first);
         for (Received r : asked) {
             assertEquals(first, json(r.body()), "asked again with the same operation id and body");
+            // each request carries the coordinators' credential for this node, operation and command
+            AgentCommandKeys.Verified v = keys.verify(r.credential());
+            assertNull(v.refused(), () -> v.refused().reason());
+            AgentApi.Command sent = strict.readValue(r.body(), AgentApi.Command.class);
+            assertEquals(
+                    java.util.Optional.empty(),
+                    AgentCredential.check(
+                            v.claims(), AgentCredential.audience("fake", "node1"), "promote", sent.signed()));
         }
     }
 

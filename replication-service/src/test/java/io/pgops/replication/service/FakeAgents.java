@@ -38,6 +38,12 @@ public class FakeAgents implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         config.put("pgops.clusters.fake.credentials.username", "pgops");
+        try { // the coordinators' key pair; the scripted agents verify what they receive with its public half
+            Path keys = Files.createTempDirectory("pgops-agent-keys-");
+            config.putAll(io.pgops.stack.auth.Tokens.agentCommands(keys).agentAuthConfig(true));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         Map<String, String> urls = Map.of(
                 "node1", base + "/node1",
                 "node2", base + "/node2/",

@@ -40,24 +40,52 @@ public final class Tokens {
 
     static final String PRIVATE_KEY = "jwt-signing.key";
     static final String PUBLIC_KEY = "jwt-verify.pem";
+    static final String AGENT_COMMAND_PRIVATE_KEY = "agent-command-signing.key";
+    static final String AGENT_COMMAND_PUBLIC_KEY = "agent-command-verify.pem";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final PrivateKey signingKey;
     private final Path publicKeyFile;
+    private final Path privateKeyFile;
 
-    private Tokens(PrivateKey signingKey, Path publicKeyFile) {
+    private Tokens(PrivateKey signingKey, Path publicKeyFile, Path privateKeyFile) {
         this.signingKey = signingKey;
         this.publicKeyFile = publicKeyFile;
+        this.privateKeyFile = privateKeyFile;
     }
 
     /**
      * The stack's tokens: the key pair under {@code secretsDir}, made on first use (private key mode 600).
      */
-    public static synchronized Tokens in(Path secretsDir) {
-        Path privateFile = secretsDir.resolve(PRIVATE_KEY);
-        Path publicFile = secretsDir.resolve(PUBLIC_KEY);
+    public static Tokens in(Path secretsDir) {
+        return in(secretsDir, PRIVATE_KEY, PUBLIC_KEY);
+    }
+
+    /**
+     * The coordinators' key pair for agent operations ({@code pgops.agent-auth.*}), apart from the people's: the
+     * coordinators get the private key, the agents only the public one.
+     */
+    public static Tokens agentCommands(Path secretsDir) {
+        return in(secretsDir, AGENT_COMMAND_PRIVATE_KEY, AGENT_COMMAND_PUBLIC_KEY);
+    }
+
+    /** What coordinators ({@code signing}) or agents need to sign or verify agent credentials. */
+    public java.util.Map<String, String> agentAuthConfig(boolean signing) {
+        return signing
+                ? java.util.Map.of(
+                        "pgops.agent-auth.signing-key",
+                        privateKeyFile().toString(),
+                        "pgops.agent-auth.verify-key",
+                        publicKeyFile().toString())
+                : java.util.Map.of(
+                        "pgops.agent-auth.verify-key", publicKeyFile().toString());
+    }
+
+    private static synchronized Tokens in(Path secretsDir, String privateName, String publicName) {
+        Path privateFile = secretsDir.resolve(privateName);
+        Path publicFile = secretsDir.resolve(publicName);
         try {
             if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
                 Files.createDirectories(secretsDir);
@@ -69,7 +97,7 @@ public final class Tokens {
             }
             byte[] der = unpem(Files.readString(privateFile));
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-            return new Tokens(key, publicFile);
+            return new Tokens(key, publicFile, privateFile);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read or make the token key pair in " + secretsDir, e);
         }
@@ -77,7 +105,7 @@ public final class Tokens {
 
     /** Tokens signed by a key no service knows: for tests of a forged token. */
     public static Tokens unknownKey() {
-        return new Tokens(newPair().getPrivate(), null);
+        return new Tokens(newPair().getPrivate(), null, null);
     }
 
     /** The PEM file of the public key, for {@code mp.jwt.verify.publickey.location}. */
@@ -86,6 +114,14 @@ public final class Tokens {
             throw new IllegalStateException("a forging key has no public key file");
         }
         return publicKeyFile;
+    }
+
+    /** The PEM file of the private key (PKCS#8), mode 600. */
+    public Path privateKeyFile() {
+        if (privateKeyFile == null) {
+            throw new IllegalStateException("a forging key has no key file");
+        }
+        return privateKeyFile;
     }
 
     /** What a service needs to verify this stack's tokens. */
@@ -117,7 +153,6 @@ public final class Tokens {
 
     /** A token with every claim chosen (tests of wrong issuers and expired tokens use it). */
     public String mint(String issuer, String principal, List<String> groups, Instant issuedAt, Instant expiresAt) {
-        ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
         ObjectNode claims = JSON.createObjectNode()
                 .put("iss", issuer)
                 .put("sub", principal)
@@ -126,6 +161,12 @@ public final class Tokens {
                 .put("exp", expiresAt.getEpochSecond())
                 .put("jti", UUID.randomUUID().toString());
         groups.forEach(claims.putArray("groups")::add);
+        return sign(claims);
+    }
+
+    /** An RS256 token of exactly {@code claims} (the agents' credentials are built by the replication-service). */
+    public String sign(ObjectNode claims) {
+        ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
         String signingInput = part(header) + "." + part(claims);
         try {
             Signature rs256 = Signature.getInstance("SHA256withRSA");

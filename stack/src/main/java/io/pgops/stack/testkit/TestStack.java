@@ -40,6 +40,7 @@ public final class TestStack {
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final Secrets secrets;
     private final Tokens tokens;
+    private final Tokens agentCommands;
     private final PgTopology pg;
     private final List<PgNode> pgNodes = new ArrayList<>();
     private final List<Process> children = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class TestStack {
                 .normalize();
         secrets = new Secrets(dir.resolve("secrets"));
         tokens = Tokens.in(secrets.dir());
+        agentCommands = Tokens.agentCommands(secrets.dir());
         pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
     }
@@ -137,6 +139,14 @@ public final class TestStack {
      */
     public Tokens tokens() {
         return tokens;
+    }
+
+    /**
+     * This run's coordinators' key for agent operations: coordinators started here sign with it, agents verify
+     * with its public half; a test that calls an agent itself signs the replication-service's claims with it.
+     */
+    public Tokens agentCommands() {
+        return agentCommands;
     }
 
     /** {@code Bearer <token>} of {@code role} from this run's key ({@link #tokens()}). */
@@ -337,6 +347,7 @@ public final class TestStack {
                     "pgops.agent.replication.password-file",
                     secrets.file(PgTopology.REPLICATION_USER).toString());
             config.put("quarkus.http.port", Integer.toString(ports.get(n.name())));
+            config.putAll(agentCommands.agentAuthConfig(false));
             String name = "agent-" + n.name();
             startService(name, "replication-service", config);
             names.put(n.name(), name);
@@ -365,6 +376,7 @@ public final class TestStack {
         Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
         config.putAll(extra);
         config.put("pgops.coordinator.enabled", "true");
+        config.putAll(agentCommands.agentAuthConfig(true));
         // coordinators of one group must share one inventory: each test cluster has a group of its own
         config.putIfAbsent("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
         return startService(name, "replication-service", config);

@@ -1,0 +1,124 @@
+package io.pgops.replication.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pgops.replication.config.AgentAuthConfig;
+import io.pgops.replication.domain.AgentCredential;
+import io.pgops.replication.domain.AgentCredential.Refusal;
+import io.pgops.stack.auth.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Signing and verifying agent credentials with real keys (the stack's key files). */
+class AgentCommandKeysTest {
+    @TempDir
+    static Path dir;
+
+    static Tokens pair;
+    static AgentCommandKeys coordinator;
+    static AgentCommandKeys agent;
+    static final String NODE2 = AgentCredential.audience("orders", "node2");
+    static final AgentCredential.Command PROMOTE = new AgentCredential.Command(
+            7, "op-00000001", Instant.parse("2026-12-06T23:50:00Z"), null, null, null, null);
+
+    record Config(Optional<String> signingKey, Optional<String> verifyKey, Duration credentialTtl)
+            implements AgentAuthConfig {
+        @Override
+        public Duration clockSkew() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public Duration refusalReportInterval() {
+            return Duration.ofSeconds(10);
+        }
+    }
+
+    @BeforeAll
+    static void keys() {
+        pair = Tokens.agentCommands(dir);
+        coordinator = new AgentCommandKeys(new Config(
+                Optional.of(pair.privateKeyFile().toString()),
+                Optional.of(pair.publicKeyFile().toString()),
+                Duration.ofSeconds(30)));
+        agent = new AgentCommandKeys(
+                new Config(Optional.empty(), Optional.of(pair.publicKeyFile().toString()), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aSignedCredentialVerifiesWithThePublicKeyAndKeepsItsClaims() {
+        AgentCredential.Claims claims = AgentCredential.forCommand(NODE2, "promote", PROMOTE);
+        AgentCommandKeys.Verified v = agent.verify(coordinator.sign(claims));
+        assertNull(v.refused(), () -> v.refused().reason());
+        assertEquals(claims, v.claims());
+    }
+
+    @Test
+    void refusesOneSignedByAnotherKey() {
+        String forged = Tokens.unknownKey()
+                .sign(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode()
+                        .put("iss", AgentCredential.ISSUER)
+                        .put("aud", NODE2)
+                        .put("op", "promote")
+                        .put("iat", Instant.now().getEpochSecond())
+                        .put("exp", Instant.now().getEpochSecond() + 20));
+        assertEquals(Refusal.BAD_SIGNATURE, agent.verify(forged).refused().refusal());
+    }
+
+    @Test
+    void refusesAnExpiredOneAndOneValidForMoreThanAMinute() {
+        long now = Instant.now().getEpochSecond();
+        var claims = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("iss", AgentCredential.ISSUER)
+                .put("aud", NODE2)
+                .put("op", "promote");
+        String expired = pair.sign(claims.deepCopy().put("iat", now - 120).put("exp", now - 60));
+        assertEquals(Refusal.EXPIRED, agent.verify(expired).refused().refusal());
+        String tooLong = pair.sign(claims.deepCopy().put("iat", now).put("exp", now + 3600));
+        assertEquals(Refusal.EXPIRED, agent.verify(tooLong).refused().refusal());
+    }
+
+    @Test
+    void refusesAnUnsignedOneAndGarbage() {
+        String header = b64("{\"alg\":\"none\"}");
+        long now = Instant.now().getEpochSecond();
+        String body = b64("{\"iss\":\"pgops-coordinator\",\"aud\":\"" + NODE2 + "\",\"op\":\"promote\",\"iat\":" + now
+                + ",\"exp\":" + (now + 20) + "}");
+        assertEquals(
+                Refusal.MALFORMED,
+                agent.verify(header + "." + body + ".").refused().refusal());
+        assertEquals(Refusal.MALFORMED, agent.verify("not.a.token").refused().refusal());
+        assertEquals(Refusal.MISSING, agent.verify(null).refused().refusal());
+        assertEquals(Refusal.MISSING, agent.verify(" ").refused().refusal());
+    }
+
+    @Test
+    void anAgentWithoutAKeyRefusesEverythingAndACoordinatorWithoutOneCannotSign() throws Exception {
+        AgentCommandKeys none =
+                new AgentCommandKeys(new Config(Optional.empty(), Optional.empty(), Duration.ofSeconds(30)));
+        String good = coordinator.sign(AgentCredential.forStatus(NODE2));
+        assertEquals(Refusal.NO_VERIFY_KEY, none.verify(good).refused().refusal());
+        assertThrows(IllegalStateException.class, () -> none.sign(AgentCredential.forStatus(NODE2)));
+        assertThrows(IllegalStateException.class, () -> agent.sign(AgentCredential.forStatus(NODE2)));
+        Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> AgentCommandKeys.readPublic(notAKey.toString()));
+        assertEquals(-1, e.getMessage().indexOf("hello"), "a key file's content is never in a message");
+    }
+
+    private static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
