@@ -26,6 +26,7 @@ import io.pgops.events.maintenance.MaintenanceStarted;
 import io.pgops.events.maintenance.MigrationApplied;
 import io.pgops.events.maintenance.MigrationFailed;
 import io.pgops.events.maintenance.MigrationRequested;
+import io.pgops.events.maintenance.RoleProvisioned;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
@@ -507,6 +508,17 @@ public final class Samples {
                         false,
                         "hot standby needs max_connections >= the primary's 200; db3 will refuse to start after a restart",
                         T.plusSeconds(8000)));
+        put(
+                m,
+                new RoleProvisioned(
+                        CLUSTER,
+                        "orders",
+                        "orders_app",
+                        "app",
+                        "created",
+                        "DML only in schema public (SELECT, INSERT, UPDATE, DELETE, sequences)",
+                        "least-privilege accounts before go-live",
+                        T.plusSeconds(9000)));
     }
 
     private static void audit(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {

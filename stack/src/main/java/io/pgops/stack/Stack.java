@@ -117,6 +117,10 @@ public final class Stack {
                                         + layout.dataDir().resolve("backups"),
                                 "-Dpgops.backup.account.username=" + PgTopology.REPLICATION_USER,
                                 "-Dpgops.backup.account.password-file=" + secrets.file(PgTopology.REPLICATION_USER));
+                    // provisioned roles' passwords are handed over beside the stack's other secrets
+                    case "maintenance-service" ->
+                        List.of("-Dpgops.maintenance.roles.password-dir="
+                                + layout.secretsDir().resolve("role-passwords"));
                     // the coordinators sign agent operations; the agents (below) hold only the public key
                     case "replication-service" ->
                         List.of(

@@ -11,4 +11,5 @@ public sealed interface MaintenanceEvent extends PgopsEvent
                 MigrationRequested,
                 MigrationApplied,
                 MigrationFailed,
-                ConfigDriftDetected {}
+                ConfigDriftDetected,
+                RoleProvisioned {}

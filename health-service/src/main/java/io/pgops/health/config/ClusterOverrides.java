@@ -49,6 +49,8 @@ public interface ClusterOverrides {
 
     Optional<Boolean> sslRequired();
 
+    Optional<Boolean> pgauditRequired();
+
     Optional<List<String>> networkSuperusers();
 
     Optional<Duration> topologySettle();

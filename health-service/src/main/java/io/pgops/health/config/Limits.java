@@ -102,6 +102,13 @@ public interface Limits {
     boolean sslRequired();
 
     /**
+     * Whether pgaudit not loaded ({@code shared_preload_libraries}) or loaded with {@code pgaudit.log} empty or
+     * {@code none} fails the pgaudit check; off by default (pgaudit is an extension package of its own).
+     */
+    @WithDefault("false")
+    boolean pgauditRequired();
+
+    /**
      * Roles allowed to be connected as superuser from the network (check superuser-network-logins),
      * besides the cluster's own pgops account of the inventory, which always is.
      */

@@ -54,6 +54,7 @@ public class ThresholdsResolver {
                 c.flatMap(ClusterOverrides::tempBytes).orElse(d.tempBytes()).asLongValue(),
                 c.flatMap(ClusterOverrides::deadlocks).orElse(d.deadlocks()),
                 c.flatMap(ClusterOverrides::sslRequired).orElse(d.sslRequired()),
+                c.flatMap(ClusterOverrides::pgauditRequired).orElse(d.pgauditRequired()),
                 superusers,
                 c.flatMap(ClusterOverrides::topologySettle).orElse(d.topologySettle()),
                 c.flatMap(ClusterOverrides::backupMaxAge).orElse(d.backupMaxAge()));

@@ -26,6 +26,8 @@ public final class CheckNames {
     public static final String DEADLOCKS = "deadlocks";
     public static final String SSL = "ssl";
     public static final String HBA_RULES = "hba-rules";
+    public static final String HBA_METHODS = "hba-methods";
+    public static final String PGAUDIT = "pgaudit";
     public static final String PASSWORD_ENCRYPTION = "password-encryption";
     public static final String SUPERUSER_NETWORK_LOGINS = "superuser-network-logins";
     public static final String BACKUP_FRESHNESS = "backup-freshness";

@@ -1,8 +1,10 @@
 package io.pgops.health.domain;
 
 import static io.pgops.health.domain.CheckNames.ACCEPTS_CONNECTIONS;
+import static io.pgops.health.domain.CheckNames.HBA_METHODS;
 import static io.pgops.health.domain.CheckNames.HBA_RULES;
 import static io.pgops.health.domain.CheckNames.PASSWORD_ENCRYPTION;
+import static io.pgops.health.domain.CheckNames.PGAUDIT;
 import static io.pgops.health.domain.CheckNames.SSL;
 import static io.pgops.health.domain.CheckNames.SUPERUSER_NETWORK_LOGINS;
 
@@ -45,6 +47,34 @@ public final class SecurityChecks {
                             ? "no pg_hba rule trusts network clients or admits any address"
                             : "pg_hba rules trusting network clients or admitting any address: "
                                     + String.join("; ", s.riskyHbaRules())));
+        }
+        if (s.weakHbaRules() != null) {
+            out.add(CheckResult.above(
+                    HBA_METHODS,
+                    Severity.WARNING,
+                    s.weakHbaRules().size(),
+                    0,
+                    "rules",
+                    s.weakHbaRules().isEmpty()
+                            ? "no pg_hba rule for network clients accepts md5 or a clear-text password"
+                            : "pg_hba rules accepting md5 or a clear-text password (use scram-sha-256): "
+                                    + String.join("; ", s.weakHbaRules())));
+        }
+        if (t.pgauditRequired()) {
+            boolean logging = s.pgauditLoaded()
+                    && s.pgauditLog() != null
+                    && !s.pgauditLog().isBlank()
+                    && !s.pgauditLog().trim().equalsIgnoreCase("none");
+            out.add(CheckResult.flag(
+                    PGAUDIT,
+                    Severity.WARNING,
+                    !logging,
+                    !s.pgauditLoaded()
+                            ? "pgaudit is not in shared_preload_libraries"
+                            : logging
+                                    ? "pgaudit is loaded, pgaudit.log = " + s.pgauditLog()
+                                    : "pgaudit is loaded but logs nothing (pgaudit.log = '"
+                                            + (s.pgauditLog() == null ? "" : s.pgauditLog()) + "')"));
         }
         out.add(CheckResult.flag(
                 PASSWORD_ENCRYPTION,

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param tempBytes temporary file bytes tolerated within the window
  * @param deadlocks deadlocks tolerated within the window
  * @param sslRequired whether {@code ssl = off} fails the ssl check
+ * @param pgauditRequired whether pgaudit not loaded, or loaded with {@code pgaudit.log} empty or {@code none}, fails
+ *     the pgaudit check
  * @param networkSuperusers roles allowed to log in as superuser from the network (pgops' own account)
  * @param topologySettle how long replication checks hold still after the primary changed
  * @param backupMaxAge the age of the newest completed backup above which backup-freshness fails
@@ -52,6 +54,7 @@ public record Thresholds(
         long tempBytes,
         int deadlocks,
         boolean sslRequired,
+        boolean pgauditRequired,
         Set<String> networkSuperusers,
         Duration topologySettle,
         Duration backupMaxAge) {
@@ -83,6 +86,7 @@ public record Thresholds(
                 1024L * 1024 * 1024,
                 0,
                 true,
+                false,
                 Set.of(),
                 Duration.ofSeconds(60),
                 Duration.ofHours(26));

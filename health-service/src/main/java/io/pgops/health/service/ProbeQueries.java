@@ -70,12 +70,22 @@ final class ProbeQueries {
                 + " coalesce(sum(deadlocks), 0)::bigint AS deadlocks FROM pg_stat_database) d";
     }
 
-    /** ssl, password_encryption, and superuser sessions from a non-loopback address. */
+    /**
+     * ssl, password_encryption, superuser sessions from a non-loopback address, whether pgaudit is preloaded and
+     * its {@code pgaudit.log} (null when pgaudit is not loaded: the setting does not exist then).
+     */
     static final String SECURITY = "SELECT current_setting('ssl') = 'on', current_setting('password_encryption'),"
             + " (SELECT coalesce(array_agg(a.usename || '@' || host(a.client_addr)), '{}')"
             + " FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename"
             + " WHERE r.rolsuper AND a.client_addr IS NOT NULL"
-            + " AND NOT (a.client_addr << inet '127.0.0.0/8' OR a.client_addr = inet '::1'))";
+            + " AND NOT (a.client_addr << inet '127.0.0.0/8' OR a.client_addr = inet '::1')),"
+            + " 'pgaudit' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')),"
+            + " current_setting('pgaudit.log', true)";
+
+    /** pg_hba rules for network clients that accept a password in the clear or as an MD5 hash. */
+    static final String HBA_WEAK = "SELECT line_number, type, array_to_string(database, ','),"
+            + " array_to_string(user_name, ','), coalesce(address, ''), coalesce(netmask, ''), auth_method"
+            + " FROM pg_hba_file_rules WHERE error IS NULL AND type <> 'local' AND auth_method IN ('md5', 'password')";
 
     /** pg_hba rules that trust network clients or admit any address. */
     static final String HBA = "SELECT line_number, type, array_to_string(database, ','),"

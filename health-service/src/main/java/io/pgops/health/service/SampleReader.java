@@ -71,9 +71,11 @@ final class SampleReader {
         Uni<Optional<Row>> security =
                 read(c, ProbeQueries.SECURITY, null, rows -> rows.iterator().next(), base);
         Uni<Optional<List<String>>> hba = read(c, ProbeQueries.HBA, null, rows -> map(rows, SampleReader::hba), base);
+        Uni<Optional<List<String>>> weakHba =
+                read(c, ProbeQueries.HBA_WEAK, null, rows -> map(rows, SampleReader::hba), base);
         return Uni.combine()
                 .all()
-                .unis(replicas, slots, standby, longQueries, idle, blocked, capacity, counters, security, hba)
+                .unis(replicas, slots, standby, longQueries, idle, blocked, capacity, counters, security, hba, weakHba)
                 .with(parts -> {
                     NodeSample s = base;
                     Optional<List<Replication.Replica>> rep = cast(parts.get(0));
@@ -99,14 +101,19 @@ final class SampleReader {
                     s = s.withCapacity(cap.orElse(null)).withCounters(cnt.orElse(null));
                     Optional<Row> sec = cast(parts.get(8));
                     Optional<List<String>> rules = cast(parts.get(9));
+                    Optional<List<String>> weak = cast(parts.get(10));
                     if (sec.isPresent()) {
                         Row r = sec.get();
                         String[] su = r.getArrayOfStrings(2);
+                        boolean pgaudit = Boolean.TRUE.equals(r.getBoolean(3));
                         s = s.withSecurity(new Security(
                                 r.getBoolean(0),
                                 r.getString(1),
                                 rules.orElse(null),
-                                su == null ? List.of() : Arrays.asList(su)));
+                                su == null ? List.of() : Arrays.asList(su),
+                                weak.orElse(null),
+                                pgaudit,
+                                pgaudit ? r.getString(4) : null));
                     }
                     return s;
                 });

@@ -141,6 +141,7 @@ class ChecksTest {
                 t.tempBytes(),
                 t.deadlocks(),
                 true,
+                true,
                 Set.of("pgops"),
                 t.topologySettle(),
                 t.backupMaxAge());
@@ -157,5 +158,65 @@ class ChecksTest {
         CheckResult su = find(r, CheckNames.SUPERUSER_NETWORK_LOGINS);
         assertEquals(1, su.measured());
         assertEquals("superuser sessions from the network: postgres@10.0.0.7", su.evidence());
+        assertTrue(find(r, CheckNames.PGAUDIT).failing(), "pgaudit required and not loaded");
+    }
+
+    @Test
+    void md5RulesForNetworkClientsFailAndPgauditPassesOnlyWhenItLogsSomething() {
+        Thresholds pgauditRequired = withPgaudit(true);
+        NodeSample weak = Samples.standby(N1, AT, Lsn.ZERO, 0)
+                .withSecurity(new Security(
+                        true,
+                        "scram-sha-256",
+                        List.of(),
+                        List.of(),
+                        List.of("line 7: host all all 10.0.0.0/255.0.0.0 md5"),
+                        true,
+                        "none"));
+        List<CheckResult> r = SecurityChecks.evaluate(weak, pgauditRequired);
+        CheckResult methods = find(r, CheckNames.HBA_METHODS);
+        assertTrue(methods.failing());
+        assertTrue(methods.evidence().contains("line 7"), methods.evidence());
+        CheckResult audit = find(r, CheckNames.PGAUDIT);
+        assertTrue(audit.failing(), "loaded but pgaudit.log = none logs nothing");
+        assertTrue(audit.evidence().contains("logs nothing"), audit.evidence());
+
+        NodeSample good = Samples.standby(N1, AT, Lsn.ZERO, 0)
+                .withSecurity(new Security(true, "scram-sha-256", List.of(), List.of(), List.of(), true, "ddl,role"));
+        List<CheckResult> ok = SecurityChecks.evaluate(good, pgauditRequired);
+        assertTrue(!find(ok, CheckNames.HBA_METHODS).failing());
+        assertTrue(!find(ok, CheckNames.PGAUDIT).failing());
+        assertTrue(
+                SecurityChecks.evaluate(weak, withPgaudit(false)).stream()
+                        .noneMatch(c -> c.check().equals(CheckNames.PGAUDIT)),
+                "no pgaudit check unless it is required");
+    }
+
+    private Thresholds withPgaudit(boolean required) {
+        return new Thresholds(
+                t.debounce(),
+                t.lagBytes(),
+                t.lagTime(),
+                t.slotRetainedWalBytes(),
+                t.inactiveSlots(),
+                t.longQueryAge(),
+                t.longQueryCount(),
+                t.idleInTransactionAge(),
+                t.blockedAge(),
+                t.blockedSessions(),
+                t.connectionsWarning(),
+                t.connectionsCritical(),
+                t.xidAge(),
+                t.multixactAge(),
+                t.activityWindow(),
+                t.archiveFailures(),
+                t.checkpointsRequestedRatio(),
+                t.tempBytes(),
+                t.deadlocks(),
+                true,
+                required,
+                t.networkSuperusers(),
+                t.topologySettle(),
+                t.backupMaxAge());
     }
 }

@@ -85,7 +85,14 @@ class SurfacesIT {
                         equalTo(0.9f))
                 .body(
                         "nodes.find { it.node == 'node1' }.checks.find { it.check == 'ssl' }.evidence",
-                        equalTo("ssl is off"));
+                        equalTo("ssl is off"))
+                // the test cluster's network rules are all scram-sha-256: read from pg_hba_file_rules, not assumed
+                .body(
+                        "nodes.find { it.node == 'node2' }.checks.find { it.check == 'hba-methods' }.evidence",
+                        equalTo("no pg_hba rule for network clients accepts md5 or a clear-text password"))
+                .body(
+                        "nodes.find { it.node == 'node2' }.checks.find { it.check == 'hba-methods' }.failingNow",
+                        equalTo(false));
     }
 
     @Test

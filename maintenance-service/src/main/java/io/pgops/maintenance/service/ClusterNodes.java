@@ -68,6 +68,14 @@ public class ClusterNodes {
 
     /** A connection to {@code node}, its statements limited to {@code statementTimeout}. */
     public NodeSql connect(ClusterId id, NodeName node, Duration statementTimeout) {
+        return connect(id, node, cluster(id).database(), statementTimeout);
+    }
+
+    /**
+     * A connection to {@code database} (checked against {@code pg_database} by the caller) on {@code node}, its
+     * statements limited to {@code statementTimeout}.
+     */
+    public NodeSql connect(ClusterId id, NodeName node, String database, Duration statementTimeout) {
         Inventory.Cluster c = cluster(id);
         Inventory.Node n = c.nodes().get(node.value());
         if (n == null) {
@@ -76,7 +84,7 @@ public class ClusterNodes {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost(n.host())
                 .setPort(n.port())
-                .setDatabase(c.database())
+                .setDatabase(database)
                 .setUser(c.credentials().username())
                 .setPassword(Passwords.read(c.credentials()))
                 .setConnectTimeout((int) config.connectTimeout().toMillis())

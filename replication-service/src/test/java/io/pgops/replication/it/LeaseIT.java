@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The primary's lease on real processes: a primary that cannot prove it is still the primary stops being one.
@@ -181,16 +183,35 @@ class LeaseIT {
         }
     }
 
+    /** How Kafka goes away in scenario 6, and for how long by default. */
+    enum KafkaOutage {
+        /** SIGSTOP: every request times out, as with a frozen host or a network that drops packets. */
+        PAUSED(30),
+        /** SIGKILL, started again after the outage: every connection is refused, then the broker recovers its log. */
+        KILLED(60);
+
+        final long defaultSeconds;
+
+        KafkaOutage(long defaultSeconds) {
+            this.defaultSeconds = defaultSeconds;
+        }
+    }
+
     /**
-     * Scenario 6: the Kafka broker stops (SIGSTOP: every request times out) for {@code pgops.test.kafka-outage}
-     * (30 s) under load. The primary cannot renew its lease through the coordinator; the failsafe keeps it
-     * (every other agent confirms it directly), so no role changes and the writer through the front door goes on;
-     * once Kafka is back, grants resume.
+     * Scenario 6: the Kafka broker paused for {@code pgops.test.kafka-outage} (30 s), or killed and started again
+     * after {@code pgops.test.kafka-kill-outage} (60 s), under load. The primary cannot renew its lease through
+     * the coordinator; the failsafe keeps it (every other agent confirms it directly), so no role changes and the
+     * writer through the front door goes on; once Kafka is back, grants resume.
      */
-    @Test
-    void aKafkaOutageChangesNoRoleAndTheWritesGoOn() {
-        Duration outage = Duration.ofSeconds(Long.getLong("pgops.test.kafka-outage", 30));
-        ReplicationHarness h = new ReplicationHarness("lk", 1);
+    @ParameterizedTest
+    @EnumSource(KafkaOutage.class)
+    void aKafkaOutageChangesNoRoleAndTheWritesGoOn(KafkaOutage how) {
+        Duration outage = Duration.ofSeconds(
+                how == KafkaOutage.PAUSED
+                        ? Long.getLong("pgops.test.kafka-outage", how.defaultSeconds)
+                        : Long.getLong("pgops.test.kafka-kill-outage", how.defaultSeconds));
+        String cluster = how == KafkaOutage.PAUSED ? "lk" : "lkk";
+        ReplicationHarness h = new ReplicationHarness(cluster, 1);
         try {
             h.awaitSettledOn(h.name(1));
             PgNode primary = h.node(1);
@@ -198,7 +219,11 @@ class LeaseIT {
                 w.awaitAcked(30);
                 w.resetPause();
                 long stopped = System.nanoTime();
-                h.stack.pauseKafka();
+                if (how == KafkaOutage.PAUSED) {
+                    h.stack.pauseKafka();
+                } else {
+                    h.stack.killKafka();
+                }
                 try {
                     await("a Kafka outage of " + outage.toSeconds() + " s")
                             .atMost(outage.plusSeconds(30))
@@ -208,17 +233,21 @@ class LeaseIT {
                                 return System.nanoTime() - stopped > outage.toNanos();
                             });
                 } finally {
-                    h.stack.resumeKafka();
+                    if (how == KafkaOutage.PAUSED) {
+                        h.stack.resumeKafka();
+                    } else {
+                        h.stack.restartKafka();
+                    }
                 }
                 int before = w.acked.size();
                 long longest = w.longestPauseMillis();
                 w.awaitAcked(50);
                 w.close();
                 System.out.printf(
-                        "Kafka stopped %d s: %d writes acknowledged meanwhile, the writer's longest pause %d ms, %d"
+                        "Kafka %s %d s: %d writes acknowledged meanwhile, the writer's longest pause %d ms, %d"
                                 + " errors%n",
-                        outage.toSeconds(), before, longest, w.errors());
-                assertEquals(null, last(h, "lk", io.pgops.events.replication.FailoverStarted.class), "no failover");
+                        how.name().toLowerCase(java.util.Locale.ROOT), outage.toSeconds(), before, longest, w.errors());
+                assertEquals(null, last(h, cluster, io.pgops.events.replication.FailoverStarted.class), "no failover");
                 assertEquals("primary", primary.role());
                 assertTrue(
                         longest < WRITE_GAP.toMillis(),

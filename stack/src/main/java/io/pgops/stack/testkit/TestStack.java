@@ -46,6 +46,7 @@ public final class TestStack {
     private final List<Process> children = new ArrayList<>();
     private KafkaBroker kafka;
     private Process kafkaProcess;
+    private int kafkaRestarts;
     private PgNode pgopsDb;
     private List<PgNode> cluster;
     private Routing routing;
@@ -107,6 +108,33 @@ public final class TestStack {
         kafkaBootstrap();
         io.pgops.pgtools.Cmd.of("kill", "-STOP", Long.toString(kafkaProcess.pid()))
                 .run();
+    }
+
+    /**
+     * SIGKILL to the Kafka broker, waiting until it is gone: every client finds its port closed (connection
+     * refused), as after a crash of the broker's host. {@link #restartKafka} starts it again.
+     */
+    public synchronized void killKafka() {
+        kafkaBootstrap();
+        kafkaProcess.destroyForcibly();
+        try {
+            if (!kafkaProcess.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the Kafka broker did not exit within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker to exit", e);
+        }
+    }
+
+    /** Starts the broker {@link #killKafka} killed, on its ports and data, and waits until it serves again. */
+    public synchronized void restartKafka() {
+        if (kafkaProcess.isAlive()) {
+            throw new IllegalStateException("the Kafka broker runs: kill it first");
+        }
+        kafkaRestarts++;
+        kafkaProcess = child(kafka.command(java), "kafka-restart-" + kafkaRestarts);
+        kafka.awaitReadyAndCreateTopics(Duration.ofSeconds(90));
     }
 
     /** SIGCONT after {@link #pauseKafka}. */
