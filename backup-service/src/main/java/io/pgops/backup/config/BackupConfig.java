@@ -3,6 +3,7 @@ package io.pgops.backup.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the backup service does and where it keeps backups ({@code pgops.backup.*}). */
@@ -66,6 +67,44 @@ public interface BackupConfig {
         /** The clusters' WAL segment size, bytes (initdb's {@code --wal-segsize}; 16 MB unless changed). */
         @WithDefault("16777216")
         long segmentSize();
+    }
+
+    /** Scheduled full backups and restore drills ({@code pgops.backup.schedule.*}); off unless enabled. */
+    Schedule schedule();
+
+    interface Schedule {
+        /** Run the schedules at all; each cluster may override it ({@code clusters.<id>.enabled}). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * When a full physical backup of each cluster starts: a Quartz cron expression with seconds in UTC
+         * ({@code 0 0 2 * * ?}: 02:00 every day), an interval ({@code 6h}, {@code PT6H}), or {@code off}.
+         */
+        @WithDefault("0 0 2 * * ?")
+        String full();
+
+        /** When the newest backup of each cluster is restored on a scratch server (the restore drill): as {@link #full()}. */
+        @WithDefault("0 0 4 ? * SUN")
+        String drill();
+
+        /** How often the schedules are looked at: a run starts at most this late. */
+        @WithDefault("30s")
+        Duration tick();
+
+        /** Per cluster id: {@code pgops.backup.schedule.clusters.<id>.{enabled,full,drill}}. */
+        Map<String, ClusterSchedule> clusters();
+
+        interface ClusterSchedule {
+            /** Overrides {@link Schedule#enabled()} for this cluster. */
+            Optional<Boolean> enabled();
+
+            /** Overrides {@link Schedule#full()} for this cluster. */
+            Optional<String> full();
+
+            /** Overrides {@link Schedule#drill()} for this cluster. */
+            Optional<String> drill();
+        }
     }
 
     /**

@@ -1,0 +1,109 @@
+package io.pgops.backup.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
+import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupFailed;
+import io.pgops.events.backup.BackupRequested;
+import io.pgops.events.backup.BackupStarted;
+import io.pgops.events.backup.BackupVerified;
+import io.pgops.stack.testkit.KafkaTap;
+import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.TestStack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schedules on the real cluster and broker: a scheduled full backup goes the way of a requested one
+ * ({@code BackupRequested} by {@code pgops-scheduler}, then {@code BackupStarted} → {@code BackupCompleted} →
+ * verifications under its correlation id), a scheduled restore drill of the newest backup publishes its
+ * verifications, and no two backups of the cluster ever run at once.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+        value = PgopsTestResource.class,
+        initArgs = @ResourceArg(name = "cluster", value = "true"),
+        restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ScheduleItConfig.class, restrictToAnnotatedClass = true)
+class BackupScheduleIT {
+
+    private static String repository() {
+        return TestStack.get().dir().resolve(ScheduleItConfig.REPOSITORY).toString();
+    }
+
+    private static List<EventEnvelope> scheduledRequests() {
+        return KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.BACKUP_COMMANDS).stream()
+                .filter(e -> e.data() instanceof BackupRequested r
+                        && r.principal().equals("pgops-scheduler")
+                        && r.cluster().value().equals("it"))
+                .toList();
+    }
+
+    /** The events of this test's repository, in the order of the cluster's partition. */
+    private static List<EventEnvelope> events() {
+        String repo = repository();
+        return KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.BACKUP_EVENTS).stream()
+                .filter(e -> switch (e.data()) {
+                    case BackupStarted s -> s.repository().equals(repo);
+                    case BackupCompleted c -> c.repository().equals(repo);
+                    case BackupFailed f -> f.repository().equals(repo);
+                    case BackupVerified v -> v.repository().equals(repo);
+                    default -> false;
+                })
+                .toList();
+    }
+
+    @Test
+    void aScheduledBackupAndAScheduledDrillRunAsRequestedOnesDoAndNeverTwoBackupsAtOnce() {
+        List<EventEnvelope> asked = await("two scheduled BackupRequested by pgops-scheduler")
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .until(BackupScheduleIT::scheduledRequests, l -> l.size() >= 2);
+        BackupRequested first = (BackupRequested) asked.getFirst().data();
+        assertTrue(first.reason().startsWith("full backup of it due at"), first.reason());
+        Set<String> backupFlows =
+                asked.stream().map(EventEnvelope::correlationId).collect(Collectors.toSet());
+
+        List<EventEnvelope> events = await("a scheduled backup completed and verified, and a drill verified")
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .until(
+                        BackupScheduleIT::events,
+                        l -> l.stream()
+                                        .anyMatch(e -> e.data() instanceof BackupVerified v
+                                                && v.method().equals("restore")
+                                                && backupFlows.contains(e.correlationId()))
+                                && l.stream()
+                                        .anyMatch(e -> e.data() instanceof BackupVerified v
+                                                && v.method().equals("restore")
+                                                && !backupFlows.contains(e.correlationId())));
+        List<EventEnvelope> firstFlow = events.stream()
+                .filter(e -> e.correlationId().equals(asked.getFirst().correlationId()))
+                .toList();
+        assertEquals(
+                List.of("BackupStarted", "BackupCompleted", "BackupVerified", "BackupVerified"),
+                firstFlow.stream()
+                        .limit(4)
+                        .map(e -> e.data().getClass().getSimpleName())
+                        .toList(),
+                firstFlow.toString());
+
+        // one partition per cluster: a start is always followed by its end before the next start
+        String running = null;
+        for (EventEnvelope e : events) {
+            if (e.data() instanceof BackupStarted s) {
+                assertEquals(null, running, "backup " + s.backupId() + " started while " + running + " ran");
+                running = s.backupId();
+            } else if (e.data() instanceof BackupCompleted || e.data() instanceof BackupFailed) {
+                running = null;
+            }
+        }
+    }
+}
