@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** What the backup service does and where it keeps backups ({@code pgops.backup.*}). */
 @ConfigMapping(prefix = "pgops.backup")
@@ -104,6 +105,39 @@ public interface BackupConfig {
 
             /** Overrides {@link Schedule#drill()} for this cluster. */
             Optional<String> drill();
+        }
+    }
+
+    /**
+     * Which full backups are kept ({@code pgops.backup.retention.*}); applied after each successful backup and
+     * on command. Neither rule set (the default): every backup is kept. The newest verified backup and a backup a
+     * restore is using are always kept.
+     */
+    Retention retention();
+
+    interface Retention {
+        /** Keep the newest N full backups (N >= 1). */
+        OptionalInt keepLast();
+
+        /**
+         * Keep every backup that completed within the last D days (D >= 1), and the newest one before them (a
+         * point-in-time restore to the window's start needs it).
+         */
+        OptionalInt keepDays();
+
+        /** After retention, remove the WAL segments no kept backup needs (never a history file). */
+        @WithDefault("true")
+        boolean wal();
+
+        /** Per cluster id: {@code pgops.backup.retention.clusters.<id>.{keep-last,keep-days}}. */
+        Map<String, ClusterRetention> clusters();
+
+        interface ClusterRetention {
+            /** Overrides {@link Retention#keepLast()} for this cluster. */
+            OptionalInt keepLast();
+
+            /** Overrides {@link Retention#keepDays()} for this cluster. */
+            OptionalInt keepDays();
         }
     }
 

@@ -26,6 +26,7 @@ import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +56,14 @@ public class BackupRunner {
     private final BackupMetrics metrics;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("backup-worker").factory());
+    /** Retention after each successful backup (a field, so the constructor stays as it was). */
+    @Inject
+    RetentionRunner retention;
+
+    /** Backups being verified or drilled: retention keeps them. */
+    @Inject
+    BackupsInUse inUse;
+
     /** Backups and drills queued or running, per cluster: a schedule skips a cluster that has any. */
     private final Map<ClusterId, AtomicInteger> pending = new ConcurrentHashMap<>();
 
@@ -156,7 +165,10 @@ public class BackupRunner {
         submit(cluster, () -> {
             BackupEngine engine =
                     new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
-            Verifier.Outcome o = engine.verify(newest, true, user);
+            Verifier.Outcome o;
+            try (BackupsInUse.AutoCloseableHold h = inUse.hold(newest.id())) {
+                o = engine.verify(newest, true, user);
+            }
             publish(verification(cluster, newest.id(), repo, o.manifest()), correlation, requester);
             if (o.restore() != null) {
                 publish(verification(cluster, newest.id(), repo, o.restore()), correlation, requester);
@@ -255,16 +267,34 @@ public class BackupRunner {
                             entry.completedAt()),
                     correlation);
             if (config.verify()) {
-                Verifier.Outcome o = engine.verify(entry, config.restoreDrill(), user);
+                Verifier.Outcome o;
+                try (BackupsInUse.AutoCloseableHold h = inUse.hold(id)) {
+                    o = engine.verify(entry, config.restoreDrill(), user);
+                }
                 publish(verification(cluster, id, repo, o.manifest()), correlation);
                 if (o.restore() != null) {
                     publish(verification(cluster, id, repo, o.restore()), correlation);
                 }
             }
+            applyRetention(cluster, layout, correlation);
         } catch (RuntimeException e) {
             LOG.errorf(e, "backup %s of %s failed", id, cluster);
             metrics.ran(cluster, false);
             publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
+        }
+    }
+
+    /** Retention after a successful backup: a failure is logged, the backup stays completed. */
+    private void applyRetention(ClusterId cluster, RepositoryLayout layout, String correlation) {
+        try {
+            RetentionRunner.Outcome r = retention.apply(cluster, layout, false, correlation, null);
+            if (r.deleted() > 0) {
+                LOG.infof(
+                        "cluster %s: retention (%s) deleted %d backup(s), %d bytes",
+                        cluster.value(), r.policy(), r.deleted(), r.freedBytes());
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cluster %s: retention after the backup failed", cluster.value());
         }
     }
 

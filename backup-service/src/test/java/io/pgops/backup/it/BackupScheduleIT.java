@@ -1,22 +1,30 @@
 package io.pgops.backup.it;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.BackupStarted;
 import io.pgops.events.backup.BackupVerified;
+import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
+import io.pgops.stack.testkit.RestAuth;
 import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -57,6 +65,7 @@ class BackupScheduleIT {
                     case BackupCompleted c -> c.repository().equals(repo);
                     case BackupFailed f -> f.repository().equals(repo);
                     case BackupVerified v -> v.repository().equals(repo);
+                    case BackupExpired x -> x.repository().equals(repo);
                     default -> false;
                 })
                 .toList();
@@ -105,5 +114,83 @@ class BackupScheduleIT {
                 running = null;
             }
         }
+    }
+
+    @Test
+    void retentionDeletesTheBackupsBeyondTheNewestAfterEachBackupAndSaysWhy() {
+        List<EventEnvelope> events = await("a BackupExpired for a scheduled backup beyond the newest one")
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .until(BackupScheduleIT::events, l -> l.stream().anyMatch(e -> e.data() instanceof BackupExpired));
+        EventEnvelope expired = events.stream()
+                .filter(e -> e.data() instanceof BackupExpired)
+                .findFirst()
+                .orElseThrow();
+        BackupExpired x = (BackupExpired) expired.data();
+        assertTrue(x.reason().startsWith("older than the newest 1 backups"), x.reason());
+        assertTrue(x.freedBytes() > 0, x.toString());
+        // published under the flow of the backup after which retention ran, after that backup's verifications
+        List<String> flow = events.stream()
+                .filter(e -> e.correlationId().equals(expired.correlationId()))
+                .map(e -> e.data().getClass().getSimpleName())
+                .toList();
+        assertEquals("BackupStarted", flow.getFirst(), flow.toString());
+        assertFalse(
+                Files.exists(TestStack.get()
+                        .dir()
+                        .resolve(ScheduleItConfig.REPOSITORY)
+                        .resolve("it")
+                        .resolve(x.backupId())),
+                "the expired backup's directory is gone");
+        await("the catalogue no longer lists " + x.backupId())
+                .atMost(Deadlines.BACKUP_FAILED)
+                .until(() -> !given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-viewer", Tokens.VIEWER))
+                        .get("/clusters/it/backups")
+                        .jsonPath()
+                        .getList("id")
+                        .contains(x.backupId()));
+    }
+
+    @Test
+    void retentionOnCommandSaysWhatWouldGoWithoutDeletingInADryRunAndNeedsAnOperator() {
+        await("a backup in the catalogue")
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .until(() -> !given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-viewer", Tokens.VIEWER))
+                        .get("/clusters/it/backups")
+                        .jsonPath()
+                        .getList("id")
+                        .isEmpty());
+        JsonPath answer = given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-operator", Tokens.OPERATOR))
+                .contentType(ContentType.JSON)
+                .body("{\"reason\": \"what would go?\", \"dryRun\": true}")
+                .post("/clusters/it/backups/retention")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals("keep the newest 1 backup", answer.getString("outcome.policy"));
+        assertEquals(0, answer.getInt("outcome.deleted"));
+        assertTrue(answer.getList("outcome.backups.keep").contains(true), answer.prettify());
+        assertTrue(answer.getList("outcome.backups.reason").stream()
+                .allMatch(r -> !String.valueOf(r).isBlank()));
+
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-viewer", Tokens.VIEWER))
+                .contentType(ContentType.JSON)
+                .body("{\"reason\": \"x\"}")
+                .post("/clusters/it/backups/retention")
+                .then()
+                .statusCode(403);
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-operator", Tokens.OPERATOR))
+                .contentType(ContentType.JSON)
+                .body("{\"reason\": \"x\"}")
+                .post("/clusters/nope/backups/retention")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().header(RestAuth.AUTHORIZATION, RestAuth.header("it-operator", Tokens.OPERATOR))
+                .contentType(ContentType.JSON)
+                .body("{\"dryRun\": true}")
+                .post("/clusters/it/backups/retention")
+                .then()
+                .statusCode(400);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The backup service with schedules on for the test cluster: a repository of its own (so the schedule starts from
  * the service's start, with no backup of another test to anchor it), a full backup every 3 s and a restore drill
- * every 5 s, looked at every 200 ms.
+ * every 5 s, looked at every 200 ms; retention keeps the newest backup (and the newest verified one).
  */
 public class ScheduleItConfig implements QuarkusTestResourceLifecycleManager {
     static final String REPOSITORY = "scheduled-backups";
@@ -33,7 +33,9 @@ public class ScheduleItConfig implements QuarkusTestResourceLifecycleManager {
                 "pgops.backup.schedule.clusters.it.drill",
                 "5s",
                 "pgops.backup.schedule.tick",
-                "200ms");
+                "200ms",
+                "pgops.backup.retention.clusters.it.keep-last",
+                "1");
     }
 
     @Override
