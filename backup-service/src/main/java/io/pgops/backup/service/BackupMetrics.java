@@ -90,6 +90,7 @@ public class BackupMetrics {
             }
             expired(cluster);
             expiredBytes(cluster);
+            walRemoved(cluster);
         }
     }
 
@@ -102,6 +103,18 @@ public class BackupMetrics {
     public void expired(ClusterId cluster, long storedBytes) {
         expired(cluster).increment();
         expiredBytes(cluster).increment(storedBytes);
+    }
+
+    /** Counts WAL segment files retention removed from the archive. */
+    public void walRemoved(ClusterId cluster, int segments) {
+        walRemoved(cluster).increment(segments);
+    }
+
+    private Counter walRemoved(ClusterId cluster) {
+        return Counter.builder("pgops.backup.wal.removed.segments")
+                .description("WAL segment files retention removed from the archive, no kept backup needing them")
+                .tag("cluster", cluster.value())
+                .register(registry);
     }
 
     private Counter expired(ClusterId cluster) {

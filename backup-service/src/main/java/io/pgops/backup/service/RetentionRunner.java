@@ -5,6 +5,8 @@ import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.Retention;
 import io.pgops.backup.domain.RetentionPolicy;
+import io.pgops.backup.domain.WalRetention;
+import io.pgops.backup.domain.WalSegment;
 import io.pgops.backup.messaging.BackupEventPublisher;
 import io.pgops.events.Requester;
 import io.pgops.events.backup.BackupExpired;
@@ -28,7 +30,8 @@ import org.jboss.logging.Logger;
 /**
  * Applies a cluster's retention policy ({@code pgops.backup.retention.*}) to a repository: {@link Retention#decide}
  * says which backups go; each is renamed out of the catalogue ({@code .expired-<id>}, so a half-deleted backup is
- * never listed), deleted, and announced with {@code BackupExpired}. One run per cluster at a time.
+ * never listed), deleted, and announced with {@code BackupExpired}; then the WAL segments no kept backup needs are
+ * removed from the archive ({@link WalRetention}). One run per cluster at a time.
  */
 @ApplicationScoped
 public class RetentionRunner {
@@ -68,8 +71,17 @@ public class RetentionRunner {
      * @param backups every backup's verdict, oldest first
      * @param deleted how many backups were deleted
      * @param freedBytes what they took in the repository, bytes
+     * @param walSegmentsRemoved WAL segment files removed from the archive (in a dry run: that would be)
+     * @param wal what WAL retention found, in words
      */
-    public record Outcome(String policy, boolean dryRun, List<Item> backups, int deleted, long freedBytes) {}
+    public record Outcome(
+            String policy,
+            boolean dryRun,
+            List<Item> backups,
+            int deleted,
+            long freedBytes,
+            int walSegmentsRemoved,
+            String wal) {}
 
     /** The cluster's policy: its own keys over the defaults. */
     public RetentionPolicy policy(ClusterId cluster) {
@@ -136,7 +148,50 @@ public class RetentionRunner {
                         .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .join();
             }
-            return new Outcome(policy.describe(), dryRun, List.copyOf(items), deleted, freed);
+            List<CatalogueEntry> kept = verdicts.stream()
+                    .filter(Retention.Verdict::keep)
+                    .map(Retention.Verdict::backup)
+                    .toList();
+            WalRetention.Plan wal =
+                    policy.keepsEverything() || !config.retention().wal()
+                            ? new WalRetention.Plan(List.of(), Optional.empty(), "WAL retention is off")
+                            : WalRetention.plan(walSegments(layout.wal(cluster)), kept, segmentSize());
+            if (!dryRun && !wal.remove().isEmpty()) {
+                removeWal(layout.wal(cluster), wal.remove());
+                metrics.walRemoved(cluster, wal.remove().size());
+                LOG.infof("cluster %s: WAL retention: %s", cluster.value(), wal.reason());
+            }
+            return new Outcome(
+                    policy.describe(),
+                    dryRun,
+                    List.copyOf(items),
+                    deleted,
+                    freed,
+                    wal.remove().size(),
+                    wal.reason());
+        }
+    }
+
+    private long segmentSize() {
+        return config.wal().segmentSize();
+    }
+
+    private List<WalSegment> walSegments(Path dir) {
+        try {
+            return WalArchive.segments(dir, segmentSize());
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot list the WAL archive " + dir, x);
+        }
+    }
+
+    private void removeWal(Path dir, List<WalSegment> segments) {
+        long size = segmentSize();
+        for (WalSegment s : segments) {
+            try {
+                Files.deleteIfExists(dir.resolve(s.fileName(size)));
+            } catch (IOException x) {
+                throw new UncheckedIOException("cannot remove WAL segment " + s.fileName(size) + " from " + dir, x);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.backup.domain.WalSegment;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.backup.BackupCompleted;
@@ -14,7 +15,11 @@ import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.BackupStarted;
 import io.pgops.events.backup.BackupVerified;
+import io.pgops.events.backup.WalArchiveGapDetected;
+import io.pgops.events.model.Lsn;
+import io.pgops.events.model.Timeline;
 import io.pgops.stack.auth.Tokens;
+import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.PgopsTestResource;
 import io.pgops.stack.testkit.RestAuth;
@@ -25,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -192,5 +198,80 @@ class BackupScheduleIT {
                 .post("/clusters/it/backups/retention")
                 .then()
                 .statusCode(400);
+    }
+
+    @Test
+    void walRetentionRemovesTheSegmentsBeforeTheOldestKeptBackupAndTheGapCheckFindsNoGap() throws Exception {
+        String viewer = RestAuth.header("it-viewer", Tokens.VIEWER);
+        // backups come from a standby, which starts them at its last restartpoint: the primary checkpoints (and
+        // switches to a new segment) while the test waits, so that the oldest kept backup's start moves on
+        PgNode primary = TestStack.get().cluster().getFirst();
+        await("WAL retention removed segments from the real archive")
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .pollInterval(java.time.Duration.ofSeconds(1))
+                .until(() -> pushWal(primary)
+                        && metric(
+                                        given().header(RestAuth.AUTHORIZATION, viewer)
+                                                .header("Accept", "text/plain; version=0.0.4")
+                                                .get("/q/metrics")
+                                                .asString(),
+                                        "pgops_backup_wal_removed_segments_total{cluster=\"it\"")
+                                > 0);
+        Path wal = TestStack.get()
+                .dir()
+                .resolve(ScheduleItConfig.REPOSITORY)
+                .resolve("it")
+                .resolve("wal");
+        // backups keep coming: the catalogue is read first, so the archive can only have lost more since
+        await("no segment older than the oldest catalogued backup's start is left in " + wal)
+                .atMost(Deadlines.BACKUP_VERIFIED)
+                .until(() -> {
+                    JsonPath cat = given().header(RestAuth.AUTHORIZATION, viewer)
+                            .get("/clusters/it/backups")
+                            .jsonPath();
+                    if (cat.getList("id").isEmpty()) {
+                        return false;
+                    }
+                    Timeline tl = Timeline.of(cat.getLong("[0].timeline"));
+                    long first = WalSegment.containing(tl, Lsn.parse(cat.getString("[0].startLsn")), SIZE)
+                            .number();
+                    try (var files = Files.list(wal)) {
+                        return files.map(f -> WalSegment.parse(f.getFileName().toString(), SIZE))
+                                .flatMap(java.util.Optional::stream)
+                                .filter(seg -> seg.timeline().compareTo(tl) <= 0)
+                                .allMatch(seg -> seg.number() >= first);
+                    }
+                });
+        JsonPath archive = await("the gap check of the pruned archive")
+                .atMost(Deadlines.BACKUP_FAILED)
+                .until(
+                        () -> given().header(RestAuth.AUTHORIZATION, viewer)
+                                .get("/clusters/it/wal")
+                                .jsonPath(),
+                        j -> j.getString("result") != null);
+        assertEquals("complete", archive.getString("result"), archive.prettify());
+        assertTrue(
+                KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.BACKUP_EVENTS).stream()
+                        .noneMatch(e -> e.data() instanceof WalArchiveGapDetected g
+                                && g.repository().startsWith(repository())),
+                "no WalArchiveGapDetected for the pruned archive");
+    }
+
+    private static final long SIZE = WalSegment.DEFAULT_SIZE;
+
+    /** A write, a new segment and a checkpoint on the primary; true. */
+    private static boolean pushWal(PgNode primary) {
+        primary.sql("CREATE TABLE IF NOT EXISTS wal_push (i int); INSERT INTO wal_push VALUES (1);"
+                + " SELECT pg_switch_wal(); CHECKPOINT;");
+        return true;
+    }
+
+    /** The value of the first sample whose line starts with {@code prefix}; NaN when there is none. */
+    private static double metric(String text, String prefix) {
+        return text.lines()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(Double.NaN);
     }
 }
