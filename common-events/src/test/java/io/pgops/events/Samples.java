@@ -365,7 +365,8 @@ public final class Samples {
                         Instant.parse("2026-11-24T14:01:59Z"),
                         null,
                         ALICE,
-                        "orders table dropped by mistake yesterday at 14:02"));
+                        "orders table dropped by mistake yesterday at 14:02",
+                        "/var/lib/pgops/restores/orders-before-drop"));
         put(
                 m,
                 new RestoreCompleted(

@@ -141,6 +141,19 @@ public interface BackupConfig {
         }
     }
 
+    /** Restores through the service ({@code pgops.backup.restore.*}): into directories on its own host. */
+    Restore restore();
+
+    interface Restore {
+        /** A restore's directory must lie inside this root (never a node's data directory elsewhere). */
+        @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/restores")
+        String root();
+
+        /** How long the restored copy may take to recover and be promoted. */
+        @WithDefault("1h")
+        Duration timeout();
+    }
+
     /**
      * The account backups connect with: it needs REPLICATION and a {@code replication} line in pg_hba.conf.
      * Default: the inventory's account of the cluster ({@code pgops.clusters.<id>.credentials}).
