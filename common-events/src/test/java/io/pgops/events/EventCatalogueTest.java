@@ -3,6 +3,7 @@ package io.pgops.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.WalArchiveGapDetected;
 import io.pgops.events.health.LagExceeded;
@@ -49,7 +50,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(43, EventTypes.all().size(), "7 health + 16 replication + 10 backup + 9 maintenance + 1 audit");
+        assertEquals(44, EventTypes.all().size(), "7 health + 16 replication + 11 backup + 9 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 
@@ -115,6 +116,7 @@ class EventCatalogueTest {
                 StandbyRejoined.class,
                 TopologyChanged.class,
                 WalArchiveGapDetected.class,
+                BackupExpired.class,
                 MaintenanceDue.class,
                 ConfigDriftDetected.class);
         for (Class<? extends PgopsEvent> type : decisions) {

@@ -2,6 +2,7 @@ package io.pgops.events;
 
 import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.BackupStarted;
@@ -377,7 +378,8 @@ public final class Samples {
                         Instant.parse("2026-11-24T14:01:59Z"),
                         null,
                         ALICE,
-                        "orders table dropped by mistake yesterday at 14:02"));
+                        "orders table dropped by mistake yesterday at 14:02",
+                        "/var/lib/pgops/restores/orders-before-drop"));
         put(
                 m,
                 new RestoreCompleted(
@@ -401,6 +403,19 @@ public final class Samples {
                         "recovery ended before configured recovery target was reached",
                         1_204_000L,
                         T.plusSeconds(1204)));
+        put(
+                m,
+                new BackupExpired(
+                        CLUSTER,
+                        RESTORED,
+                        REPO,
+                        TL3,
+                        Lsn.parse("15/A2000028"),
+                        Lsn.parse("15/A6000100"),
+                        47_244_640_256L,
+                        T.minusSeconds(84_600),
+                        "older than the newest 7 backups and than 14 days",
+                        T.plusSeconds(2400)));
         put(
                 m,
                 new WalArchiveGapDetected(

@@ -3,7 +3,9 @@ package io.pgops.backup.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** What the backup service does and where it keeps backups ({@code pgops.backup.*}). */
 @ConfigMapping(prefix = "pgops.backup")
@@ -66,6 +68,90 @@ public interface BackupConfig {
         /** The clusters' WAL segment size, bytes (initdb's {@code --wal-segsize}; 16 MB unless changed). */
         @WithDefault("16777216")
         long segmentSize();
+    }
+
+    /** Scheduled full backups and restore drills ({@code pgops.backup.schedule.*}); off unless enabled. */
+    Schedule schedule();
+
+    interface Schedule {
+        /** Run the schedules at all; each cluster may override it ({@code clusters.<id>.enabled}). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * When a full physical backup of each cluster starts: a Quartz cron expression with seconds in UTC
+         * ({@code 0 0 2 * * ?}: 02:00 every day), an interval ({@code 6h}, {@code PT6H}), or {@code off}.
+         */
+        @WithDefault("0 0 2 * * ?")
+        String full();
+
+        /** When the newest backup of each cluster is restored on a scratch server (the restore drill): as {@link #full()}. */
+        @WithDefault("0 0 4 ? * SUN")
+        String drill();
+
+        /** How often the schedules are looked at: a run starts at most this late. */
+        @WithDefault("30s")
+        Duration tick();
+
+        /** Per cluster id: {@code pgops.backup.schedule.clusters.<id>.{enabled,full,drill}}. */
+        Map<String, ClusterSchedule> clusters();
+
+        interface ClusterSchedule {
+            /** Overrides {@link Schedule#enabled()} for this cluster. */
+            Optional<Boolean> enabled();
+
+            /** Overrides {@link Schedule#full()} for this cluster. */
+            Optional<String> full();
+
+            /** Overrides {@link Schedule#drill()} for this cluster. */
+            Optional<String> drill();
+        }
+    }
+
+    /**
+     * Which full backups are kept ({@code pgops.backup.retention.*}); applied after each successful backup and
+     * on command. Neither rule set (the default): every backup is kept. The newest verified backup and a backup a
+     * restore is using are always kept.
+     */
+    Retention retention();
+
+    interface Retention {
+        /** Keep the newest N full backups (N >= 1). */
+        OptionalInt keepLast();
+
+        /**
+         * Keep every backup that completed within the last D days (D >= 1), and the newest one before them (a
+         * point-in-time restore to the window's start needs it).
+         */
+        OptionalInt keepDays();
+
+        /** After retention, remove the WAL segments no kept backup needs (never a history file). */
+        @WithDefault("true")
+        boolean wal();
+
+        /** Per cluster id: {@code pgops.backup.retention.clusters.<id>.{keep-last,keep-days}}. */
+        Map<String, ClusterRetention> clusters();
+
+        interface ClusterRetention {
+            /** Overrides {@link Retention#keepLast()} for this cluster. */
+            OptionalInt keepLast();
+
+            /** Overrides {@link Retention#keepDays()} for this cluster. */
+            OptionalInt keepDays();
+        }
+    }
+
+    /** Restores through the service ({@code pgops.backup.restore.*}): into directories on its own host. */
+    Restore restore();
+
+    interface Restore {
+        /** A restore's directory must lie inside this root (never a node's data directory elsewhere). */
+        @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/restores")
+        String root();
+
+        /** How long the restored copy may take to recover and be promoted. */
+        @WithDefault("1h")
+        Duration timeout();
     }
 
     /**

@@ -88,12 +88,48 @@ public class BackupMetrics {
             for (String outcome : new String[] {"completed", "failed"}) {
                 runs(cluster, outcome);
             }
+            expired(cluster);
+            expiredBytes(cluster);
+            walRemoved(cluster);
         }
     }
 
     /** Counts a backup this instance ran. */
     public void ran(ClusterId cluster, boolean completed) {
         runs(cluster, completed ? "completed" : "failed").increment();
+    }
+
+    /** Counts a backup retention deleted and what it took in the repository. */
+    public void expired(ClusterId cluster, long storedBytes) {
+        expired(cluster).increment();
+        expiredBytes(cluster).increment(storedBytes);
+    }
+
+    /** Counts WAL segment files retention removed from the archive. */
+    public void walRemoved(ClusterId cluster, int segments) {
+        walRemoved(cluster).increment(segments);
+    }
+
+    private Counter walRemoved(ClusterId cluster) {
+        return Counter.builder("pgops.backup.wal.removed.segments")
+                .description("WAL segment files retention removed from the archive, no kept backup needing them")
+                .tag("cluster", cluster.value())
+                .register(registry);
+    }
+
+    private Counter expired(ClusterId cluster) {
+        return Counter.builder("pgops.backup.expired")
+                .description("backups retention deleted from the repository")
+                .tag("cluster", cluster.value())
+                .register(registry);
+    }
+
+    private Counter expiredBytes(ClusterId cluster) {
+        return Counter.builder("pgops.backup.expired.freed")
+                .baseUnit("bytes")
+                .description("bytes the backups retention deleted took in the repository")
+                .tag("cluster", cluster.value())
+                .register(registry);
     }
 
     private Counter runs(ClusterId cluster, String outcome) {

@@ -26,13 +26,17 @@ import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +56,16 @@ public class BackupRunner {
     private final BackupMetrics metrics;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("backup-worker").factory());
+    /** Retention after each successful backup (a field, so the constructor stays as it was). */
+    @Inject
+    RetentionRunner retention;
+
+    /** Backups being verified or drilled: retention keeps them. */
+    @Inject
+    BackupsInUse inUse;
+
+    /** Backups and drills queued or running, per cluster: a schedule skips a cluster that has any. */
+    private final Map<ClusterId, AtomicInteger> pending = new ConcurrentHashMap<>();
 
     public BackupRunner(
             Inventory inventory, BackupConfig config, BackupEventPublisher publisher, BackupMetrics metrics) {
@@ -110,13 +124,77 @@ public class BackupRunner {
                         reason),
                 correlation,
                 requester);
-        worker.submit(() -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
+        submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
         return new Accepted(
                 id.value(),
                 correlation,
                 choice.node().value(),
                 choice.reason(),
                 layout.root().toString());
+    }
+
+    /** Why {@code cluster} cannot take another scheduled run now: backups or drills of it queued or running. */
+    public Optional<String> busy(ClusterId cluster) {
+        AtomicInteger n = pending.get(cluster);
+        int count = n == null ? 0 : n.get();
+        return count == 0
+                ? Optional.empty()
+                : Optional.of(count + " backup or drill run(s) of " + cluster + " queued or running");
+    }
+
+    /**
+     * Queues a restore drill of the cluster's newest backup in the configured repository: it is unpacked, checked
+     * with pg_verifybackup, started on a scratch server and its largest tables counted; {@code BackupVerified} or
+     * {@code BackupVerificationFailed} for each check under a new correlation id, the catalogue updated.
+     *
+     * @return the backup drilled and the correlation id; empty when the cluster has no backup yet
+     */
+    public Optional<Accepted> drill(ClusterId cluster, Requester requester) {
+        Inventory.Cluster c = cluster(cluster);
+        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), null);
+        List<CatalogueEntry> all = new Catalogue(layout).list(cluster);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        CatalogueEntry newest = all.getLast();
+        String correlation = EventIds.newId();
+        String user = config.account()
+                .map(BackupConfig.Account::username)
+                .orElse(c.credentials().username());
+        String repo = layout.root().toString();
+        submit(cluster, () -> {
+            BackupEngine engine =
+                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
+            Verifier.Outcome o;
+            try (BackupsInUse.AutoCloseableHold h = inUse.hold(newest.id())) {
+                o = engine.verify(newest, true, user);
+            }
+            publish(verification(cluster, newest.id(), repo, o.manifest()), correlation, requester);
+            if (o.restore() != null) {
+                publish(verification(cluster, newest.id(), repo, o.restore()), correlation, requester);
+            }
+        });
+        return Optional.of(
+                new Accepted(newest.id().value(), correlation, newest.node().value(), "the newest backup", repo));
+    }
+
+    private void submit(ClusterId cluster, Runnable task) {
+        AtomicInteger n = pending.computeIfAbsent(cluster, k -> new AtomicInteger());
+        n.incrementAndGet();
+        try {
+            worker.submit(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "a run for %s failed", cluster);
+                } finally {
+                    n.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            n.decrementAndGet();
+            throw e;
+        }
     }
 
     /** The catalogue of a cluster in the configured repository (or one inside it). */
@@ -189,16 +267,34 @@ public class BackupRunner {
                             entry.completedAt()),
                     correlation);
             if (config.verify()) {
-                Verifier.Outcome o = engine.verify(entry, config.restoreDrill(), user);
+                Verifier.Outcome o;
+                try (BackupsInUse.AutoCloseableHold h = inUse.hold(id)) {
+                    o = engine.verify(entry, config.restoreDrill(), user);
+                }
                 publish(verification(cluster, id, repo, o.manifest()), correlation);
                 if (o.restore() != null) {
                     publish(verification(cluster, id, repo, o.restore()), correlation);
                 }
             }
+            applyRetention(cluster, layout, correlation);
         } catch (RuntimeException e) {
             LOG.errorf(e, "backup %s of %s failed", id, cluster);
             metrics.ran(cluster, false);
             publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
+        }
+    }
+
+    /** Retention after a successful backup: a failure is logged, the backup stays completed. */
+    private void applyRetention(ClusterId cluster, RepositoryLayout layout, String correlation) {
+        try {
+            RetentionRunner.Outcome r = retention.apply(cluster, layout, false, correlation, null);
+            if (r.deleted() > 0) {
+                LOG.infof(
+                        "cluster %s: retention (%s) deleted %d backup(s), %d bytes",
+                        cluster.value(), r.policy(), r.deleted(), r.freedBytes());
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cluster %s: retention after the backup failed", cluster.value());
         }
     }
 

@@ -2,7 +2,8 @@ package io.pgops.events.backup;
 
 import io.pgops.events.PgopsEvent;
 
-/** Commands to and facts of the backup service: base backups, verification, restores and WAL archiving. */
+/** Commands to and facts of the backup service: base backups, verification, retention, restores and WAL
+ * archiving. */
 public sealed interface BackupEvent extends PgopsEvent
         permits BackupRequested,
                 BackupStarted,
@@ -10,6 +11,7 @@ public sealed interface BackupEvent extends PgopsEvent
                 BackupFailed,
                 BackupVerified,
                 BackupVerificationFailed,
+                BackupExpired,
                 RestoreRequested,
                 RestoreCompleted,
                 RestoreFailed,

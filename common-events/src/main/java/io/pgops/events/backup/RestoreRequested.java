@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param targetLsn recover up to this WAL position ({@code recovery_target_lsn}); {@code null} for none
  * @param principal who asked (user or service account)
  * @param reason why, in words, e.g. {@code "orders table dropped by mistake at 14:02"}
+ * @param targetDirectory the data directory to restore into, on the backup service's host (absolute path; it must
+ *     be empty or not exist); {@code null} when the restore re-creates {@code targetNode} in its own place
  */
 @EventDoc("Command: restore a node from a backup and archived WAL, optionally to a point in time.")
 public record RestoreRequested(
@@ -30,7 +32,8 @@ public record RestoreRequested(
         @Nullable Instant targetTime,
         @Nullable Lsn targetLsn,
         String principal,
-        String reason)
+        String reason,
+        @Nullable String targetDirectory)
         implements BackupEvent, OperatorCommand {
     public RestoreRequested {
         Require.nonNull(cluster, "cluster");
@@ -41,5 +44,18 @@ public record RestoreRequested(
         }
         Require.text(principal, "principal");
         Require.text(reason, "reason");
+        Require.optionalText(targetDirectory, "targetDirectory");
+    }
+
+    /** A restore that re-creates {@code targetNode} in its own place (no {@code targetDirectory}). */
+    public RestoreRequested(
+            ClusterId cluster,
+            String backupId,
+            NodeName targetNode,
+            Instant targetTime,
+            Lsn targetLsn,
+            String principal,
+            String reason) {
+        this(cluster, backupId, targetNode, targetTime, targetLsn, principal, reason, null);
     }
 }
