@@ -36,6 +36,26 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Pre-migration schema-only dumps, on {@code MigrationRequested} ({@code pgops.backup.pre-migration.*}). */
+    PreMigration preMigration();
+
+    interface PreMigration {
+        /** Answer every {@code MigrationRequested} with a schema-only dump of its database. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * A request older than this is skipped: the maintenance-service stopped waiting for its dump (its
+         * {@code migration.backup-timeout}, 10 minutes by default).
+         */
+        @WithDefault("10m")
+        Duration maxAge();
+
+        /** How long one pg_dump may run. */
+        @WithDefault("10m")
+        Duration toolTimeout();
+    }
+
     /** Continuous WAL archiving with pg_receivewal. */
     Wal wal();
 
