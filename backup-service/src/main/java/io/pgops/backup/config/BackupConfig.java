@@ -51,6 +51,14 @@ public interface BackupConfig {
         @WithDefault("10m")
         Duration maxAge();
 
+        /**
+         * How long pg_dump waits for a table's ACCESS SHARE lock ({@code --lock-wait-timeout}) before it fails:
+         * a session holding a table ACCESS EXCLUSIVE would otherwise hold the dump, and the migration, for as
+         * long as it likes.
+         */
+        @WithDefault("30s")
+        Duration lockWaitTimeout();
+
         /** How long one pg_dump may run. */
         @WithDefault("10m")
         Duration toolTimeout();

@@ -59,8 +59,7 @@ public class PreMigrationDumps {
         if (!config.preMigration().enabled() || c == null) {
             return; // not ours to answer: another deployment's cluster, or dumps switched off
         }
-        SchemaDump dump = new SchemaDump(
-                PgBinaries.locate(), layout(), config.preMigration().toolTimeout());
+        SchemaDump dump = dumper();
         Optional<DumpEntry> done = dump.answering(cluster, envelope.id());
         PreMigrationRule.Decision d = PreMigrationRule.decide(
                 r.database(),
@@ -143,9 +142,15 @@ public class PreMigrationDumps {
 
     /** The cluster's dumps in the configured repository, oldest first. */
     public List<DumpEntry> list(ClusterId cluster) {
+        return dumper().list(cluster);
+    }
+
+    private SchemaDump dumper() {
         return new SchemaDump(
-                        PgBinaries.locate(), layout(), config.preMigration().toolTimeout())
-                .list(cluster);
+                PgBinaries.locate(),
+                layout(),
+                config.preMigration().toolTimeout(),
+                config.preMigration().lockWaitTimeout());
     }
 
     private RepositoryLayout layout() {

@@ -37,11 +37,13 @@ public final class SchemaDump {
     private final PgBinaries bin;
     private final RepositoryLayout layout;
     private final Duration timeout;
+    private final Duration lockWait;
 
-    public SchemaDump(PgBinaries bin, RepositoryLayout layout, Duration timeout) {
+    public SchemaDump(PgBinaries bin, RepositoryLayout layout, Duration timeout, Duration lockWait) {
         this.bin = bin;
         this.layout = layout;
         this.timeout = timeout;
+        this.lockWait = lockWait;
     }
 
     /** Who asked: the command event's id, its correlation id and the migration's version. */
@@ -71,6 +73,7 @@ public final class SchemaDump {
                                     "--schema-only",
                                     "--format=custom",
                                     "--no-password",
+                                    "--lock-wait-timeout=" + lockWait.toMillis(),
                                     "--file=" + file,
                                     "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(database))),
                             s)

@@ -69,12 +69,12 @@ public class MigrationApplier {
             sql.execute("BEGIN");
             sql.execute("SET LOCAL lock_timeout = " + lock.toMillis());
             sql.execute("SET LOCAL statement_timeout = " + statement.toMillis());
-            MigrationLedger.ensure(sql);
             for (ScriptSplitter.Statement s : m.plan.statements()) {
                 current = s;
                 sql.execute(s.text());
             }
             current = null;
+            MigrationLedger.ensure(sql); // after the script: nothing of the ledger can change what the script sees
             long millis = millis(t0);
             MigrationLedger.record(sql, m, backupId, millis);
             sql.execute("COMMIT");
@@ -88,7 +88,7 @@ public class MigrationApplier {
             String error = where + e.getMessage();
             if ("23505".equals(e.sqlState()) && current == null) {
                 error = "version " + m.version + " is already applied to database " + m.database
-                        + " (pgops.schema_migrations): " + e.getMessage();
+                        + " (pgops_ledger.schema_migrations): " + e.getMessage();
             }
             return new Outcome(
                     false,
@@ -139,7 +139,7 @@ public class MigrationApplier {
                     false,
                     node,
                     null,
-                    "the statement was applied but its version could not be recorded in pgops.schema_migrations: "
+                    "the statement was applied but its version could not be recorded in pgops_ledger.schema_migrations: "
                             + e.getMessage(),
                     e.sqlState(),
                     false,

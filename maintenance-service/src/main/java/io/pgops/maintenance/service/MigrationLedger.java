@@ -8,15 +8,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The ledger of applied migrations: {@code pgops.schema_migrations} in the migrated database itself, as
+ * The ledger of applied migrations: {@code pgops_ledger.schema_migrations} in the migrated database itself, as
  * Flyway keeps its history table. In the database and not in a store of the service's own (it has none)
  * because then the row commits in the same transaction as the migration: a migration is in the ledger if and
  * only if it was applied, whatever crashed in between, and a restore of the database brings its ledger along.
- * The version is the primary key, so two requests of one version racing each other cannot both commit.
+ * The version is the primary key, so two requests of one version racing each other cannot both commit. The
+ * schema is {@code pgops_ledger}, not {@code pgops}: a schema named like the connecting role (the stack's role is
+ * {@code pgops}) is first on the default {@code search_path} ({@code "$user", public}), and every unqualified
+ * {@code CREATE TABLE} of later migrations would land in it (found by the system test).
  */
 final class MigrationLedger {
-    static final String CREATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS pgops";
-    static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS pgops.schema_migrations ("
+    static final String CREATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS pgops_ledger";
+    static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS pgops_ledger.schema_migrations ("
             + " version text PRIMARY KEY,"
             + " description text NOT NULL,"
             + " checksum text NOT NULL,"
@@ -27,7 +30,7 @@ final class MigrationLedger {
             + " reason text NOT NULL,"
             + " applied_at timestamptz NOT NULL DEFAULT now(),"
             + " duration_ms bigint NOT NULL)";
-    static final String INSERT = "INSERT INTO pgops.schema_migrations (version, description, checksum,"
+    static final String INSERT = "INSERT INTO pgops_ledger.schema_migrations (version, description, checksum,"
             + " migration_id, correlation_id, backup_id, principal, reason, duration_ms)"
             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
@@ -38,7 +41,7 @@ final class MigrationLedger {
 
     /** The version's ledger row, if the database has a ledger and the version is in it. */
     static Optional<Applied> applied(NodeSql sql, String version) {
-        boolean exists = sql.query("SELECT to_regclass('pgops.schema_migrations') IS NOT NULL")
+        boolean exists = sql.query("SELECT to_regclass('pgops_ledger.schema_migrations') IS NOT NULL")
                 .iterator()
                 .next()
                 .getBoolean(0);
@@ -46,7 +49,7 @@ final class MigrationLedger {
             return Optional.empty();
         }
         List<Applied> rows = sql.list(
-                "SELECT version, checksum, applied_at, principal FROM pgops.schema_migrations WHERE version = $1",
+                "SELECT version, checksum, applied_at, principal FROM pgops_ledger.schema_migrations WHERE version = $1",
                 (Row r) -> new Applied(r.getString(0), r.getString(1), r.getOffsetDateTime(2), r.getString(3)),
                 version);
         return rows.stream().findFirst();
