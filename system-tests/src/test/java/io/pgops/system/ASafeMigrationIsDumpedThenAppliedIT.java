@@ -72,7 +72,9 @@ class ASafeMigrationIsDumpedThenAppliedIT {
                         "pgops.backup.account.username",
                         PgTopology.REPLICATION_USER,
                         "pgops.backup.account.password-file",
-                        stack.secrets().file(PgTopology.REPLICATION_USER).toString()));
+                        stack.secrets().file(PgTopology.REPLICATION_USER).toString(),
+                        "pgops.backup.pre-migration.lock-wait-timeout",
+                        "1s"));
         maintenance = stack.startService(
                 "maintenance-service",
                 true,
@@ -229,6 +231,39 @@ class ASafeMigrationIsDumpedThenAppliedIT {
                 done.toString());
         assertTrue(done.get("rolledBack").asBoolean(), done.toString());
         assertEquals("0", sqlIn("SELECT count(*) FROM pg_class WHERE relname = 'mig_dups_v'"));
+    }
+
+    @Test
+    void givenATableHeldExclusivelyWhenTheDumpCannotReadItThenTheMigrationFailsWithoutRunning() throws Exception {
+        sqlIn("CREATE TABLE mig_held (id int);");
+        CompletableFuture<?> holder = CompletableFuture.runAsync(() -> {
+            try {
+                sqlIn("BEGIN; LOCK TABLE mig_held IN ACCESS EXCLUSIVE MODE;"
+                        + " SELECT pg_sleep(60) /* mig-exclusive-holder */; COMMIT;");
+            } catch (RuntimeException cancelled) {
+                // cancelled at the end of the test
+            }
+        });
+        try {
+            await("the holder to take its lock")
+                    .atMost(MIGRATION_DONE)
+                    .until(
+                            () -> sqlIn("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                                    + " WHERE c.relname = 'mig_held' AND l.mode = 'AccessExclusiveLock'"
+                                    + " AND l.granted"),
+                            n -> n.equals("1"));
+            JsonNode done = apply("5", "CREATE TABLE mig_after_no_dump (id int);");
+            assertEquals("failed", done.get("state").asText(), done.toString());
+            assertTrue(done.get("detail").asText().startsWith("pre-migration backup failed at copy"), done.toString());
+            assertTrue(done.get("detail").asText().endsWith("nothing was run"), done.toString());
+            assertEquals("f", sqlIn("SELECT to_regclass('mig_after_no_dump') IS NOT NULL"));
+            assertTrue(story(Topics.BACKUP_EVENTS, done.get("correlationId").asText()).stream()
+                    .anyMatch(e -> e.data() instanceof io.pgops.events.backup.BackupFailed));
+        } finally {
+            primary.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+                    + " WHERE query LIKE '%mig-exclusive-holder%' AND pid <> pg_backend_pid()");
+            holder.join();
+        }
     }
 
     @Test
