@@ -36,6 +36,26 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Scheduled logical dumps ({@code pgops.backup.logical.*}). */
+    Logical logical();
+
+    interface Logical {
+        /** Dump every database of every inventory cluster on a schedule ({@code pg_dump -Fc}, verified). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often; the first round starts one interval after the service started (6 h, as many shops run). */
+        @WithDefault("6h")
+        Duration interval();
+
+        /** Databases never dumped on the schedule (their names, exactly). */
+        Optional<java.util.List<String>> exclude();
+
+        /** How long one pg_dump may run. */
+        @WithDefault("2h")
+        Duration toolTimeout();
+    }
+
     /** Pre-migration schema-only dumps, on {@code MigrationRequested} ({@code pgops.backup.pre-migration.*}). */
     PreMigration preMigration();
 

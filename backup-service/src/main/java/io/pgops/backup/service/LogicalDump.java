@@ -24,22 +24,22 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A schema-only logical dump with PostgreSQL's own tools: {@code pg_dump --schema-only -Fc} of one database into
- * {@code <root>/<cluster>/dumps/.partial-<id>/schema.dump}, verified with {@code pg_restore --list} (the custom
+ * A logical dump of one database with PostgreSQL's own tools: {@code pg_dump -Fc} (schema and data), or {@code
+ * --schema-only} for the pre-migration backup, into {@code <root>/<cluster>/dumps/.partial-<id>/<scope>.dump},
+ * verified with {@code pg_restore --list} (the custom
  * format's table of contents must read whole), then {@code dump.json} beside it and the directory renamed to its
  * id: the catalogue holds only dumps that were written and verified. The password travels in the environment,
  * the database name inside a quoted conninfo value, never on a command line of its own.
  */
-public final class SchemaDump {
+public final class LogicalDump {
     private static final int TAIL = 8;
-    private static final String FILE = "schema.dump";
 
     private final PgBinaries bin;
     private final RepositoryLayout layout;
     private final Duration timeout;
     private final Duration lockWait;
 
-    public SchemaDump(PgBinaries bin, RepositoryLayout layout, Duration timeout, Duration lockWait) {
+    public LogicalDump(PgBinaries bin, RepositoryLayout layout, Duration timeout, Duration lockWait) {
         this.bin = bin;
         this.layout = layout;
         this.timeout = timeout;
@@ -49,10 +49,20 @@ public final class SchemaDump {
     /** Who asked: the command event's id, its correlation id and the migration's version. */
     public record Request(String eventId, String correlationId, String migrationVersion) {}
 
+    /** The pre-migration backup: {@code --schema-only}. */
     public DumpEntry take(Source s, String database, Request request) throws BackupFailure {
+        return take(s, database, request, DumpEntry.SCHEMA);
+    }
+
+    /**
+     * A dump of {@code scope} ({@link DumpEntry#SCHEMA} or {@link DumpEntry#FULL}); {@code request} says who asked
+     * (its event id and version are null for a scheduled dump).
+     */
+    public DumpEntry take(Source s, String database, Request request, String scope) throws BackupFailure {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        BackupId id = DumpEntry.schemaId(startedAt, s.node());
+        BackupId id = DumpEntry.idFor(startedAt, s.node(), scope);
+        String fileName = scope + ".dump";
         Path partial = layout.dumpPartial(s.cluster(), id);
         try {
             Files.createDirectories(
@@ -66,25 +76,27 @@ public final class SchemaDump {
             throw new BackupFailure("store", "cannot create " + partial + ": " + e.getMessage(), "");
         }
         try {
-            Path file = partial.resolve(FILE);
-            Cmd.Result dump = withPassword(
-                            Cmd.of(
-                                    bin.tool("pg_dump"),
-                                    "--schema-only",
-                                    "--format=custom",
-                                    "--no-password",
-                                    "--lock-wait-timeout=" + lockWait.toMillis(),
-                                    "--file=" + file,
-                                    "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(database))),
-                            s)
+            Path file = partial.resolve(fileName);
+            List<String> argv = new ArrayList<>(List.of(bin.tool("pg_dump")));
+            if (DumpEntry.SCHEMA.equals(scope)) {
+                argv.add("--schema-only");
+            }
+            argv.addAll(List.of(
+                    "--format=custom",
+                    "--no-password",
+                    "--lock-wait-timeout=" + lockWait.toMillis(),
+                    "--file=" + file,
+                    "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(database))));
+            Cmd.Result dump = withPassword(Cmd.of(argv), s)
                     .env("PGCONNECT_TIMEOUT", "10")
                     .timeoutSeconds(timeout.toSeconds())
                     .tryRun();
             if (dump.exitCode() != 0) {
                 throw new BackupFailure(
                         "copy",
-                        "pg_dump --schema-only of database " + database + " on " + s.node() + " at " + s.hostPort()
-                                + " failed (exit " + dump.exitCode() + ")",
+                        "pg_dump" + (DumpEntry.SCHEMA.equals(scope) ? " --schema-only" : "") + " of database "
+                                + database + " on " + s.node() + " at " + s.hostPort() + " failed (exit "
+                                + dump.exitCode() + ")",
                         ToolOutput.lastLines(dump.output(), TAIL));
             }
             Cmd.Result list = Cmd.of(bin.tool("pg_restore"), "--list", file.toString())
@@ -101,10 +113,10 @@ public final class SchemaDump {
                     id,
                     s.cluster(),
                     database,
-                    DumpEntry.SCHEMA,
+                    scope,
                     s.node(),
                     s.hostPort(),
-                    FILE,
+                    fileName,
                     Files.size(file),
                     entries,
                     request.eventId(),
@@ -137,6 +149,38 @@ public final class SchemaDump {
                 .map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith(";"))
                 .count();
+    }
+
+    /**
+     * The databases of a node worth a dump: those that accept connections and are not templates, read with psql
+     * through the inventory's database.
+     */
+    public List<String> databases(Source s, String via) throws BackupFailure {
+        Cmd.Result r = withPassword(
+                        Cmd.of(
+                                bin.tool("psql"),
+                                "-X",
+                                "-A",
+                                "-t",
+                                "-v",
+                                "ON_ERROR_STOP=1",
+                                "-c",
+                                "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
+                                "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(via))),
+                        s)
+                .env("PGCONNECT_TIMEOUT", "10")
+                .timeoutSeconds(60)
+                .tryRun();
+        if (r.exitCode() != 0) {
+            throw new BackupFailure(
+                    "start",
+                    "cannot list the databases of " + s.node() + " at " + s.hostPort(),
+                    ToolOutput.lastLines(r.output(), TAIL));
+        }
+        return Arrays.stream(r.output().split("\\R"))
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
     }
 
     /** The cluster's dumps, oldest first. */

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The pre-migration backup: on {@code MigrationRequested} a schema-only dump of the migration's database from the
- * primary ({@link SchemaDump}), told on {@code pgops.backup.events} under the request's correlation id: {@code
+ * primary ({@link LogicalDump}), told on {@code pgops.backup.events} under the request's correlation id: {@code
  * BackupStarted}, then {@code BackupCompleted} (kind {@code logical}; the maintenance-service runs the migration
  * only after it) or {@code BackupFailed}. Runs on the consumer's thread, so the request's offset is committed
  * only after its answer was acknowledged by Kafka. The dump connects with the inventory's account (a dump reads
@@ -59,7 +59,7 @@ public class PreMigrationDumps {
         if (!config.preMigration().enabled() || c == null) {
             return; // not ours to answer: another deployment's cluster, or dumps switched off
         }
-        SchemaDump dump = dumper();
+        LogicalDump dump = dumper();
         Optional<DumpEntry> done = dump.answering(cluster, envelope.id());
         PreMigrationRule.Decision d = PreMigrationRule.decide(
                 r.database(),
@@ -91,7 +91,8 @@ public class PreMigrationDumps {
         }
     }
 
-    private void dump(SchemaDump dump, EventEnvelope envelope, MigrationRequested r, Inventory.Cluster c, String repo) {
+    private void dump(
+            LogicalDump dump, EventEnvelope envelope, MigrationRequested r, Inventory.Cluster c, String repo) {
         ClusterId cluster = r.cluster();
         NodeName node = primaries.of(cluster, c);
         Inventory.Node n = c.nodes().get(node.value());
@@ -104,7 +105,7 @@ public class PreMigrationDumps {
             Source src = new Source(
                     cluster, node, n.host(), n.port(), c.credentials().username(), Passwords.read(c.credentials()));
             DumpEntry e = dump.take(
-                    src, r.database(), new SchemaDump.Request(envelope.id(), envelope.correlationId(), r.version()));
+                    src, r.database(), new LogicalDump.Request(envelope.id(), envelope.correlationId(), r.version()));
             LOG.infof(
                     "pre-migration dump %s of %s %s: %d bytes, %d entries read back by pg_restore --list, %d ms",
                     e.id(), cluster, r.database(), e.storedBytes(), e.tocEntries(), e.durationMillis());
@@ -145,8 +146,8 @@ public class PreMigrationDumps {
         return dumper().list(cluster);
     }
 
-    private SchemaDump dumper() {
-        return new SchemaDump(
+    private LogicalDump dumper() {
+        return new LogicalDump(
                 PgBinaries.locate(),
                 layout(),
                 config.preMigration().toolTimeout(),
