@@ -8,20 +8,15 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.maintenance.config.Policies;
-import io.pgops.maintenance.domain.MigrationPlan;
 import io.pgops.maintenance.domain.MigrationState;
 import io.pgops.maintenance.domain.PreMigrationBackup;
 import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +43,7 @@ public class Migrations {
     private final MaintenanceEventPublisher publisher;
     private final MigrationApplier applier;
     private final Topologies topologies;
+    private final MigrationChecks checks;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Migration> byId = new LinkedHashMap<>();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
@@ -66,6 +62,7 @@ public class Migrations {
         this.publisher = publisher;
         this.applier = applier;
         this.topologies = topologies;
+        this.checks = new MigrationChecks(nodes, policies, topologies);
     }
 
     /** The request cannot be run as written (422). */
@@ -94,40 +91,8 @@ public class Migrations {
 
     /** Checks everything, publishes {@code MigrationRequested} and waits (in the background) for the dump. */
     public Migration.View request(ClusterId id, Request r, Requester requester) {
-        nodes.cluster(id);
-        int bytes = r.sql().getBytes(StandardCharsets.UTF_8).length;
-        int max = policies.config().migration().maxScriptBytes();
-        if (bytes > max) {
-            throw new TooLarge("the script is " + bytes + " bytes; the most a migration may hold is " + max);
-        }
-        MigrationPlan plan;
-        try {
-            plan = MigrationPlan.of(r.sql());
-        } catch (MigrationPlan.Refused e) {
-            throw new Refused(e.getMessage());
-        }
-        topologies.waitReason(id).ifPresent(why -> {
-            throw new MaintenanceRunner.Postponed(why);
-        });
-        String database = r.database() == null ? nodes.database(id) : r.database();
-        Duration check = policies.config().reportTimeout();
-        try (NodeSql sql = nodes.primary(id, check)) {
-            if (sql.list(
-                            "SELECT datname::text FROM pg_database WHERE datname::text = $1 AND datallowconn"
-                                    + " AND NOT datistemplate",
-                            row -> row.getString(0),
-                            database)
-                    .isEmpty()) {
-                throw new Refused("database '" + database + "' is not a database of cluster '" + id.value()
-                        + "' that accepts connections");
-            }
-        }
-        try (NodeSql sql = nodes.primary(id, database, check)) {
-            MigrationLedger.applied(sql, r.version()).ifPresent(a -> {
-                throw new Conflict("version " + a.version() + " is already applied to database " + database + " ("
-                        + a.appliedAt() + " by " + a.principal() + ", checksum " + a.checksum() + ")");
-            });
-        }
+        MigrationChecks.Checked c = checks.check(id, r);
+        String database = c.database();
         String description = r.description() == null ? "migration " + r.version() : r.description();
         Instant now = clock.instant();
         Migration m = new Migration(
@@ -137,9 +102,9 @@ public class Migrations {
                 database,
                 r.version(),
                 description,
-                sha256(r.sql()),
+                MigrationChecks.sha256(r.sql()),
                 r.sql(),
-                plan,
+                c.plan(),
                 requester,
                 r.reason(),
                 now);
@@ -293,15 +258,6 @@ public class Migrations {
             if (it.next().done()) {
                 it.remove();
             }
-        }
-    }
-
-    static String sha256(String script) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
