@@ -38,6 +38,54 @@ public interface BackupConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Scheduled logical dumps ({@code pgops.backup.logical.*}). */
+    Logical logical();
+
+    interface Logical {
+        /** Dump every database of every inventory cluster on a schedule ({@code pg_dump -Fc}, verified). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often; the first round starts one interval after the service started (6 h, as many shops run). */
+        @WithDefault("6h")
+        Duration interval();
+
+        /** Databases never dumped on the schedule (their names, exactly). */
+        Optional<java.util.List<String>> exclude();
+
+        /** How long one pg_dump may run. */
+        @WithDefault("2h")
+        Duration toolTimeout();
+    }
+
+    /** Pre-migration schema-only dumps, on {@code MigrationRequested} ({@code pgops.backup.pre-migration.*}). */
+    PreMigration preMigration();
+
+    interface PreMigration {
+        /** Answer every {@code MigrationRequested} with a schema-only dump of its database. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * A request older than this is skipped: the maintenance-service stopped waiting for its dump (its
+         * {@code migration.backup-timeout}, 10 minutes by default).
+         */
+        @WithDefault("10m")
+        Duration maxAge();
+
+        /**
+         * How long pg_dump waits for a table's ACCESS SHARE lock ({@code --lock-wait-timeout}) before it fails:
+         * a session holding a table ACCESS EXCLUSIVE would otherwise hold the dump, and the migration, for as
+         * long as it likes.
+         */
+        @WithDefault("30s")
+        Duration lockWaitTimeout();
+
+        /** How long one pg_dump may run. */
+        @WithDefault("10m")
+        Duration toolTimeout();
+    }
+
     /** Continuous WAL archiving with pg_receivewal. */
     Wal wal();
 

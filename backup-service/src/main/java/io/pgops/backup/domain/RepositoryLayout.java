@@ -14,6 +14,8 @@ public record RepositoryLayout(Path root) {
     public static final String PARTIAL_PREFIX = ".partial-";
     /** The WAL archive's directory name inside a cluster's directory (never a backup id). */
     public static final String WAL = "wal";
+    /** The logical dumps' directory name inside a cluster's directory (never a backup id). */
+    public static final String DUMPS = "dumps";
 
     public RepositoryLayout {
         root = root.toAbsolutePath().normalize();
@@ -47,6 +49,19 @@ public record RepositoryLayout(Path root) {
     /** The cluster's WAL archive, which pg_receivewal streams into: {@code <root>/<cluster>/wal/}. */
     public Path wal(ClusterId cluster) {
         return cluster(cluster).resolve(WAL);
+    }
+
+    /** The cluster's logical dumps: {@code <root>/<cluster>/dumps/<dump-id>/} (never a backup id). */
+    public Path dumps(ClusterId cluster) {
+        return cluster(cluster).resolve(DUMPS);
+    }
+
+    public Path dump(ClusterId cluster, BackupId id) {
+        return dumps(cluster).resolve(id.value());
+    }
+
+    public Path dumpPartial(ClusterId cluster, BackupId id) {
+        return dumps(cluster).resolve(PARTIAL_PREFIX + id.value());
     }
 
     public Path partial(ClusterId cluster, BackupId id) {

@@ -1,5 +1,6 @@
 package io.pgops.backup.messaging;
 
+import io.pgops.backup.service.Primaries;
 import io.pgops.backup.service.WalArchiving;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.MalformedEventException;
@@ -25,9 +26,11 @@ public class TopologyConsumer {
     private static final Logger LOG = Logger.getLogger(TopologyConsumer.class);
 
     private final WalArchiving archiving;
+    private final Primaries primaries;
 
-    public TopologyConsumer(WalArchiving archiving) {
+    public TopologyConsumer(WalArchiving archiving, Primaries primaries) {
         this.archiving = archiving;
+        this.primaries = primaries;
     }
 
     @Incoming("topology")
@@ -36,6 +39,7 @@ public class TopologyConsumer {
         try {
             EventEnvelope envelope = EventMessages.decode(message);
             if (envelope.data() instanceof TopologyChanged tc) {
+                primaries.record(tc);
                 archiving.topology(tc);
             }
         } catch (MalformedEventException e) {

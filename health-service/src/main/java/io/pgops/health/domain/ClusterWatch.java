@@ -180,7 +180,10 @@ public final class ClusterWatch {
 
     /** The newest completed backup of this cluster (an older one, replayed, is ignored). */
     public synchronized void backupCompleted(BackupCompleted b) {
+        // only a physical backup restores the cluster (and is the base of point-in-time recovery): a logical dump,
+        // such as the schema-only one before a migration, must not make a missing base backup look fresh
         if (b.cluster().equals(cluster)
+                && io.pgops.events.backup.BackupKind.PHYSICAL.equals(b.kind())
                 && (lastBackup == null || b.completedAt().isAfter(lastBackup.completedAt()))) {
             lastBackup = b;
         }

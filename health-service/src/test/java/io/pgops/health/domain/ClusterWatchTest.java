@@ -180,6 +180,29 @@ class ClusterWatchTest {
     }
 
     @Test
+    void aLogicalDumpDoesNotMakeTheClustersBackupsFresh() {
+        cycle(0);
+        watch.backupCompleted(new BackupCompleted(
+                IT, "b-old", "physical", N1, "repo", new Timeline(1), null, null, 1, 1, now.minus(Duration.ofDays(3))));
+        watch.backupCompleted(new BackupCompleted(
+                IT,
+                "d-schema",
+                "logical",
+                N1,
+                "repo",
+                new Timeline(1),
+                null,
+                null,
+                1,
+                1,
+                now.minus(Duration.ofMinutes(1))));
+        cycle(0);
+        assertTrue(
+                check(N1, CheckNames.BACKUP_FRESHNESS).evidence().startsWith("newest backup b-old (physical"),
+                check(N1, CheckNames.BACKUP_FRESHNESS).evidence());
+    }
+
+    @Test
     void anOlderTermReplayedFromTheCompactedTopicIsIgnored() {
         watch.topology(topology(5, N1, N1), t);
         watch.topology(topology(4, N2, N2), t);

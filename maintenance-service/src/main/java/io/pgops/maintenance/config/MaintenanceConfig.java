@@ -68,6 +68,34 @@ public interface MaintenanceConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Safe schema migrations ({@code pgops.maintenance.migration.*}). */
+    Migration migration();
+
+    interface Migration {
+        /**
+         * {@code SET LOCAL lock_timeout} of a migration's transaction (and the session's, for a statement that runs
+         * alone): a migration that cannot get its lock fails instead of queueing the application behind it.
+         */
+        @WithDefault("30s")
+        Duration lockTimeout();
+
+        /** {@code statement_timeout} of each of a migration's statements. */
+        @WithDefault("30m")
+        Duration statementTimeout();
+
+        /** How long a migration waits for its pre-migration schema-only dump before it fails without running. */
+        @WithDefault("10m")
+        Duration backupTimeout();
+
+        /** The largest script accepted, bytes (UTF-8). */
+        @WithDefault("1048576")
+        int maxScriptBytes();
+
+        /** How many finished migrations per cluster the service keeps in memory for {@code GET}. */
+        @WithDefault("200")
+        int kept();
+    }
+
     /** Overrides per cluster id: {@code pgops.maintenance.clusters.<id>.dead-tuple-ratio} and the like. */
     Map<String, ClusterOverrides> clusters();
 
@@ -83,6 +111,9 @@ public interface MaintenanceConfig {
         Optional<Duration> lockTimeout();
 
         Optional<Duration> statementTimeout();
+
+        /** The {@code lock_timeout} of this cluster's migrations ({@code migration.lock-timeout} otherwise). */
+        Optional<Duration> migrationLockTimeout();
 
         /** The cluster's maintenance window; absent: runs only on command. */
         Optional<Window> window();

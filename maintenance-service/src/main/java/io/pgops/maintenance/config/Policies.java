@@ -36,6 +36,12 @@ public class Policies {
         return o == null ? config.statementTimeout() : o.statementTimeout().orElse(config.statementTimeout());
     }
 
+    public Duration migrationLockTimeout(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        Duration d = config.migration().lockTimeout();
+        return o == null ? d : o.migrationLockTimeout().orElse(d);
+    }
+
     public MaintenanceConfig config() {
         return config;
     }

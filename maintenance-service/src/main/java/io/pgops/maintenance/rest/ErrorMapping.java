@@ -4,6 +4,7 @@ import io.pgops.kit.rest.Problems;
 import io.pgops.maintenance.domain.CatalogueCheck;
 import io.pgops.maintenance.service.ClusterNodes;
 import io.pgops.maintenance.service.MaintenanceRunner;
+import io.pgops.maintenance.service.Migrations;
 import io.pgops.maintenance.service.NodeSql;
 import io.pgops.maintenance.service.Reports;
 import jakarta.ws.rs.core.Response;
@@ -42,6 +43,21 @@ public class ErrorMapping {
     @ServerExceptionMapper
     public Response postponed(MaintenanceRunner.Postponed e) {
         return Problems.response(409, "Leadership change in progress", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response migrationRefused(Migrations.Refused e) {
+        return Problems.response(422, "Migration refused", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response migrationConflict(Migrations.Conflict e) {
+        return Problems.response(409, "Version applied or under way", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response migrationTooLarge(Migrations.TooLarge e) {
+        return Problems.response(413, "Script too large", e.getMessage());
     }
 
     @ServerExceptionMapper

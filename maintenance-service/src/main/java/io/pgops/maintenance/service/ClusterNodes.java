@@ -72,8 +72,8 @@ public class ClusterNodes {
     }
 
     /**
-     * A connection to {@code database} (checked against {@code pg_database} by the caller) on {@code node}, its
-     * statements limited to {@code statementTimeout}.
+     * A connection to {@code database} on {@code node} (a name the caller found in {@code pg_database}; it is a
+     * connection parameter, never spliced into text).
      */
     public NodeSql connect(ClusterId id, NodeName node, String database, Duration statementTimeout) {
         Inventory.Cluster c = cluster(id);
@@ -95,12 +95,17 @@ public class ClusterNodes {
 
     /** A connection to the primary; the caller closes it. */
     public NodeSql primary(ClusterId id, Duration statementTimeout) {
+        return primary(id, cluster(id).database(), statementTimeout);
+    }
+
+    /** A connection to {@code database} on the primary; the caller closes it. */
+    public NodeSql primary(ClusterId id, String database, Duration statementTimeout) {
         List<String> tried = new ArrayList<>();
         for (Map.Entry<String, Inventory.Node> e : cluster(id).nodes().entrySet()) {
             NodeName name = NodeName.of(e.getKey());
             NodeSql sql;
             try {
-                sql = connect(id, name, statementTimeout);
+                sql = connect(id, name, database, statementTimeout);
             } catch (NodeSql.SqlFailure f) {
                 tried.add(name.value() + ": " + f.getMessage());
                 continue;

@@ -1,0 +1,182 @@
+package io.pgops.backup.service;
+
+import io.pgops.backup.config.BackupConfig;
+import io.pgops.backup.domain.DumpEntry;
+import io.pgops.backup.domain.DumpPlan;
+import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.messaging.BackupEventPublisher;
+import io.pgops.events.EventIds;
+import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupEvent;
+import io.pgops.events.backup.BackupFailed;
+import io.pgops.events.backup.BackupKind;
+import io.pgops.events.backup.BackupRequested;
+import io.pgops.events.backup.BackupStarted;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Timeline;
+import io.pgops.kit.inventory.Inventory;
+import io.pgops.kit.inventory.Passwords;
+import io.pgops.pgtools.PgBinaries;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Scheduled logical backups: every {@code pgops.backup.logical.interval} (6 h) each database of each inventory
+ * cluster is dumped from its primary with {@code pg_dump -Fc}, read back with {@code pg_restore --list} and
+ * catalogued beside the pre-migration dumps; per database {@code BackupRequested} (principal {@code scheduler}),
+ * {@code BackupStarted}, then {@code BackupCompleted} or {@code BackupFailed}, kind {@code logical}, under a
+ * correlation id of its own. One round at a time, on a thread of its own (a long base backup does not hold it).
+ */
+@ApplicationScoped
+public class ScheduledDumps {
+    private static final Logger LOG = Logger.getLogger(ScheduledDumps.class);
+    private static final Timeline NO_TIMELINE = Timeline.of(1);
+
+    private final Inventory inventory;
+    private final BackupConfig config;
+    private final BackupEventPublisher publisher;
+    private final Primaries primaries;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("logical-dumps").factory());
+
+    public ScheduledDumps(
+            Inventory inventory, BackupConfig config, BackupEventPublisher publisher, Primaries primaries) {
+        this.inventory = inventory;
+        this.config = config;
+        this.publisher = publisher;
+        this.primaries = primaries;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!config.logical().enabled()) {
+            return;
+        }
+        long every = config.logical().interval().toMillis();
+        timer.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof(
+                "logical dumps of every inventory database every %s",
+                config.logical().interval());
+    }
+
+    /** One round over every cluster; a cluster that fails does not stop the others. */
+    void round() {
+        for (Map.Entry<String, Inventory.Cluster> e : inventory.clusters().entrySet()) {
+            try {
+                cluster(ClusterId.of(e.getKey()), e.getValue());
+            } catch (RuntimeException x) {
+                LOG.errorf(x, "scheduled logical dumps of %s stopped", e.getKey());
+            }
+        }
+    }
+
+    private void cluster(ClusterId cluster, Inventory.Cluster c) {
+        NodeName node = primaries.of(cluster, c);
+        Inventory.Node n = c.nodes().get(node.value());
+        Source src = new Source(
+                cluster, node, n.host(), n.port(), c.credentials().username(), Passwords.read(c.credentials()));
+        LogicalDump dump = new LogicalDump(
+                PgBinaries.locate(),
+                RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
+                config.logical().toolTimeout(),
+                config.preMigration().lockWaitTimeout());
+        String repo =
+                Path.of(config.repositoryRoot()).toAbsolutePath().normalize().toString();
+        List<String> listed;
+        try {
+            listed = dump.databases(src, c.database());
+        } catch (BackupFailure f) {
+            LOG.warnf("scheduled logical dumps of %s: %s", cluster, f.error());
+            return;
+        }
+        DumpPlan.Plan plan =
+                DumpPlan.of(listed, new HashSet<>(config.logical().exclude().orElse(List.of())));
+        if (!plan.leftOut().isEmpty()) {
+            LOG.infof("scheduled logical dumps of %s leave out %s", cluster, plan.leftOut());
+        }
+        for (String database : plan.databases()) {
+            one(dump, src, database, repo);
+        }
+    }
+
+    private void one(LogicalDump dump, Source src, String database, String repo) {
+        String correlation = EventIds.newId();
+        ClusterId cluster = src.cluster();
+        long t0 = System.nanoTime();
+        String pendingId =
+                DumpEntry.idFor(Instant.now(), src.node(), DumpEntry.FULL).value();
+        publish(
+                new BackupRequested(
+                        cluster,
+                        BackupKind.LOGICAL,
+                        src.node(),
+                        null,
+                        "scheduler",
+                        "scheduled logical dump of database " + database + " every "
+                                + config.logical().interval()),
+                correlation);
+        publish(
+                new BackupStarted(
+                        cluster, pendingId, BackupKind.LOGICAL, src.node(), repo, NO_TIMELINE, null, Instant.now()),
+                correlation);
+        try {
+            DumpEntry e = dump.take(src, database, new LogicalDump.Request(null, correlation, null), DumpEntry.FULL);
+            publish(
+                    new BackupCompleted(
+                            cluster,
+                            e.id().value(),
+                            BackupKind.LOGICAL,
+                            e.node(),
+                            repo,
+                            NO_TIMELINE,
+                            null,
+                            null,
+                            e.storedBytes(),
+                            null,
+                            e.durationMillis(),
+                            e.completedAt()),
+                    correlation);
+            LOG.infof(
+                    "logical dump %s of %s %s: %d bytes, %d entries, %d ms",
+                    e.id(), cluster, database, e.storedBytes(), e.tocEntries(), e.durationMillis());
+        } catch (BackupFailure f) {
+            LOG.warnf("logical dump of %s %s failed at %s: %s", cluster, database, f.stage(), f.getMessage());
+            publish(
+                    new BackupFailed(
+                            cluster,
+                            pendingId,
+                            BackupKind.LOGICAL,
+                            src.node(),
+                            repo,
+                            f.stage(),
+                            f.error(),
+                            (System.nanoTime() - t0) / 1_000_000,
+                            Instant.now()),
+                    correlation);
+        }
+    }
+
+    private void publish(BackupEvent event, String correlation) {
+        publisher
+                .publish(event, correlation)
+                .toCompletableFuture()
+                .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+}
