@@ -117,6 +117,33 @@ public interface MaintenanceConfig {
 
         /** The cluster's maintenance window; absent: runs only on command. */
         Optional<Window> window();
+
+        /** The facts of the cluster's database hosts, for the configuration advisor; absent: it asks for them. */
+        Optional<Host> host();
+    }
+
+    /**
+     * What the configuration advisor needs to know of a cluster's database hosts (all nodes alike), as the operator
+     * declares it: {@code pgops.maintenance.clusters.<id>.host.{ram,cpus,storage,connections,workload}}.
+     */
+    interface Host {
+        /** The memory PostgreSQL may use, e.g. {@code 16GB}. */
+        String ram();
+
+        /** The CPUs it may use. */
+        int cpus();
+
+        /** {@code ssd}, {@code hdd} or {@code san}. */
+        @WithDefault("ssd")
+        String storage();
+
+        /** The connections expected at most. */
+        @WithDefault("100")
+        int connections();
+
+        /** {@code web}, {@code oltp}, {@code dw}, {@code mixed} or {@code desktop}. */
+        @WithDefault("mixed")
+        String workload();
     }
 
     /** A recurring window: at each start a run plans what the reports advise and may start tasks for {@code duration}. */

@@ -1,0 +1,254 @@
+package io.pgops.maintenance.service;
+
+import io.pgops.events.Requester;
+import io.pgops.events.maintenance.ConfigDriftDetected;
+import io.pgops.events.maintenance.MaintenanceCompleted;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.maintenance.config.MaintenanceConfig;
+import io.pgops.maintenance.domain.ConfigAdvisor;
+import io.pgops.maintenance.domain.ConfigAdvisor.Recommendation;
+import io.pgops.maintenance.domain.ConfigComparison;
+import io.pgops.maintenance.domain.ConfigComparison.Drift;
+import io.pgops.maintenance.domain.ConfigComparison.Setting;
+import io.pgops.maintenance.domain.HostFacts;
+import io.pgops.maintenance.domain.ObjectName;
+import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration advisor on real nodes: recommendations for the declared host facts ({@link ConfigAdvisor})
+ * against each node's {@code pg_settings}; differences published as {@code ConfigDriftDetected}; applied on an
+ * administrator's command with {@code ALTER SYSTEM} + {@code pg_reload_conf()} on every node, reporting honestly
+ * what still waits for a restart.
+ */
+@ApplicationScoped
+public class ConfigReview {
+    private static final Pattern SAFE_VALUE = Pattern.compile("^[0-9]+(\\.[0-9]+)?(kB)?$");
+    private static final String SETTINGS =
+            "SELECT name, setting, unit, context, source, pending_restart" + " FROM pg_settings WHERE name = ANY($1)";
+
+    private final ClusterNodes nodes;
+    private final MaintenanceConfig config;
+    private final MaintenanceEventPublisher publisher;
+
+    public ConfigReview(ClusterNodes nodes, MaintenanceConfig config, MaintenanceEventPublisher publisher) {
+        this.nodes = nodes;
+        this.config = config;
+        this.publisher = publisher;
+    }
+
+    /** No host facts were declared or given (409). */
+    public static final class NoFacts extends RuntimeException {
+        NoFacts(ClusterId id) {
+            super("declare the host's facts for the advisor: pgops.maintenance.clusters." + id.value()
+                    + ".host.{ram,cpus,storage,connections,workload}, or give them with the request");
+        }
+    }
+
+    /** A node's differences, or why it could not be read. */
+    public record NodeDrift(String node, List<Drift> drifts, String unreachable) {}
+
+    /** The advice for a cluster: the facts it rests on and each node's differences. */
+    public record Advice(String cluster, HostFacts facts, List<Recommendation> recommended, List<NodeDrift> nodes) {}
+
+    /** The declared facts of {@code id}, overridden by {@code given} when not null. */
+    public HostFacts facts(ClusterId id, HostFacts given) {
+        if (given != null) {
+            return given;
+        }
+        MaintenanceConfig.ClusterOverrides c = config.clusters().get(id.value());
+        if (c == null || c.host().isEmpty()) {
+            throw new NoFacts(id);
+        }
+        MaintenanceConfig.Host h = c.host().get();
+        return new HostFacts(
+                parseSize(h.ram()),
+                h.cpus(),
+                HostFacts.Storage.parse(h.storage()),
+                h.connections(),
+                HostFacts.Workload.parse(h.workload()));
+    }
+
+    /** Every node's differences from the recommendations ({@code node}: only that one). */
+    public Advice advise(ClusterId id, HostFacts facts, String node) {
+        nodes.cluster(id);
+        List<Recommendation> recommended = ConfigAdvisor.recommend(facts);
+        List<NodeDrift> out = new ArrayList<>();
+        for (NodeName n : names(id, node)) {
+            try (NodeSql sql = nodes.connect(id, n, config.reportTimeout())) {
+                out.add(new NodeDrift(
+                        n.value(), ConfigComparison.compare(recommended, settings(sql, recommended)), null));
+            } catch (NodeSql.SqlFailure e) {
+                out.add(new NodeDrift(n.value(), List.of(), e.getMessage()));
+            }
+        }
+        return new Advice(id.value(), facts, recommended, out);
+    }
+
+    /** Publishes one {@code ConfigDriftDetected} per node and difference; the advice it published from. */
+    public Advice check(ClusterId id, HostFacts facts, Requester who) {
+        Advice a = advise(id, facts, null);
+        String correlation = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        for (NodeDrift n : a.nodes()) {
+            for (Drift d : n.drifts()) {
+                publisher.publish(
+                        new ConfigDriftDetected(
+                                id,
+                                NodeName.of(n.node()),
+                                d.name(),
+                                d.recommended(),
+                                d.actual(),
+                                d.source(),
+                                d.pendingRestart(),
+                                "recommended for " + describe(facts) + ": " + d.reason()
+                                        + (d.restartNeeded() ? "; applying it needs a restart" : ""),
+                                now),
+                        correlation,
+                        who);
+            }
+        }
+        return a;
+    }
+
+    /** What an apply did on one node: each parameter's outcome in words, and what waits for a restart. */
+    public record Applied(String node, Map<String, String> parameters, List<String> pendingRestart, String failed) {}
+
+    /**
+     * Sets the recommended values of {@code names} (all differing ones when empty) with {@code ALTER SYSTEM} on every
+     * node, reloads, and reads back what took effect and what waits for a restart.
+     */
+    public List<Applied> apply(ClusterId id, HostFacts facts, Set<String> names, String reason, Requester who) {
+        List<Recommendation> recommended = ConfigAdvisor.recommend(facts);
+        Map<String, Recommendation> byName = new LinkedHashMap<>();
+        recommended.forEach(r -> byName.put(r.name(), r));
+        for (String n : names) {
+            if (!byName.containsKey(n)) {
+                throw new IllegalArgumentException(
+                        "'" + n + "' is not a parameter the advisor recommends; one of " + byName.keySet());
+            }
+        }
+        List<Applied> out = new ArrayList<>();
+        String correlation = UUID.randomUUID().toString();
+        for (NodeName n : names(id, null)) {
+            long t0 = System.nanoTime();
+            try (NodeSql sql = nodes.connect(id, n, config.reportTimeout())) {
+                List<Drift> drifts = ConfigComparison.compare(recommended, settings(sql, recommended));
+                List<Recommendation> chosen = drifts.stream()
+                        .filter(d -> d.actual() != null && (names.isEmpty() || names.contains(d.name())))
+                        .map(d -> byName.get(d.name()))
+                        .toList();
+                Map<String, String> what = new LinkedHashMap<>();
+                for (Recommendation r : chosen) {
+                    String value = r.sqlValue();
+                    if (!SAFE_VALUE.matcher(value).matches()) {
+                        throw new IllegalStateException("refusing to write an unexpected value for " + r.name());
+                    }
+                    sql.execute("ALTER SYSTEM SET " + ObjectName.quote(r.name()) + " = '" + value + "'");
+                }
+                if (!chosen.isEmpty()) {
+                    sql.query("SELECT pg_reload_conf()");
+                }
+                Map<String, Setting> after = settings(sql, chosen);
+                List<String> pending = new ArrayList<>();
+                for (Recommendation r : chosen) {
+                    Setting s = after.get(r.name());
+                    boolean waits = s != null && s.pendingRestart();
+                    boolean took = ConfigComparison.compare(List.of(r), after).isEmpty();
+                    if (waits) {
+                        pending.add(r.name());
+                    }
+                    what.put(
+                            r.name(),
+                            r.display()
+                                    + (took
+                                            ? " (in effect)"
+                                            : waits ? " (waits for a restart)" : " (written; not yet in effect)"));
+                }
+                out.add(new Applied(n.value(), what, pending, null));
+                if (!chosen.isEmpty()) {
+                    publisher.publish(
+                            new MaintenanceCompleted(
+                                    id,
+                                    correlation,
+                                    n,
+                                    "alter-system",
+                                    String.join(",", what.keySet()),
+                                    0,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    (System.nanoTime() - t0) / 1_000_000,
+                                    "ALTER SYSTEM for " + describe(facts) + ": " + what + "; " + reason,
+                                    Instant.now()),
+                            correlation,
+                            who);
+                }
+            } catch (NodeSql.SqlFailure e) {
+                out.add(new Applied(n.value(), Map.of(), List.of(), e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private List<NodeName> names(ClusterId id, String node) {
+        if (node != null) {
+            if (!nodes.cluster(id).nodes().containsKey(node)) {
+                throw new ClusterNodes.UnknownNode(id, node);
+            }
+            return List.of(NodeName.of(node));
+        }
+        return nodes.cluster(id).nodes().keySet().stream().map(NodeName::of).toList();
+    }
+
+    private static Map<String, Setting> settings(NodeSql sql, List<Recommendation> of) {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        String[] names = of.stream().map(Recommendation::name).toArray(String[]::new);
+        for (var r : sql.query(SETTINGS, (Object) names)) {
+            m.put(
+                    r.getString(0),
+                    new Setting(
+                            r.getString(0),
+                            r.getString(1),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4),
+                            Boolean.TRUE.equals(r.getBoolean(5))));
+        }
+        return m;
+    }
+
+    static String describe(HostFacts f) {
+        return ConfigAdvisor.size(f.ramBytes() / 1024 * 1024) + " RAM, " + f.cpus() + " CPUs, "
+                + f.storage().name().toLowerCase() + ", " + f.connections() + " connections, "
+                + f.workload().name().toLowerCase();
+    }
+
+    /** {@code 16GB}, {@code 512MB}, {@code 1024kB} or plain bytes. */
+    public static long parseSize(String s) {
+        var m = java.util.regex.Pattern.compile("^\\s*([0-9]+)\\s*(kB|KB|MB|GB|TB)?\\s*$")
+                .matcher(s);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("ram must be a size like 16GB or 512MB but was '" + s + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String u = m.group(2) == null ? "" : m.group(2).toUpperCase();
+        return switch (u) {
+            case "KB" -> n * 1024;
+            case "MB" -> n * 1024 * 1024;
+            case "GB" -> n * 1024 * 1024 * 1024;
+            case "TB" -> n * 1024L * 1024 * 1024 * 1024;
+            default -> n;
+        };
+    }
+}
