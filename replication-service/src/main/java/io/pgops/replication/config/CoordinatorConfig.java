@@ -103,6 +103,14 @@ public interface CoordinatorConfig {
     Duration syncPatience();
 
     /**
+     * Before an automatic failover that waits out the old primary's lease (not {@code strict} mode) promotes a
+     * standby, it fetches the WAL another standby holds beyond it for at most this long (the wait for the lease
+     * usually covers it); 0 turns the fetch off.
+     */
+    @WithDefault("2s")
+    Duration walFetchTimeout();
+
+    /**
      * Fail over by itself when the primary is lost (its agent and a direct SQL probe both fail on {@code
      * failover-confirmations} consecutive looks, or its agent reports PostgreSQL down for longer than {@code
      * primary-start-timeout}). In {@code strict} synchronous mode the recorded synchronous standby is promoted

@@ -113,6 +113,21 @@ final class ChangeRunner {
                     "could not prepare " + cand + ": " + ex.getMessage());
             return;
         }
+        // an automatic failover that waits out the old lease anyway: the candidate first fetches the WAL another
+        // standby has beyond it (acknowledged commits only that standby received survive)
+        String fetched = kind == LeadershipChange.FAILOVER && c.syncMode(o.cluster) != SyncPlan.Mode.STRICT
+                ? WalFetchStep.run(
+                        c.agents(),
+                        o.cluster,
+                        st,
+                        cand,
+                        old,
+                        current,
+                        c.config().walFetchTimeout())
+                : null;
+        if (fetched != null) {
+            why = why + "; " + fetched;
+        }
         for (NodeSpec n : st.nodes()) {
             if (n.name().equals(cand) || n.name().equals(old)) {
                 continue;
