@@ -187,8 +187,11 @@ class LeaseIT {
     enum KafkaOutage {
         /** SIGSTOP: every request times out, as with a frozen host or a network that drops packets. */
         PAUSED(30),
-        /** SIGKILL, started again after the outage: every connection is refused, then the broker recovers its log. */
-        KILLED(60);
+        /**
+         * SIGKILL, started again after the outage: every connection is refused, then the broker recovers its log
+         * (30 s in the build; 60 s by hand with {@code -Dpgops.test.kafka-kill-outage=60}).
+         */
+        KILLED(30);
 
         final long defaultSeconds;
 
@@ -199,7 +202,7 @@ class LeaseIT {
 
     /**
      * Scenario 6: the Kafka broker paused for {@code pgops.test.kafka-outage} (30 s), or killed and started again
-     * after {@code pgops.test.kafka-kill-outage} (60 s), under load. The primary cannot renew its lease through
+     * after {@code pgops.test.kafka-kill-outage} (30 s in the build; the issue's 60 s by hand), under load. The primary cannot renew its lease through
      * the coordinator; the failsafe keeps it (every other agent confirms it directly), so no role changes and the
      * writer through the front door goes on; once Kafka is back, grants resume.
      */
