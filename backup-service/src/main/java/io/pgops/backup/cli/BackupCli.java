@@ -61,7 +61,9 @@ public final class BackupCli {
             "  --repo s3://BUCKET/PREFIX: an S3-compatible repository for take, list, verify and restore, with",
             "           [--s3-endpoint URL] [--s3-path-style] [--s3-region R] [--s3-credentials-file F]",
             "           [--s3-part-size-mib N (16)] [--s3-parallel N (4)] [--staging DIR]; credentials from F",
-            "           (access-key-id=, secret-access-key=) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
+            "           (access-key-id=, secret-access-key=) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY;",
+            "           [--encryption-key file:/path | env:NAME] encrypts what is uploaded (AES-256-GCM, 32-byte key,",
+            "           raw or base64) and decrypts on download; the key's id is recorded in the catalogue");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -216,6 +218,9 @@ public final class BackupCli {
         m.put("storedBytes", e.storedBytes());
         m.put("seconds", e.durationMillis() / 1000.0);
         m.put("compression", e.compression());
+        if (e.encrypted()) {
+            m.put("encryptionKeyId", e.encryptionKeyId());
+        }
         Verification v = e.verification();
         m.put("verification", v.state());
         if (v.method() != null) {
@@ -244,6 +249,10 @@ public final class BackupCli {
     private Backups engine(Map<String, String> o) {
         String repo = required(o, "repo");
         if (!S3Location.isS3(repo)) {
+            if (o.containsKey("encryption-key")) {
+                throw new Usage("--encryption-key applies to an s3:// repository (a filesystem repository is not"
+                        + " encrypted yet)");
+            }
             return filesystem(o);
         }
         S3Location where;
@@ -309,7 +318,8 @@ public final class BackupCli {
             "s3-region",
             "s3-credentials-file",
             "s3-part-size-mib",
-            "s3-parallel");
+            "s3-parallel",
+            "encryption-key");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> m = new HashMap<>();

@@ -3,6 +3,7 @@ package io.pgops.backup.cli;
 import io.pgops.backup.domain.S3Layout;
 import io.pgops.backup.domain.S3Location;
 import io.pgops.backup.service.BackupEngine;
+import io.pgops.backup.service.EncryptionKey;
 import io.pgops.backup.service.S3Backups;
 import io.pgops.backup.service.S3Repository;
 import io.pgops.backup.service.S3Settings;
@@ -49,6 +50,13 @@ final class S3Options {
         } catch (IllegalArgumentException e) {
             throw usage.apply(e.getMessage());
         }
-        return new S3Backups(staging, new S3Repository(new S3Layout(where), store));
+        Optional<EncryptionKey> key;
+        try {
+            key = Optional.ofNullable(o.get("encryption-key")).map(r -> EncryptionKey.fromReference(r, env));
+        } catch (IllegalArgumentException e) {
+            store.close();
+            throw usage.apply("--encryption-key: " + e.getMessage());
+        }
+        return new S3Backups(staging, new S3Repository(new S3Layout(where), store, key));
     }
 }

@@ -51,8 +51,7 @@ public final class S3Backups implements Backups {
         Taken local = staging.take(source, id, compression, fastCheckpoint, identity, verify, drill, drillUser);
         Path dir = staging.layout().backup(source.cluster(), id);
         try {
-            s3.upload(dir, local.entry());
-            return local;
+            return new Taken(s3.upload(dir, local.entry()), local.verification());
         } catch (IOException | RuntimeException e) {
             throw new BackupFailure(
                     "store",

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,13 @@ import java.util.Optional;
 public final class S3Repository implements BackupRepository {
     private final S3Layout layout;
     private final S3Store store;
+    private final Optional<EncryptionKey> key;
 
-    public S3Repository(S3Layout layout, S3Store store) {
+    /** @param key when present, new uploads are encrypted with it and encrypted backups are decrypted with it */
+    public S3Repository(S3Layout layout, S3Store store, Optional<EncryptionKey> key) {
         this.layout = layout;
         this.store = store;
+        this.key = key;
     }
 
     public S3Layout layout() {
@@ -76,22 +80,39 @@ public final class S3Repository implements BackupRepository {
     }
 
     /**
-     * Uploads a complete local backup directory: every stored file first (multipart, parallel parts), then the
-     * catalogue object, which makes it visible. A failure deletes what was uploaded of it.
+     * Uploads a complete local backup directory: every stored file first (multipart, parallel parts; encrypted
+     * first when this repository has a key), then the catalogue object, which makes it visible. A failure deletes
+     * what was uploaded of it. Returns the entry as catalogued (with the key's id when encrypted).
      */
-    public void upload(Path dir, CatalogueEntry entry) throws IOException {
+    public CatalogueEntry upload(Path dir, CatalogueEntry entry) throws IOException {
+        CatalogueEntry stored =
+                entry.withEncryptionKeyId(key.map(EncryptionKey::id).orElse(null));
         List<String> uploaded = new ArrayList<>();
         try {
             for (String f : entry.files()) {
-                String key = layout.object(entry.cluster(), entry.id(), f);
-                store.upload(dir.resolve(f), key);
-                uploaded.add(key);
+                String objectKey = layout.object(entry.cluster(), entry.id(), f);
+                if (key.isPresent()) {
+                    Path enc = dir.resolve("." + f + ".enc");
+                    try (var in = Files.newInputStream(dir.resolve(f));
+                            var out = Files.newOutputStream(enc)) {
+                        ChunkedGcm.encrypt(in, out, key.get(), ChunkedGcm.DEFAULT_CHUNK);
+                    }
+                    try {
+                        store.upload(enc, objectKey);
+                    } finally {
+                        Files.deleteIfExists(enc);
+                    }
+                } else {
+                    store.upload(dir.resolve(f), objectKey);
+                }
+                uploaded.add(objectKey);
             }
-            update(entry);
+            update(stored);
+            return stored;
         } catch (IOException | RuntimeException e) {
-            for (String key : uploaded) {
+            for (String k : uploaded) {
                 try {
-                    store.delete(key);
+                    store.delete(k);
                 } catch (RuntimeException d) {
                     e.addSuppressed(d);
                 }
@@ -100,14 +121,53 @@ public final class S3Repository implements BackupRepository {
         }
     }
 
-    /** Downloads a backup's stored files and its catalogue entry into {@code dir} (created, mode 700). */
+    /**
+     * Downloads a backup's stored files and its catalogue entry into {@code dir} (created, mode 700), decrypting an
+     * encrypted backup: refused ({@link ChunkedGcm.Refused}) without its key, with another key, or when a file does
+     * not authenticate (altered, cut off).
+     */
     public void download(CatalogueEntry entry, Path dir) throws IOException {
+        if (entry.encrypted()) {
+            if (key.isEmpty()) {
+                throw new ChunkedGcm.Refused("backup " + entry.id() + " is encrypted with the key of id "
+                        + entry.encryptionKeyId() + ": give that key (--encryption-key)");
+            }
+            if (!key.get().id().equals(entry.encryptionKeyId())) {
+                throw new ChunkedGcm.Refused(
+                        "backup " + entry.id() + " is encrypted with the key of id " + entry.encryptionKeyId()
+                                + ", not with the key " + key.get().id() + " given");
+            }
+        }
         Files.createDirectories(
                 dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         for (String f : entry.files()) {
-            store.download(layout.object(entry.cluster(), entry.id(), f), dir.resolve(f));
+            String objectKey = layout.object(entry.cluster(), entry.id(), f);
+            if (entry.encrypted()) {
+                downloadDecrypted(objectKey, dir, f, entry);
+            } else {
+                store.download(objectKey, dir.resolve(f));
+            }
         }
         Files.write(dir.resolve(CatalogueEntry.FILE), json(entry));
+    }
+
+    /** Downloads and decrypts through two temporary names; the file appears only once every chunk authenticated. */
+    private void downloadDecrypted(String objectKey, Path dir, String f, CatalogueEntry entry) throws IOException {
+        Path enc = dir.resolve("." + f + ".enc");
+        Path plain = dir.resolve("." + f + ".plain");
+        try {
+            store.download(objectKey, enc);
+            try (var in = Files.newInputStream(enc);
+                    var out = Files.newOutputStream(plain)) {
+                ChunkedGcm.decrypt(in, out, key.orElseThrow());
+            } catch (ChunkedGcm.Refused e) {
+                throw new ChunkedGcm.Refused(f + " of backup " + entry.id() + ": " + e.getMessage());
+            }
+            Files.move(plain, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(enc);
+            Files.deleteIfExists(plain);
+        }
     }
 
     /** The ids of {@code cluster}'s backups whose upload never finished (objects without a catalogue object). */

@@ -69,9 +69,13 @@ class S3BackupIT {
     }
 
     static CliRunner.Run cli(Map<String, String> env, String... args) {
+        return cliOf("s3it", env, args);
+    }
+
+    static CliRunner.Run cliOf(String cluster, Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
-                "--repo", REPO, "--cluster", "s3it", "--staging", staging().toString()));
+                "--repo", REPO, "--cluster", cluster, "--staging", staging().toString()));
         all.addAll(proxy.cliOptions());
         return CliRunner.run(env, all.toArray(String[]::new));
     }
@@ -154,6 +158,99 @@ class S3BackupIT {
         System.out.printf(
                 "s3 figures: take+verify+upload %.2f s (%d stored bytes), verify with drill %.2f s, restore %.2f s%n",
                 takeSeconds, taken.get("storedBytes").asLong(), verifySeconds, restoreSeconds);
+    }
+
+    @Test
+    void anEncryptedBackupRestoresOnlyWithItsKeyAndAnAlteredObjectIsRefused() throws Exception {
+        TestStack stack = TestStack.get();
+        PgNode primary = stack.cluster().getFirst();
+        Map<String, String> env = new HashMap<>(proxy.env());
+        env.put("PGPASSWORD", stack.secrets().password(PgTopology.REPLICATION_USER));
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        String keyB64 = java.util.Base64.getEncoder().encodeToString(k);
+        env.put("PGOPS_BACKUP_KEY", keyB64);
+        k[0] ^= 1;
+        env.put("OTHER_KEY", java.util.Base64.getEncoder().encodeToString(k));
+
+        CliRunner.Run take = cliOf(
+                "s3enc",
+                env,
+                "take",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(primary.port()),
+                "--user",
+                PgTopology.REPLICATION_USER,
+                "--fast-checkpoint",
+                "--encryption-key",
+                "env:PGOPS_BACKUP_KEY");
+        assertEquals(0, take.exitCode(), take.err());
+        JsonNode taken = CatalogueJson.MAPPER.readTree(take.lastLine());
+        String id = taken.get("id").asText();
+        String keyId = taken.get("encryptionKeyId").asText();
+        assertEquals(16, keyId.length(), taken.toString());
+        assertFalse((take.out() + take.err()).contains(keyB64), "the key is never printed");
+        byte[] manifest = store.getBytes("nightly/s3enc/" + id + "/backup_manifest");
+        assertFalse(
+                new String(manifest, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("PostgreSQL-Backup-Manifest"),
+                "the manifest in the bucket is not readable without the key");
+
+        CliRunner.Run wrong = cliOf(
+                "s3enc",
+                env,
+                "restore",
+                "--to",
+                stack.dir().resolve("s3-wrong-key").toString(),
+                "--encryption-key",
+                "env:OTHER_KEY");
+        assertEquals(1, wrong.exitCode(), wrong.err());
+        assertTrue(wrong.err().contains("encrypted with the key of id " + keyId), wrong.err());
+        CliRunner.Run none = cliOf(
+                "s3enc",
+                env,
+                "restore",
+                "--to",
+                stack.dir().resolve("s3-no-key").toString());
+        assertEquals(1, none.exitCode(), none.err());
+        assertTrue(none.err().contains("give that key"), none.err());
+
+        Path to = stack.dir().resolve("s3-restored-encrypted");
+        int port = Ports.free();
+        started.add(to);
+        CliRunner.Run restore = cliOf(
+                "s3enc",
+                env,
+                "restore",
+                "--to",
+                to.toString(),
+                "--start",
+                "--port",
+                Integer.toString(port),
+                "--encryption-key",
+                "env:PGOPS_BACKUP_KEY");
+        assertEquals(0, restore.exitCode(), restore.err());
+        assertEquals(Integer.toString(ROWS), count(to, port), "the decrypted backup restores with every row");
+
+        String base =
+                "nightly/s3enc/" + id + "/" + taken.get("compression").asText().replace("none", "") + "base.tar";
+        String dataKey = store.keys("nightly/s3enc/" + id + "/").stream()
+                .filter(key -> key.contains("/base.tar"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no data archive under " + base));
+        byte[] object = store.getBytes(dataKey);
+        object[object.length / 3] ^= 0x01;
+        store.putBytes(dataKey, object);
+        Path refused = stack.dir().resolve("s3-tampered");
+        CliRunner.Run altered =
+                cliOf("s3enc", env, "restore", "--to", refused.toString(), "--encryption-key", "env:PGOPS_BACKUP_KEY");
+        assertEquals(1, altered.exitCode(), altered.err());
+        assertTrue(altered.err().contains("does not authenticate"), altered.err());
+        assertTrue(isEmptyOrAbsent(refused), "nothing restored from an altered backup");
+        CliRunner.Run verify = cliOf("s3enc", env, "verify", "--encryption-key", "env:PGOPS_BACKUP_KEY");
+        assertEquals(1, verify.exitCode(), verify.err());
     }
 
     @Test

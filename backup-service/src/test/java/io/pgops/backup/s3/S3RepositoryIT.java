@@ -3,6 +3,7 @@ package io.pgops.backup.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.backup.domain.BackupId;
@@ -10,6 +11,8 @@ import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.S3Layout;
 import io.pgops.backup.domain.S3Location;
 import io.pgops.backup.domain.Verification;
+import io.pgops.backup.service.ChunkedGcm;
+import io.pgops.backup.service.EncryptionKey;
 import io.pgops.backup.service.S3Repository;
 import io.pgops.backup.service.S3Settings;
 import io.pgops.backup.service.S3Store;
@@ -20,7 +23,10 @@ import io.pgops.events.model.Timeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The S3 repository against a real s3proxy (filesystem backend): no PostgreSQL, only objects. */
-class S3RepositoryTest {
+class S3RepositoryIT {
     static final ClusterId C = ClusterId.of("repo");
     static S3Proxy proxy;
     static S3Store store;
@@ -39,7 +45,7 @@ class S3RepositoryTest {
         proxy = S3Proxy.start(dir);
         S3Location where = S3Location.parse("s3://pgops-test/unit");
         store = proxy.bucket(where, S3Settings.MIN_PART, 3);
-        repo = new S3Repository(new S3Layout(where), store);
+        repo = new S3Repository(new S3Layout(where), store, Optional.empty());
     }
 
     @AfterAll
@@ -111,6 +117,45 @@ class S3RepositoryTest {
         repo.update(e.withVerification(new Verification(
                 Verification.FAILED, "manifest", "bad", "base.tar.zst", 0, 0, 0, null, Instant.now())));
         assertTrue(repo.find(C, id).orElseThrow().verification().failed());
+    }
+
+    @Test
+    void anEncryptedBackupReadsBackOnlyWithItsKeyAndUnaltered(@TempDir Path dir) throws Exception {
+        EncryptionKey a = key(1);
+        EncryptionKey b = key(2);
+        S3Layout layout = repo.layout();
+        S3Repository withA = new S3Repository(layout, store, Optional.of(a));
+        byte[] big = new byte[(int) (S3Settings.MIN_PART + 4321)];
+        new Random(11).nextBytes(big);
+        Files.write(dir.resolve("base.tar.zst"), big);
+        BackupId id = BackupId.of("20261207T030000000Z-node1");
+        CatalogueEntry stored = withA.upload(dir, entry(id, List.of("base.tar.zst")));
+        assertEquals(a.id(), stored.encryptionKeyId());
+        assertEquals(a.id(), repo.find(C, id).orElseThrow().encryptionKeyId(), "the key's id is in the catalogue");
+        byte[] object = store.getBytes(layout.object(C, id, "base.tar.zst"));
+        assertFalse(java.util.Arrays.equals(big, 0, 4096, object, 28, 28 + 4096), "the object is not the plaintext");
+
+        withA.download(stored, dir.resolve("ok"));
+        assertArrayEquals(big, Files.readAllBytes(dir.resolve("ok").resolve("base.tar.zst")));
+
+        var wrong = assertThrows(
+                ChunkedGcm.Refused.class,
+                () -> new S3Repository(layout, store, Optional.of(b)).download(stored, dir.resolve("b")));
+        assertTrue(wrong.getMessage().contains(a.id()) && wrong.getMessage().contains(b.id()), wrong.getMessage());
+        assertThrows(ChunkedGcm.Refused.class, () -> repo.download(stored, dir.resolve("none")));
+
+        object[object.length / 2] ^= 1;
+        store.putBytes(layout.object(C, id, "base.tar.zst"), object);
+        var tampered = assertThrows(ChunkedGcm.Refused.class, () -> withA.download(stored, dir.resolve("bad")));
+        assertTrue(tampered.getMessage().contains("does not authenticate"), tampered.getMessage());
+        assertFalse(Files.exists(dir.resolve("bad").resolve("base.tar.zst")), "no altered file appears");
+    }
+
+    static EncryptionKey key(int seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        return EncryptionKey.fromReference(
+                "env:K", Map.of("K", Base64.getEncoder().encodeToString(k)));
     }
 
     @Test
