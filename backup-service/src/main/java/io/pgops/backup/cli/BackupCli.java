@@ -76,6 +76,13 @@ public final class BackupCli {
     }
 
     public static void main(String[] args) {
+        // the AWS SDK logs through SLF4J, whose JBoss binding needs the Quarkus runtime the command line does not
+        // start:
+        // without this every S3 command would open with SLF4J's complaints on stderr
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
         System.exit(new BackupCli(System.out, System.err, System.getenv()).run(List.of(args)));
     }
 
