@@ -5,9 +5,11 @@ import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.Compression;
 import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.S3Location;
 import io.pgops.backup.domain.Verification;
 import io.pgops.backup.service.BackupEngine;
 import io.pgops.backup.service.BackupFailure;
+import io.pgops.backup.service.Backups;
 import io.pgops.backup.service.BaseBackup;
 import io.pgops.backup.service.CatalogueJson;
 import io.pgops.backup.service.Source;
@@ -55,7 +57,13 @@ public final class BackupCli {
             "  restore  point-in-time restore into a new data directory: the newest backup before the target plus",
             "           the WAL archive (no target: all of it), then promote; --start starts it and waits for that",
             "  wal-check  the WAL archive's range per timeline and its gaps (exit 1 when there is a gap)",
-            "  password: PGPASSWORD, --password-file F, or ~/.pgpass; never on the command line");
+            "  password: PGPASSWORD, --password-file F, or ~/.pgpass; never on the command line",
+            "  --repo s3://BUCKET/PREFIX: an S3-compatible repository for take, list, verify and restore, with",
+            "           [--s3-endpoint URL] [--s3-path-style] [--s3-region R] [--s3-credentials-file F]",
+            "           [--s3-part-size-mib N (16)] [--s3-parallel N (4)] [--staging DIR]; credentials from F",
+            "           (access-key-id=, secret-access-key=) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY;",
+            "           [--encryption-key file:/path | env:NAME] encrypts what is uploaded (AES-256-GCM, 32-byte key,",
+            "           raw or base64) and decrypts on download; the key's id is recorded in the catalogue");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -68,6 +76,13 @@ public final class BackupCli {
     }
 
     public static void main(String[] args) {
+        // the AWS SDK logs through SLF4J, whose JBoss binding needs the Quarkus runtime the command line does not
+        // start:
+        // without this every S3 command would open with SLF4J's complaints on stderr
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
         System.exit(new BackupCli(System.out, System.err, System.getenv()).run(List.of(args)));
     }
 
@@ -90,7 +105,7 @@ public final class BackupCli {
                 case "list" -> list(opts);
                 case "verify" -> verify(opts);
                 case "restore" -> new WalCommands(err, this::json).restore(() -> engine(opts), opts);
-                case "wal-check" -> new WalCommands(err, this::json).walCheck(() -> engine(opts), opts);
+                case "wal-check" -> new WalCommands(err, this::json).walCheck(() -> filesystem(opts), opts);
                 default -> throw new Usage("unknown command '" + args.getFirst() + "'");
             };
         } catch (Usage e) {
@@ -111,14 +126,22 @@ public final class BackupCli {
         NodeName node = NodeName.of(o.getOrDefault(
                 "node", (host + "-" + port).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-")));
         Compression compression = Compression.of(o.getOrDefault("compress", "zstd"));
-        BackupEngine engine = engine(o);
+        Backups engine = engine(o);
         Source src = new Source(cluster, node, host, port, user, password(o));
         BackupId id = BackupId.at(Instant.now(), node);
-        err.printf("pgops backup: taking %s of %s:%d into %s%n", id, host, port, engine.clusterDirectory(cluster));
-        CatalogueEntry entry;
+        boolean verify = !o.containsKey("no-verify");
+        err.printf(
+                "pgops backup: taking %s of %s:%d into %s%s%n",
+                id,
+                host,
+                port,
+                engine.repository().location(),
+                verify ? " (verified" + (o.containsKey("drill") ? " with a restore drill" : "") + ")" : "");
+        Backups.Taken taken;
         try {
             BaseBackup.Identity who = engine.identify(src);
-            entry = engine.take(src, id, compression, o.containsKey("fast-checkpoint"), who);
+            taken = engine.take(
+                    src, id, compression, o.containsKey("fast-checkpoint"), who, verify, o.containsKey("drill"), user);
         } catch (BackupFailure f) {
             err.println("pgops backup: failed at " + f.stage() + ": " + f.getMessage());
             if (!f.toolOutput().isBlank()) {
@@ -132,37 +155,32 @@ public final class BackupCli {
             json(line);
             return 1;
         }
+        CatalogueEntry entry = taken.entry();
         err.printf(
                 "pgops backup: stored %s (%d bytes from %d) in %.1f s%n",
                 id, entry.storedBytes(), entry.rawBytes(), entry.durationMillis() / 1000.0);
-        Verifier.Outcome v = null;
-        if (!o.containsKey("no-verify")) {
-            err.println("pgops backup: verifying " + id + (o.containsKey("drill") ? " (with a restore drill)" : ""));
-            v = engine.verify(entry, o.containsKey("drill"), user);
-            entry = entry.withVerification(v.last());
-        }
         json(figures("completed", entry));
-        return v != null && v.last().failed() ? 1 : 0;
+        return entry.verification().failed() ? 1 : 0;
     }
 
     private int list(Map<String, String> o) {
-        BackupEngine engine = engine(o);
+        Backups engine = engine(o);
         List<CatalogueEntry> entries = o.containsKey("cluster")
-                ? engine.catalogue().list(ClusterId.of(o.get("cluster")))
-                : engine.catalogue().listAll();
+                ? engine.repository().list(ClusterId.of(o.get("cluster")))
+                : engine.repository().listAll();
         for (CatalogueEntry e : entries) {
             json(figures("listed", e));
         }
         err.println("pgops backup: " + entries.size() + " backup(s) in "
-                + engine.layout().root());
+                + engine.repository().location());
         return 0;
     }
 
     private int verify(Map<String, String> o) {
-        BackupEngine engine = engine(o);
+        Backups engine = engine(o);
         List<CatalogueEntry> entries = o.containsKey("cluster")
-                ? engine.catalogue().list(ClusterId.of(o.get("cluster")))
-                : engine.catalogue().listAll();
+                ? engine.repository().list(ClusterId.of(o.get("cluster")))
+                : engine.repository().listAll();
         Optional<CatalogueEntry> chosen = o.containsKey("id")
                 ? entries.stream()
                         .filter(e -> e.id().value().equals(o.get("id")))
@@ -170,7 +188,7 @@ public final class BackupCli {
                 : entries.stream().max(Comparator.comparing(CatalogueEntry::id));
         if (chosen.isEmpty()) {
             err.println("pgops backup: no backup " + o.getOrDefault("id", "") + " in "
-                    + engine.layout().root());
+                    + engine.repository().location());
             return 1;
         }
         boolean drill = o.containsKey("drill");
@@ -178,7 +196,13 @@ public final class BackupCli {
             throw new Usage("--drill needs --user: a role of the backed-up cluster that may log in");
         }
         err.println("pgops backup: verifying " + chosen.get().id() + (drill ? " (with a restore drill)" : ""));
-        Verifier.Outcome v = engine.verify(chosen.get(), drill, o.get("user"));
+        Verifier.Outcome v;
+        try {
+            v = engine.verify(chosen.get(), drill, o.get("user"));
+        } catch (BackupFailure f) {
+            err.println("pgops backup: verification failed at " + f.stage() + ": " + f.getMessage());
+            return 1;
+        }
         Verification last = v.last();
         if (last.failed()) {
             err.println("pgops backup: verification failed: " + last.detail());
@@ -201,6 +225,9 @@ public final class BackupCli {
         m.put("storedBytes", e.storedBytes());
         m.put("seconds", e.durationMillis() / 1000.0);
         m.put("compression", e.compression());
+        if (e.encrypted()) {
+            m.put("encryptionKeyId", e.encryptionKeyId());
+        }
         Verification v = e.verification();
         m.put("verification", v.state());
         if (v.method() != null) {
@@ -225,12 +252,40 @@ public final class BackupCli {
         }
     }
 
-    private BackupEngine engine(Map<String, String> o) {
-        Path repo = Path.of(required(o, "repo"));
+    /** The repository {@code --repo} names: a directory, or {@code s3://bucket/prefix} (see {@link S3Options}). */
+    private Backups engine(Map<String, String> o) {
+        String repo = required(o, "repo");
+        if (!S3Location.isS3(repo)) {
+            if (o.containsKey("encryption-key")) {
+                throw new Usage("--encryption-key applies to an s3:// repository (a filesystem repository is not"
+                        + " encrypted yet)");
+            }
+            return filesystem(o);
+        }
+        S3Location where;
+        try {
+            where = S3Location.parse(repo);
+        } catch (IllegalArgumentException e) {
+            throw new Usage("--repo: " + e.getMessage());
+        }
+        Path staging = Path.of(o.getOrDefault("staging", S3Options.defaultStaging(env)));
+        return S3Options.backups(where, o, env, localEngine(staging, o), Usage::new);
+    }
+
+    private BackupEngine filesystem(Map<String, String> o) {
+        String repo = required(o, "repo");
+        if (S3Location.isS3(repo)) {
+            throw new Usage("wal-check reads a filesystem repository's WAL archive (WAL archiving to S3 is not there"
+                    + " yet)");
+        }
+        return localEngine(Path.of(repo), o);
+    }
+
+    private static BackupEngine localEngine(Path dir, Map<String, String> o) {
         return new BackupEngine(
                 PgBinaries.locate(),
                 OsUser.forPostgres(),
-                new RepositoryLayout(repo),
+                new RepositoryLayout(dir),
                 Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))));
     }
 
@@ -246,7 +301,8 @@ public final class BackupCli {
         return env.get("PGPASSWORD"); // null: libpq's ~/.pgpass or no password
     }
 
-    private static final List<String> FLAGS = List.of("fast-checkpoint", "no-verify", "drill", "start", "exclusive");
+    private static final List<String> FLAGS =
+            List.of("fast-checkpoint", "no-verify", "drill", "start", "exclusive", "s3-path-style");
     private static final List<String> VALUED = List.of(
             "host",
             "port",
@@ -263,7 +319,14 @@ public final class BackupCli {
             "target-lsn",
             "target-xid",
             "target-name",
-            "wal-segment-size");
+            "wal-segment-size",
+            "staging",
+            "s3-endpoint",
+            "s3-region",
+            "s3-credentials-file",
+            "s3-part-size-mib",
+            "s3-parallel",
+            "encryption-key");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> m = new HashMap<>();

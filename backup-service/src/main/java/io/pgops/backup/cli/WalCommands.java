@@ -5,6 +5,7 @@ import io.pgops.backup.domain.WalGaps;
 import io.pgops.backup.domain.WalSegment;
 import io.pgops.backup.service.BackupEngine;
 import io.pgops.backup.service.BackupFailure;
+import io.pgops.backup.service.Backups;
 import io.pgops.backup.service.PointInTimeRestore;
 import io.pgops.backup.service.WalArchive;
 import io.pgops.events.model.ClusterId;
@@ -32,7 +33,7 @@ final class WalCommands {
     }
 
     /** @param engines the engine on {@code --repo}, made only once the options are known to be usable */
-    int restore(Supplier<BackupEngine> engines, Map<String, String> o) {
+    int restore(Supplier<Backups> engines, Map<String, String> o) {
         String to = o.get("to");
         if (to == null || to.isBlank()) {
             throw new BackupCli.Usage("--to is required: the new data directory (absent or empty)");
@@ -60,7 +61,7 @@ final class WalCommands {
                 !o.containsKey("exclusive"),
                 start ? OptionalInt.of(BackupCli.parsePort(o.get("port"))) : OptionalInt.empty(),
                 Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))));
-        BackupEngine engine = engines.get();
+        Backups engine = engines.get();
         long t0 = System.nanoTime();
         PointInTimeRestore.Outcome out;
         try {

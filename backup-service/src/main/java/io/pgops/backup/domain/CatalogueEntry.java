@@ -27,6 +27,8 @@ import java.util.List;
  * @param startedAt when the backup began
  * @param completedAt when it was catalogued
  * @param verification what verification found
+ * @param encryptionKeyId the id of the key the stored files were encrypted with ({@code service.ChunkedGcm}: AES-256-GCM
+ *     in chunks; an S3 repository with a key); null: stored as they are
  */
 public record CatalogueEntry(
         BackupId id,
@@ -44,7 +46,8 @@ public record CatalogueEntry(
         List<String> files,
         Instant startedAt,
         Instant completedAt,
-        Verification verification) {
+        Verification verification,
+        String encryptionKeyId) {
 
     public static final String FILE = "backup.json";
 
@@ -57,6 +60,71 @@ public record CatalogueEntry(
         if (verification == null) {
             verification = Verification.none();
         }
+    }
+
+    /** An entry of files stored as they are (not encrypted). */
+    public CatalogueEntry(
+            BackupId id,
+            ClusterId cluster,
+            NodeName node,
+            String host,
+            Lsn startLsn,
+            Lsn stopLsn,
+            Timeline timeline,
+            long rawBytes,
+            long storedBytes,
+            long durationMillis,
+            String compression,
+            String compressionNote,
+            List<String> files,
+            Instant startedAt,
+            Instant completedAt,
+            Verification verification) {
+        this(
+                id,
+                cluster,
+                node,
+                host,
+                startLsn,
+                stopLsn,
+                timeline,
+                rawBytes,
+                storedBytes,
+                durationMillis,
+                compression,
+                compressionNote,
+                files,
+                startedAt,
+                completedAt,
+                verification,
+                null);
+    }
+
+    /** Whether the stored files are encrypted (with the key {@link #encryptionKeyId} names). */
+    public boolean encrypted() {
+        return encryptionKeyId != null;
+    }
+
+    /** The same entry for files encrypted with the key of id {@code keyId} (null: stored as they are). */
+    public CatalogueEntry withEncryptionKeyId(String keyId) {
+        return new CatalogueEntry(
+                id,
+                cluster,
+                node,
+                host,
+                startLsn,
+                stopLsn,
+                timeline,
+                rawBytes,
+                storedBytes,
+                durationMillis,
+                compression,
+                compressionNote,
+                files,
+                startedAt,
+                completedAt,
+                verification,
+                keyId);
     }
 
     public CatalogueEntry withVerification(Verification v) {
@@ -76,7 +144,8 @@ public record CatalogueEntry(
                 files,
                 startedAt,
                 completedAt,
-                v);
+                v,
+                encryptionKeyId);
     }
 
     /** The archive of the data directory ({@code base.tar.zst}, …). */

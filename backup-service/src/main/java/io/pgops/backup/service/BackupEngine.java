@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * filesystem repository, list the repository's catalogue, verify a backup (manifest check, then the restore
  * drill). Plain Java, no framework: the command line builds it with {@code new}.
  */
-public final class BackupEngine {
+public final class BackupEngine implements Backups {
     private final BaseBackup base;
     private final Verifier verifier;
     private final RepositoryLayout layout;
@@ -59,6 +59,31 @@ public final class BackupEngine {
         return catalogue;
     }
 
+    @Override
+    public BackupRepository repository() {
+        return catalogue;
+    }
+
+    @Override
+    public Taken take(
+            Source source,
+            BackupId id,
+            Compression compression,
+            boolean fastCheckpoint,
+            BaseBackup.Identity identity,
+            boolean verify,
+            boolean drill,
+            String drillUser)
+            throws BackupFailure {
+        CatalogueEntry entry = take(source, id, compression, fastCheckpoint, identity);
+        if (!verify) {
+            return new Taken(entry, null);
+        }
+        Verifier.Outcome o = verify(entry, drill, drillUser);
+        return new Taken(entry.withVerification(o.last()), o);
+    }
+
+    @Override
     public BaseBackup.Identity identify(Source source) throws BackupFailure {
         return base.identify(source);
     }
@@ -75,6 +100,7 @@ public final class BackupEngine {
      *
      * @param drillUser a role of the backed-up cluster that may log in; the drill asks it for the superuser's name
      */
+    @Override
     public Verifier.Outcome verify(CatalogueEntry entry, boolean drill, String drillUser) {
         Verifier.Outcome o = verifier.verify(layout, entry, drill, drillUser);
         catalogue.update(entry.withVerification(o.last()));
@@ -82,6 +108,7 @@ public final class BackupEngine {
     }
 
     /** Point-in-time restore into a new data directory from this repository's backups and WAL archive. */
+    @Override
     public PointInTimeRestore.Outcome restore(PointInTimeRestore.Request request, Consumer<String> progress)
             throws BackupFailure {
         return new PointInTimeRestore(bin, pgUser).restore(layout, catalogue, request, progress);

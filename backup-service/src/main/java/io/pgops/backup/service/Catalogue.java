@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * read back from the directories themselves, so the repository alone is the truth (a copy of it elsewhere lists
  * the same backups); partial directories are never listed.
  */
-public final class Catalogue {
+public final class Catalogue implements BackupRepository {
     private final RepositoryLayout layout;
 
     public Catalogue(RepositoryLayout layout) {
@@ -32,7 +32,13 @@ public final class Catalogue {
         return layout;
     }
 
+    @Override
+    public String location() {
+        return layout.root().toString();
+    }
+
     /** Every complete backup of {@code cluster}, oldest first. */
+    @Override
     public List<CatalogueEntry> list(ClusterId cluster) {
         Path dir = layout.cluster(cluster);
         if (!Files.isDirectory(dir)) {
@@ -54,6 +60,7 @@ public final class Catalogue {
     }
 
     /** Every complete backup of every cluster in the repository, by cluster then age. */
+    @Override
     public List<CatalogueEntry> listAll() {
         if (!Files.isDirectory(layout.root())) {
             return List.of();
@@ -72,12 +79,14 @@ public final class Catalogue {
         return out;
     }
 
+    @Override
     public Optional<CatalogueEntry> find(ClusterId cluster, BackupId id) {
         Path f = layout.backup(cluster, id).resolve(CatalogueEntry.FILE);
         return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
     }
 
     /** Rewrites a backup's entry (its verification changed): a new file renamed over the old one. */
+    @Override
     public void update(CatalogueEntry entry) {
         write(layout.backup(entry.cluster(), entry.id()), entry);
     }

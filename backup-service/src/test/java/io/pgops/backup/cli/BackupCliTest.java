@@ -38,6 +38,18 @@ class BackupCliTest {
     }
 
     @Test
+    void anS3RepositoryThatIsNoAddressOrAKeyGivenItselfOrAKeyForADirectoryAreUsageErrors() {
+        assertEquals(2, run("list", "--repo", "s3://Not_A_Bucket/x"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not an S3 bucket name"));
+        err.reset();
+        assertEquals(2, run("list", "--repo", "/nonexistent/repo", "--encryption-key", "env:K"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("applies to an s3:// repository"));
+        err.reset();
+        assertEquals(2, run("wal-check", "--repo", "s3://bucket/x"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("WAL archiving to S3 is not there yet"));
+    }
+
+    @Test
     void optionsTakeTheirValueAfterASpaceOrAnEqualsSign() {
         assertEquals(
                 Map.of("repo", "/r", "compress", "lz4", "drill", "true"),
