@@ -68,6 +68,18 @@ public interface MaintenanceConfig {
     @WithDefault("30s")
     Duration publishTimeout();
 
+    /** Guarded emergency actions on sessions ({@code pgops.maintenance.emergency.*}). */
+    Emergency emergency();
+
+    interface Emergency {
+        /**
+         * How long a dry run's confirmation token may be used: the administrator confirms what they just saw, not
+         * what was true some minutes ago.
+         */
+        @WithDefault("2m")
+        Duration tokenTtl();
+    }
+
     /** Safe schema migrations ({@code pgops.maintenance.migration.*}). */
     Migration migration();
 

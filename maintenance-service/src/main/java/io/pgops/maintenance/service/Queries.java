@@ -119,4 +119,32 @@ final class Queries {
             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
             WHERE c.oid = to_regclass($1)
             """;
+
+    /** Microseconds since the epoch of a timestamp, exact (extract returns numeric from PostgreSQL 14 on). */
+    private static final String MICROS = "(extract(epoch FROM %s) * 1000000)::bigint";
+
+    /** Every backend, with what the emergency actions judge it by; the statement cut to 300 characters. */
+    static final String SESSIONS =
+            """
+            SELECT a.pid, coalesce(a.backend_type, ''), a.datname, a.usename, coalesce(a.application_name, ''),
+                   coalesce(host(a.client_addr), CASE WHEN a.client_port = -1 THEN 'local' ELSE '' END),
+                   coalesce(a.state, ''), coalesce(r.rolsuper, false), a.pid = pg_backend_pid(),
+            """ + "       " + MICROS.formatted("a.backend_start") + ", " + MICROS.formatted("a.state_change") + ", "
+                    + MICROS.formatted("a.query_start") + ", " + MICROS.formatted("clock_timestamp()") + """
+            , left(coalesce(a.query, ''), 300)
+            FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid
+            """;
+
+    /**
+     * Signals one session, only if it is still the one judged a moment ago: $1 pid, $2 its backend start, $3 its
+     * state, $4 its state change (microseconds; -1 for none). No row: it changed or ended meanwhile. {@code %s}:
+     * {@code pg_cancel_backend} or {@code pg_terminate_backend}, never text from outside.
+     */
+    static final String SIGNAL = "SELECT %s(a.pid) FROM pg_stat_activity a WHERE a.pid = $1 AND "
+            + MICROS.formatted("a.backend_start") + " = $2 AND a.state = $3 AND coalesce("
+            + MICROS.formatted("a.state_change") + ", -1) = $4";
+
+    static final String DATABASE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)";
+
+    static final String ROLE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)";
 }
