@@ -64,6 +64,17 @@ public interface MaintenanceConfig {
     @WithDefault("1048576")
     long minBloatBytes();
 
+    /**
+     * A task does not start while a standby of the inventory replays more than this behind the primary, bytes
+     * ({@code pg_current_wal_lsn() - replay_lsn} in {@code pg_stat_replication}).
+     */
+    @WithDefault("67108864")
+    long maxLagBytes();
+
+    /** A task does not start while a standby's {@code replay_lag} is above this. */
+    @WithDefault("30s")
+    Duration maxLag();
+
     /** How long publishing one event may wait for Kafka's acknowledgement. */
     @WithDefault("30s")
     Duration publishTimeout();
@@ -123,6 +134,10 @@ public interface MaintenanceConfig {
         Optional<Duration> lockTimeout();
 
         Optional<Duration> statementTimeout();
+
+        OptionalLong maxLagBytes();
+
+        Optional<Duration> maxLag();
 
         /** The {@code lock_timeout} of this cluster's migrations ({@code migration.lock-timeout} otherwise). */
         Optional<Duration> migrationLockTimeout();

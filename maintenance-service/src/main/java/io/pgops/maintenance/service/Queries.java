@@ -147,4 +147,14 @@ final class Queries {
     static final String DATABASE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)";
 
     static final String ROLE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)";
+
+    /**
+     * The primary's standbys: name, WAL not yet replayed (bytes), {@code replay_lag} (ms, null when none measured).
+     * Only connections that replay (pg_receivewal and pg_basebackup report no replay position).
+     */
+    static final String STANDBY_LAG = """
+            SELECT application_name, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,
+                   (extract(epoch FROM replay_lag) * 1000)::bigint
+            FROM pg_stat_replication WHERE replay_lsn IS NOT NULL
+            """;
 }
