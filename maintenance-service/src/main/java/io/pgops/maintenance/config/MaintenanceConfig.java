@@ -75,6 +75,13 @@ public interface MaintenanceConfig {
     @WithDefault("30s")
     Duration maxLag();
 
+    /**
+     * A valid B-tree index is rebuilt ({@code REINDEX INDEX CONCURRENTLY}) by an advised run when its estimated bloat is
+     * at least this share of its size (0.30 = 30 %) and at least {@code min-bloat-bytes}.
+     */
+    @WithDefault("0.30")
+    double indexBloatRatio();
+
     /** How long publishing one event may wait for Kafka's acknowledgement. */
     @WithDefault("30s")
     Duration publishTimeout();
@@ -134,6 +141,8 @@ public interface MaintenanceConfig {
         Optional<Duration> lockTimeout();
 
         Optional<Duration> statementTimeout();
+
+        OptionalDouble indexBloatRatio();
 
         OptionalLong maxLagBytes();
 

@@ -53,6 +53,28 @@ final class Queries {
             LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname
             WHERE c.relkind IN ('r', 'm') AND """ + USER_SCHEMAS;
 
+    /**
+     * B-tree indexes without expressions: pages, entries, the key's width (null unless every column has statistics),
+     * fill factor (90 unless set), block size, validity.
+     */
+    static final String INDEX_BLOAT = """
+            SELECT n.nspname, ic.relname, tn.nspname, tc.relname, ic.relpages::bigint, ic.reltuples::float8,
+                   (SELECT CASE WHEN count(s.avg_width) = count(*) THEN sum(s.avg_width)::int END
+                    FROM unnest(i.indkey::int2[]) k
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k
+                    LEFT JOIN pg_stats s ON s.schemaname = tn.nspname AND s.tablename = tc.relname
+                                        AND s.attname = a.attname AND NOT s.inherited),
+                   coalesce((SELECT substring(o FROM 'fillfactor=([0-9]+)')::int
+                             FROM unnest(ic.reloptions) o WHERE o LIKE 'fillfactor=%'), 90),
+                   current_setting('block_size')::int, i.indisvalid
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = ic.relnamespace
+            JOIN pg_class tc ON tc.oid = i.indrelid
+            JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+            JOIN pg_am am ON am.oid = ic.relam
+            WHERE am.amname = 'btree' AND i.indexprs IS NULL AND""" + USER_SCHEMAS;
+
     static final String TEMP_FILES = """
             SELECT coalesce(sum(temp_files), 0)::bigint, coalesce(sum(temp_bytes), 0)::bigint,
                    (SELECT setting::bigint * 1024 FROM pg_settings WHERE name = 'work_mem'),
