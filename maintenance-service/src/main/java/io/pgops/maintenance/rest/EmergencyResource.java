@@ -8,6 +8,7 @@ import io.pgops.kit.security.Roles;
 import io.pgops.maintenance.domain.EmergencyAction;
 import io.pgops.maintenance.domain.EmergencyCriteria;
 import io.pgops.maintenance.service.EmergencyActions;
+import io.pgops.maintenance.service.EmergencyResult;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -79,7 +80,7 @@ public class EmergencyResource {
     @POST
     @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
-    public EmergencyActions.Result act(
+    public EmergencyResult act(
             @PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id,
             @PathParam("action") @Pattern(regexp = ACTIONS) String action,
             @NotNull @Valid Body body) {
@@ -111,6 +112,11 @@ public class EmergencyResource {
     @ServerExceptionMapper
     public Response notConfirmed(EmergencyActions.NotConfirmed e) {
         return Problems.response(409, "Not confirmed", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notRecorded(EmergencyActions.NotRecorded e) {
+        return Problems.response(503, "Not on the record", e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -48,6 +48,13 @@ public class EmergencyActions {
         }
     }
 
+    /** Kafka did not acknowledge the command (503): nothing was signalled, since nothing may be off the record. */
+    public static final class NotRecorded extends RuntimeException {
+        public NotRecorded(String message) {
+            super(message);
+        }
+    }
+
     /** A filter names a database or role the node does not have, or a pid the dry run did not show (422). */
     public static final class Unknown extends RuntimeException {
         public Unknown(String message) {
@@ -55,69 +62,7 @@ public class EmergencyActions {
         }
     }
 
-    /**
-     * A session as the answer shows it.
-     *
-     * @param client the client's address, {@code local} for a Unix socket
-     * @param ageSeconds how long it has been idle, idle in transaction or running its query, seconds
-     * @param query its statement, at most 300 characters, password literals masked
-     * @param outcome null in a dry run; else {@code terminated}, {@code cancelled} or why it was not hit
-     */
-    public record SessionView(
-            int pid,
-            String user,
-            String database,
-            String application,
-            String client,
-            String state,
-            long ageSeconds,
-            Instant backendStart,
-            boolean superuser,
-            String query,
-            String reason,
-            String outcome) {}
-
-    /** The criteria as the answer shows them; {@code null} filters match any. */
-    public record Criteria(
-            long longerThanSeconds, String database, String user, String application, List<String> superusers) {
-        static Criteria of(EmergencyCriteria c) {
-            return new Criteria(
-                    c.longerThan().toSeconds(),
-                    c.database(),
-                    c.user(),
-                    c.application(),
-                    c.superusers().stream().sorted().toList());
-        }
-    }
-
-    /** A session of the dry run that was not hit, and why. */
-    public record MissedView(int pid, Instant backendStart, String reason) {}
-
-    /**
-     * The answer.
-     *
-     * @param sessions the sessions the action hits (dry run) or hit
-     * @param spared sessions that qualified but are never hit, by reason
-     * @param token a dry run's confirmation token (null after a real run)
-     * @param tokenExpiresAt until when the token may be used
-     * @param correlationId the real run's events' correlation id
-     * @param missed a real run's sessions of the dry run that were not hit
-     */
-    public record Result(
-            String cluster,
-            String node,
-            String action,
-            boolean dryRun,
-            Criteria criteria,
-            Instant readAt,
-            List<SessionView> sessions,
-            List<SessionTriage.Spared> spared,
-            String token,
-            Instant tokenExpiresAt,
-            String correlationId,
-            List<MissedView> missed) {}
-
-    public Result dryRun(ClusterId id, String node, EmergencyCriteria c) {
+    public EmergencyResult dryRun(ClusterId id, String node, EmergencyCriteria c) {
         try (NodeSql sql = nodes.nodeOrPrimary(id, node, policies.config().reportTimeout())) {
             checkFilters(sql, c);
             SessionReads.Read read = SessionReads.read(sql);
@@ -127,13 +72,14 @@ public class EmergencyActions {
             t.hits().forEach(h -> seen.add(h.session().key()));
             String token = tokens.issue(
                     new EmergencyTokens.Issued(id.value(), sql.node().value(), c, Set.copyOf(seen), expires));
-            List<SessionView> views = t.hits().stream().map(h -> view(h, null)).toList();
-            return new Result(
+            List<EmergencyResult.SessionView> views =
+                    t.hits().stream().map(h -> view(h, null)).toList();
+            return new EmergencyResult(
                     id.value(),
                     sql.node().value(),
                     c.action().code(),
                     true,
-                    Criteria.of(c),
+                    EmergencyResult.Criteria.of(c),
                     read.at(),
                     views,
                     t.spared(),
@@ -149,7 +95,7 @@ public class EmergencyActions {
      *
      * @param c the criteria as the confirmation repeats them: they must be the dry run's
      */
-    public Result confirm(
+    public EmergencyResult confirm(
             ClusterId id,
             String node,
             EmergencyCriteria c,
@@ -175,28 +121,33 @@ public class EmergencyActions {
             SessionReads.Read read = SessionReads.read(sql);
             SessionTriage.Confirmation conf = SessionTriage.confirm(
                     SessionTriage.triage(c, read.sessions(), read.at(), account(id)), seen, read.sessions());
-            publisher.publish(
-                    new EmergencyActionRequested(
-                            id,
-                            sql.node(),
-                            c.action().code(),
-                            c.longerThan().toSeconds(),
-                            c.database(),
-                            c.user(),
-                            c.application(),
-                            c.superusers().stream().sorted().toList(),
-                            conf.hits().stream().map(h -> h.session().pid()).toList(),
-                            requester.principal(),
-                            reason),
-                    correlation,
-                    requester);
-            List<SessionView> views = new ArrayList<>();
+            try {
+                publisher.publish(
+                        new EmergencyActionRequested(
+                                id,
+                                sql.node(),
+                                c.action().code(),
+                                c.longerThan().toSeconds(),
+                                c.database(),
+                                c.user(),
+                                c.application(),
+                                c.superusers().stream().sorted().toList(),
+                                conf.hits().stream().map(h -> h.session().pid()).toList(),
+                                requester.principal(),
+                                reason),
+                        correlation,
+                        requester);
+            } catch (IllegalStateException e) {
+                throw new NotRecorded(e.getMessage() + "; no session was signalled: do the dry run again");
+            }
+            List<EmergencyResult.SessionView> views = new ArrayList<>();
             for (SessionTriage.Candidate h : conf.hits()) {
                 views.add(view(h, signal(id, sql, c, h, correlation)));
             }
-            List<MissedView> missed = new ArrayList<>();
+            List<EmergencyResult.MissedView> missed = new ArrayList<>();
             for (SessionTriage.Missed m : conf.missed()) {
-                missed.add(new MissedView(m.session().pid(), m.session().backendStart(), m.reason()));
+                missed.add(new EmergencyResult.MissedView(
+                        m.session().pid(), m.session().backendStart(), m.reason()));
                 publisher.publish(
                         new MaintenanceFailed(
                                 id,
@@ -209,12 +160,12 @@ public class EmergencyActions {
                                 Instant.now()),
                         correlation);
             }
-            return new Result(
+            return new EmergencyResult(
                     id.value(),
                     sql.node().value(),
                     c.action().code(),
                     false,
-                    Criteria.of(c),
+                    EmergencyResult.Criteria.of(c),
                     read.at(),
                     views,
                     List.of(),
@@ -332,9 +283,9 @@ public class EmergencyActions {
         return nodes.cluster(id).credentials().username();
     }
 
-    private static SessionView view(SessionTriage.Candidate h, String outcome) {
+    private static EmergencyResult.SessionView view(SessionTriage.Candidate h, String outcome) {
         BackendSession s = h.session();
-        return new SessionView(
+        return new EmergencyResult.SessionView(
                 s.pid(),
                 s.user(),
                 s.database(),
