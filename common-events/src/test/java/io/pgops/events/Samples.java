@@ -20,6 +20,7 @@ import io.pgops.events.health.NodeReachable;
 import io.pgops.events.health.NodeUnreachable;
 import io.pgops.events.health.PrimaryUnreachable;
 import io.pgops.events.maintenance.ConfigDriftDetected;
+import io.pgops.events.maintenance.EmergencyActionRequested;
 import io.pgops.events.maintenance.MaintenanceCompleted;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.events.maintenance.MaintenanceFailed;
@@ -534,6 +535,20 @@ public final class Samples {
                         "DML only in schema public (SELECT, INSERT, UPDATE, DELETE, sequences)",
                         "least-privilege accounts before go-live",
                         T.plusSeconds(9000)));
+        put(
+                m,
+                new EmergencyActionRequested(
+                        CLUSTER,
+                        DB1,
+                        "terminate-idle-in-transaction",
+                        300L,
+                        "orders",
+                        "orders_app",
+                        null,
+                        List.of(),
+                        List.of(48211, 48377),
+                        "alice@example.com",
+                        "sessions idle in transaction hold locks that block checkout"));
     }
 
     private static void audit(Map<Class<? extends PgopsEvent>, PgopsEvent> m) {

@@ -12,4 +12,5 @@ public sealed interface MaintenanceEvent extends PgopsEvent
                 MigrationApplied,
                 MigrationFailed,
                 ConfigDriftDetected,
-                RoleProvisioned {}
+                RoleProvisioned,
+                EmergencyActionRequested {}

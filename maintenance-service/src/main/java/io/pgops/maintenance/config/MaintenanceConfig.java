@@ -64,9 +64,39 @@ public interface MaintenanceConfig {
     @WithDefault("1048576")
     long minBloatBytes();
 
+    /**
+     * A task does not start while a standby of the inventory replays more than this behind the primary, bytes
+     * ({@code pg_current_wal_lsn() - replay_lsn} in {@code pg_stat_replication}).
+     */
+    @WithDefault("67108864")
+    long maxLagBytes();
+
+    /** A task does not start while a standby's {@code replay_lag} is above this. */
+    @WithDefault("30s")
+    Duration maxLag();
+
+    /**
+     * A valid B-tree index is rebuilt ({@code REINDEX INDEX CONCURRENTLY}) by an advised run when its estimated bloat is
+     * at least this share of its size (0.30 = 30 %) and at least {@code min-bloat-bytes}.
+     */
+    @WithDefault("0.30")
+    double indexBloatRatio();
+
     /** How long publishing one event may wait for Kafka's acknowledgement. */
     @WithDefault("30s")
     Duration publishTimeout();
+
+    /** Guarded emergency actions on sessions ({@code pgops.maintenance.emergency.*}). */
+    Emergency emergency();
+
+    interface Emergency {
+        /**
+         * How long a dry run's confirmation token may be used: the administrator confirms what they just saw, not
+         * what was true some minutes ago.
+         */
+        @WithDefault("2m")
+        Duration tokenTtl();
+    }
 
     /** Safe schema migrations ({@code pgops.maintenance.migration.*}). */
     Migration migration();
@@ -111,6 +141,12 @@ public interface MaintenanceConfig {
         Optional<Duration> lockTimeout();
 
         Optional<Duration> statementTimeout();
+
+        OptionalDouble indexBloatRatio();
+
+        OptionalLong maxLagBytes();
+
+        Optional<Duration> maxLag();
 
         /** The {@code lock_timeout} of this cluster's migrations ({@code migration.lock-timeout} otherwise). */
         Optional<Duration> migrationLockTimeout();

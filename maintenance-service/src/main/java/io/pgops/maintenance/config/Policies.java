@@ -36,6 +36,24 @@ public class Policies {
         return o == null ? config.statementTimeout() : o.statementTimeout().orElse(config.statementTimeout());
     }
 
+    /** The share of an index's size in estimated bloat from which an advised run rebuilds it. */
+    public double indexBloatRatio(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        return o == null ? config.indexBloatRatio() : o.indexBloatRatio().orElse(config.indexBloatRatio());
+    }
+
+    /** The lag above which a task of the cluster does not start, bytes. */
+    public long maxLagBytes(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        return o == null ? config.maxLagBytes() : o.maxLagBytes().orElse(config.maxLagBytes());
+    }
+
+    /** The {@code replay_lag} above which a task of the cluster does not start. */
+    public Duration maxLag(String cluster) {
+        MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
+        return o == null ? config.maxLag() : o.maxLag().orElse(config.maxLag());
+    }
+
     public Duration migrationLockTimeout(String cluster) {
         MaintenanceConfig.ClusterOverrides o = config.clusters().get(cluster);
         Duration d = config.migration().lockTimeout();

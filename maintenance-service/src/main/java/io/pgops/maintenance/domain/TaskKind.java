@@ -12,7 +12,7 @@ public enum TaskKind {
     VACUUM("vacuum", Target.TABLE, 3),
     /** Refreshes stale statistics. */
     ANALYZE("analyze", Target.TABLE, 4),
-    /** Rebuilds an invalid index that a constraint needs, without blocking writes. */
+    /** Rebuilds an invalid index that a constraint needs, or a bloated valid one, without blocking writes. */
     REINDEX("reindex", Target.INDEX, 2),
     /** Drops an INVALID index left by a failed concurrent build, without blocking writes. */
     DROP_INVALID_INDEX("drop-invalid-index", Target.INDEX, 1);

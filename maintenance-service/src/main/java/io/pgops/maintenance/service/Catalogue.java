@@ -2,6 +2,7 @@ package io.pgops.maintenance.service;
 
 import io.pgops.maintenance.domain.BloatEstimate;
 import io.pgops.maintenance.domain.CatalogueCheck;
+import io.pgops.maintenance.domain.IndexBloatEstimate;
 import io.pgops.maintenance.domain.IndexStats;
 import io.pgops.maintenance.domain.ObjectName;
 import io.pgops.maintenance.domain.TableStats;
@@ -57,6 +58,20 @@ final class Catalogue {
                         r.getInteger(4),
                         r.getInteger(5),
                         r.getInteger(6)));
+    }
+
+    static List<IndexBloatEstimate.Facts> indexBloatFacts(NodeSql sql) {
+        return sql.list(
+                Queries.INDEX_BLOAT,
+                r -> new IndexBloatEstimate.Facts(
+                        new ObjectName(r.getString(0), r.getString(1)),
+                        new ObjectName(r.getString(2), r.getString(3)),
+                        r.getLong(4),
+                        r.getDouble(5),
+                        r.getInteger(6),
+                        r.getInteger(7),
+                        r.getInteger(8),
+                        r.getBoolean(9)));
     }
 
     /**

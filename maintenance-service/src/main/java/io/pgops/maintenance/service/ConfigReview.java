@@ -156,7 +156,9 @@ public class ConfigReview {
                     sql.execute("ALTER SYSTEM SET " + ObjectName.quote(r.name()) + " = '" + value + "'");
                 }
                 if (!chosen.isEmpty()) {
+                    String loaded = confLoadTime(sql);
                     sql.query("SELECT pg_reload_conf()");
+                    awaitReload(sql, loaded);
                 }
                 Map<String, Setting> after = settings(sql, chosen);
                 List<String> pending = new ArrayList<>();
@@ -251,4 +253,28 @@ public class ConfigReview {
             default -> n;
         };
     }
+
+    private static String confLoadTime(NodeSql sql) {
+        return sql.query("SELECT pg_conf_load_time()::text").iterator().next().getString(0);
+    }
+
+    /**
+     * {@code pg_reload_conf()} only signals the postmaster, which then signals every backend: this session reads the
+     * files again at a later command boundary. Reading {@code pg_settings} back before that would report a value as
+     * not yet in effect (seen on a loaded machine), so ask until this session's {@code pg_conf_load_time()} moved,
+     * at most {@link #RELOAD_WAIT}; after that the answer says what the session sees.
+     */
+    private static void awaitReload(NodeSql sql, String before) {
+        long deadline = System.nanoTime() + RELOAD_WAIT.toNanos();
+        while (before.equals(confLoadTime(sql)) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final java.time.Duration RELOAD_WAIT = java.time.Duration.ofSeconds(5);
 }

@@ -6,6 +6,7 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.maintenance.config.Policies;
 import io.pgops.maintenance.domain.IndexAdvisor;
+import io.pgops.maintenance.domain.IndexBloatEstimate;
 import io.pgops.maintenance.domain.IndexFinding;
 import io.pgops.maintenance.domain.ObjectName;
 import io.pgops.maintenance.domain.Task;
@@ -131,7 +132,11 @@ public class MaintenanceRunner {
             try (NodeSql sql = nodes.primary(id, policies.config().reportTimeout())) {
                 node = sql.node().value();
                 List<Task> tasks = requested == null || requested.isEmpty()
-                        ? advised(sql, policies.vacuum(id.value()))
+                        ? advised(
+                                sql,
+                                policies.vacuum(id.value()),
+                                policies.config().minBloatBytes(),
+                                policies.indexBloatRatio(id.value()))
                         : asked(sql, requested, reason, principal);
                 plan = TaskPlanner.plan(tasks);
             }
@@ -200,9 +205,10 @@ public class MaintenanceRunner {
         return out.stream().filter(v -> v.cluster().equals(id.value())).toList();
     }
 
-    private static List<Task> advised(NodeSql sql, VacuumPolicy policy) {
+    private static List<Task> advised(NodeSql sql, VacuumPolicy policy, long minBloatBytes, double indexBloatRatio) {
         List<Task> tasks = new ArrayList<>(VacuumAdvisor.candidates(Catalogue.tables(sql, policy), policy));
         tasks.addAll(IndexAdvisor.tasks(IndexAdvisor.findings(Catalogue.indexes(sql))));
+        tasks.addAll(IndexBloatEstimate.reindexTasks(Catalogue.indexBloatFacts(sql), minBloatBytes, indexBloatRatio));
         return tasks;
     }
 

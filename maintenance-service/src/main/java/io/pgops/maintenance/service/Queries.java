@@ -53,6 +53,28 @@ final class Queries {
             LEFT JOIN w ON w.schemaname = n.nspname AND w.tablename = c.relname
             WHERE c.relkind IN ('r', 'm') AND """ + USER_SCHEMAS;
 
+    /**
+     * B-tree indexes without expressions: pages, entries, the key's width (null unless every column has statistics),
+     * fill factor (90 unless set), block size, validity.
+     */
+    static final String INDEX_BLOAT = """
+            SELECT n.nspname, ic.relname, tn.nspname, tc.relname, ic.relpages::bigint, ic.reltuples::float8,
+                   (SELECT CASE WHEN count(s.avg_width) = count(*) THEN sum(s.avg_width)::int END
+                    FROM unnest(i.indkey::int2[]) k
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k
+                    LEFT JOIN pg_stats s ON s.schemaname = tn.nspname AND s.tablename = tc.relname
+                                        AND s.attname = a.attname AND NOT s.inherited),
+                   coalesce((SELECT substring(o FROM 'fillfactor=([0-9]+)')::int
+                             FROM unnest(ic.reloptions) o WHERE o LIKE 'fillfactor=%'), 90),
+                   current_setting('block_size')::int, i.indisvalid
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = ic.relnamespace
+            JOIN pg_class tc ON tc.oid = i.indrelid
+            JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+            JOIN pg_am am ON am.oid = ic.relam
+            WHERE am.amname = 'btree' AND i.indexprs IS NULL AND""" + USER_SCHEMAS;
+
     static final String TEMP_FILES = """
             SELECT coalesce(sum(temp_files), 0)::bigint, coalesce(sum(temp_bytes), 0)::bigint,
                    (SELECT setting::bigint * 1024 FROM pg_settings WHERE name = 'work_mem'),
@@ -118,5 +140,43 @@ final class Queries {
             SELECT pg_relation_size(c.oid), s.n_dead_tup
             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
             WHERE c.oid = to_regclass($1)
+            """;
+
+    /** Microseconds since the epoch of a timestamp, exact (extract returns numeric from PostgreSQL 14 on). */
+    private static final String MICROS = "(extract(epoch FROM %s) * 1000000)::bigint";
+
+    /** Every backend, with what the emergency actions judge it by; the statement cut to 300 characters. */
+    static final String SESSIONS =
+            """
+            SELECT a.pid, coalesce(a.backend_type, ''), a.datname, a.usename, coalesce(a.application_name, ''),
+                   coalesce(host(a.client_addr), CASE WHEN a.client_port = -1 THEN 'local' ELSE '' END),
+                   coalesce(a.state, ''), coalesce(r.rolsuper, false), a.pid = pg_backend_pid(),
+            """ + "       " + MICROS.formatted("a.backend_start") + ", " + MICROS.formatted("a.state_change") + ", "
+                    + MICROS.formatted("a.query_start") + ", " + MICROS.formatted("clock_timestamp()") + """
+            , left(coalesce(a.query, ''), 300)
+            FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid
+            """;
+
+    /**
+     * Signals one session, only if it is still the one judged a moment ago: $1 pid, $2 its backend start, $3 its
+     * state, $4 its state change (microseconds; -1 for none). No row: it changed or ended meanwhile. {@code %s}:
+     * {@code pg_cancel_backend} or {@code pg_terminate_backend}, never text from outside.
+     */
+    static final String SIGNAL = "SELECT %s(a.pid) FROM pg_stat_activity a WHERE a.pid = $1 AND "
+            + MICROS.formatted("a.backend_start") + " = $2 AND a.state = $3 AND coalesce("
+            + MICROS.formatted("a.state_change") + ", -1) = $4";
+
+    static final String DATABASE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)";
+
+    static final String ROLE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)";
+
+    /**
+     * The primary's standbys: name, WAL not yet replayed (bytes), {@code replay_lag} (ms, null when none measured).
+     * Only connections that replay (pg_receivewal and pg_basebackup report no replay position).
+     */
+    static final String STANDBY_LAG = """
+            SELECT application_name, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,
+                   (extract(epoch FROM replay_lag) * 1000)::bigint
+            FROM pg_stat_replication WHERE replay_lsn IS NOT NULL
             """;
 }

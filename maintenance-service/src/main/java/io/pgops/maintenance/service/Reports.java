@@ -5,6 +5,7 @@ import io.pgops.maintenance.config.Policies;
 import io.pgops.maintenance.domain.BloatEstimate;
 import io.pgops.maintenance.domain.BlockingTree;
 import io.pgops.maintenance.domain.IndexAdvisor;
+import io.pgops.maintenance.domain.IndexBloatEstimate;
 import io.pgops.maintenance.domain.IndexFinding;
 import io.pgops.maintenance.domain.ObjectName;
 import io.pgops.maintenance.domain.Redaction;
@@ -54,7 +55,11 @@ public class Reports {
 
     public record VacuumCandidates(VacuumPolicy policy, List<Task> tasks) {}
 
-    public record Bloat(String method, List<BloatEstimate> tables) {}
+    /**
+     * @param tables tables with at least the minimum of estimated bloat, the most first
+     * @param indexes B-tree indexes (without expressions) likewise
+     */
+    public record Bloat(String method, List<BloatEstimate> tables, List<IndexBloatEstimate> indexes) {}
 
     public record Connections(int total, int maxConnections, List<ConnectionGroup> groups) {}
 
@@ -89,9 +94,10 @@ public class Reports {
                 id,
                 node,
                 sql -> new Bloat(
-                        "estimate from pg_class.reltuples and pg_stats.avg_width (tables with statistics, at least "
-                                + min + " bytes of bloat)",
-                        BloatEstimate.ranked(Catalogue.bloatFacts(sql), min)));
+                        "estimate from pg_class.reltuples and pg_stats.avg_width (tables and B-tree indexes without"
+                                + " expressions, with statistics, at least " + min + " bytes of bloat)",
+                        BloatEstimate.ranked(Catalogue.bloatFacts(sql), min),
+                        IndexBloatEstimate.ranked(Catalogue.indexBloatFacts(sql), min)));
     }
 
     public Report<WorkMemAdvice> workMem(ClusterId id, String node) {

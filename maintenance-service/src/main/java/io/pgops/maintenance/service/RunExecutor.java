@@ -6,13 +6,18 @@ import io.pgops.events.maintenance.MaintenanceStarted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.maintenance.config.Policies;
+import io.pgops.maintenance.domain.LagGuard;
 import io.pgops.maintenance.domain.Task;
 import io.pgops.maintenance.domain.TaskOutcome;
 import io.pgops.maintenance.domain.TaskPlanner;
 import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,6 +101,31 @@ public class RunExecutor {
                         continue;
                     }
                 }
+                Optional<String> lag;
+                try {
+                    lag = lagReason(id, sql);
+                } catch (NodeSql.SqlFailure e) {
+                    fail(
+                            id,
+                            run,
+                            i,
+                            planned,
+                            sql.node(),
+                            "not started: cannot read the standbys' lag: " + error(e),
+                            0,
+                            Run.State.FAILED);
+                    failed++;
+                    if (!sql.isUsable()) {
+                        sql.close();
+                        sql = null;
+                    }
+                    continue;
+                }
+                if (lag.isPresent()) {
+                    fail(id, run, i, planned, sql.node(), "postponed: " + lag.get(), 0, Run.State.SKIPPED);
+                    skipped++;
+                    continue;
+                }
                 if (runTask(id, run, i, t, planned, sql)) {
                     completed++;
                 } else {
@@ -115,6 +145,22 @@ public class RunExecutor {
                 sql.close();
             }
         }
+    }
+
+    /** Why the standbys hold the task back, read on the primary just before it; the inventory's nodes only. */
+    private Optional<String> lagReason(ClusterId id, NodeSql sql) {
+        Set<String> standbys = nodes.cluster(id).nodes().keySet();
+        List<LagGuard.StandbyLag> lags = sql
+                .list(
+                        Queries.STANDBY_LAG,
+                        r -> new LagGuard.StandbyLag(
+                                r.getString(0),
+                                r.getLong(1),
+                                r.getLong(2) == null ? null : Duration.ofMillis(r.getLong(2))))
+                .stream()
+                .filter(l -> standbys.contains(l.name()))
+                .toList();
+        return LagGuard.waitReason(lags, policies.maxLagBytes(id.value()), policies.maxLag(id.value()));
     }
 
     private NodeSql open(ClusterId id) {
