@@ -227,8 +227,16 @@ public final class PointInTimeRestore {
                 .timeoutSeconds(timeout.toSeconds() + 30)
                 .tryRun();
         if (r.exitCode() != 0) {
+            String tail = tailOf(r.output(), log);
+            // a target beyond the archive ends recovery before the server accepts connections, or after: the same
+            // failure of recovery, whichever pg_ctl saw first
+            boolean recovery = tail.contains("recovery ended before configured recovery target was reached");
             throw new BackupFailure(
-                    "start", "pg_ctl start failed (exit " + r.exitCode() + ")", tailOf(r.output(), log));
+                    recovery ? "recover" : "start",
+                    recovery
+                            ? "the restored server stopped during recovery (pg_ctl start exit " + r.exitCode() + ")"
+                            : "pg_ctl start failed (exit " + r.exitCode() + ")",
+                    tail);
         }
         progress.accept("started on port " + port + "; replaying WAL (server log: " + log + ")");
         long deadline = System.nanoTime() + timeout.toNanos();
