@@ -164,6 +164,15 @@ public final class Stack {
                             return Http.status("http://127.0.0.1:" + c.port() + "/q/health/ready") == 200;
                         });
             }
+            // ready is not yet deciding: the suite is up once a coordinator owns the cluster and has committed
+            // its topology (a switchover typed right after up would otherwise be refused as "no topology yet")
+            String topology = "http://127.0.0.1:" + port("replication-service") + "/clusters/" + StackLayout.CLUSTER_ID
+                    + "/topology";
+            String viewer = "Bearer " + Tokens.in(layout.secretsDir()).forRole(Tokens.VIEWER);
+            Wait.until(
+                    "a coordinator to commit the topology of " + StackLayout.CLUSTER_ID + " (" + topology + ")",
+                    Duration.ofSeconds(60),
+                    () -> Http.get(topology, viewer).status() == 200);
         }
         if (withServices) {
             startRouting(nodes, secrets);

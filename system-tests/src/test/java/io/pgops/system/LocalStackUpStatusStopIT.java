@@ -80,6 +80,15 @@ class LocalStackUpStatusStopIT {
             assertEquals(200, io.pgops.stack.Http.get(clusters, viewer).status());
 
             // every service's and agent's metrics pass Prometheus' own linter, in the text format it reads
+            // a coordinator's per-cluster gauges appear with the first topology it commits as the cluster's owner
+            String replicationMetrics =
+                    "http://127.0.0.1:" + byName.get("replication-service").port() + "/q/metrics";
+            org.awaitility.Awaitility.await("the owning coordinator to export its per-cluster gauges")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(250))
+                    .until(() -> io.pgops.stack.Http.get(replicationMetrics, viewer)
+                            .body()
+                            .contains("pgops_replication_term{"));
             java.util.Set<String> served = new java.util.TreeSet<>();
             for (StackStatus.Row r : rows) {
                 if (r.kind().equals("service")) {
