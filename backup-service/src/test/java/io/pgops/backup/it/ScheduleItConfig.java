@@ -1,8 +1,6 @@
 package io.pgops.backup.it;
 
-import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.TestStack;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
@@ -10,20 +8,17 @@ import java.util.Map;
  * the service's start, with no backup of another test to anchor it), a full backup every 3 s and a restore drill
  * every 5 s, looked at every 200 ms; retention keeps the newest backup (and the newest verified one).
  */
-public class ScheduleItConfig implements QuarkusTestResourceLifecycleManager {
+public class ScheduleItConfig extends BackupItConfig {
     static final String REPOSITORY = "scheduled-backups";
 
     @Override
-    public Map<String, String> start() {
-        TestStack stack = TestStack.get();
-        stack.secrets().password(PgTopology.REPLICATION_USER);
+    protected String repository() {
+        return REPOSITORY;
+    }
+
+    @Override
+    protected Map<String, String> extra(TestStack stack) {
         return Map.of(
-                "pgops.backup.repository-root",
-                stack.dir().resolve(REPOSITORY).toString(),
-                "pgops.backup.account.username",
-                PgTopology.REPLICATION_USER,
-                "pgops.backup.account.password-file",
-                stack.secrets().file(PgTopology.REPLICATION_USER).toString(),
                 "pgops.backup.schedule.enabled",
                 "false",
                 "pgops.backup.schedule.clusters.it.enabled",
@@ -37,7 +32,4 @@ public class ScheduleItConfig implements QuarkusTestResourceLifecycleManager {
                 "pgops.backup.retention.clusters.it.keep-last",
                 "1");
     }
-
-    @Override
-    public void stop() {}
 }

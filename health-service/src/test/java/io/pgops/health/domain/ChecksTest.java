@@ -120,31 +120,7 @@ class ChecksTest {
 
     @Test
     void sslOffAndATrustRuleFailWhilePgopsOwnSuperuserSessionIsAllowed() {
-        Thresholds withPgops = new Thresholds(
-                t.debounce(),
-                t.lagBytes(),
-                t.lagTime(),
-                t.slotRetainedWalBytes(),
-                t.inactiveSlots(),
-                t.longQueryAge(),
-                t.longQueryCount(),
-                t.idleInTransactionAge(),
-                t.blockedAge(),
-                t.blockedSessions(),
-                t.connectionsWarning(),
-                t.connectionsCritical(),
-                t.xidAge(),
-                t.multixactAge(),
-                t.activityWindow(),
-                t.archiveFailures(),
-                t.checkpointsRequestedRatio(),
-                t.tempBytes(),
-                t.deadlocks(),
-                true,
-                true,
-                Set.of("pgops"),
-                t.topologySettle(),
-                t.backupMaxAge());
+        Thresholds withPgops = security(true, Set.of("pgops"));
         NodeSample s = Samples.standby(N1, AT, Lsn.ZERO, 0)
                 .withSecurity(new Security(
                         false,
@@ -193,6 +169,11 @@ class ChecksTest {
     }
 
     private Thresholds withPgaudit(boolean required) {
+        return security(required, t.networkSuperusers());
+    }
+
+    /** The default thresholds with ssl required and these security settings. */
+    private Thresholds security(boolean pgauditRequired, Set<String> networkSuperusers) {
         return new Thresholds(
                 t.debounce(),
                 t.lagBytes(),
@@ -214,8 +195,8 @@ class ChecksTest {
                 t.tempBytes(),
                 t.deadlocks(),
                 true,
-                required,
-                t.networkSuperusers(),
+                pgauditRequired,
+                networkSuperusers,
                 t.topologySettle(),
                 t.backupMaxAge());
     }

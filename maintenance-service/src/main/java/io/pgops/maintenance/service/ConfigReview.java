@@ -238,8 +238,7 @@ public class ConfigReview {
 
     /** {@code 16GB}, {@code 512MB}, {@code 1024kB} or plain bytes. */
     public static long parseSize(String s) {
-        var m = java.util.regex.Pattern.compile("^\\s*([0-9]+)\\s*(kB|KB|MB|GB|TB)?\\s*$")
-                .matcher(s);
+        var m = Pattern.compile("^\\s*([0-9]+)\\s*(kB|KB|MB|GB|TB)?\\s*$").matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException("ram must be a size like 16GB or 512MB but was '" + s + "'");
         }

@@ -7,11 +7,25 @@ import java.time.Duration;
  * probe of PostgreSQL both fail on {@code confirmations} consecutive looks (one slow look is no failover;
  * an agent down beside a PostgreSQL that answers is no failover), or when its agent reports PostgreSQL
  * down for longer than {@code primaryStartTimeout} (meanwhile it is restarted in place, as Patroni's
- * {@code primary_start_timeout}). Pure and stateful: one instance per owned cluster, fed each look.
+ * {@code primary_start_timeout}), or when its agent answers but has not renewed the primary's lease for three
+ * lease ttls while both it and Kafka answered the coordinator (the agent is cut off from Kafka: it stops PostgreSQL at the
+ * end of its lease, and a restart in place could not hold, so none is made once a ttl has passed without a
+ * renewal). Pure and stateful: one instance per owned cluster, fed each look.
  */
 public final class PrimaryWatch {
     /** What one look found of the target primary. */
-    public record Look(boolean agentAnswered, boolean writable, boolean postgresDown, String probeError) {
+    /**
+     * @param leaseSilenceMillis how long the primary's agent has not renewed its lease while Kafka answered the
+     *     coordinator all along (counted from the latest of the last renewal, the watch's start on this primary,
+     *     and Kafka's return to the coordinator); -1 when not known (Kafka does not answer the coordinator now)
+     */
+    public record Look(
+            boolean agentAnswered, boolean writable, boolean postgresDown, String probeError, long leaseSilenceMillis) {
+        /** A look without the lease's silence (not known). */
+        public Look(boolean agentAnswered, boolean writable, boolean postgresDown, String probeError) {
+            this(agentAnswered, writable, postgresDown, probeError, -1);
+        }
+
         /** The direct probe answered: PostgreSQL accepts connections and queries. */
         boolean probeAnswered() {
             return probeError == null;
@@ -33,17 +47,31 @@ public final class PrimaryWatch {
     /** The verdict and why. */
     public record Verdict(State state, String reason) {}
 
+    /**
+     * Lease ttls without a renewal after which an answering agent's primary is lost (its lease ended a ttl after
+     * the last renewal; the rest is room for an agent that was restarted to read the topology and ask again).
+     */
+    static final int LOST_TTLS = 3;
+
     private final int confirmations;
     private final Duration primaryStartTimeout;
+    /** The primary's lease ttl; zero: the lease's silence is not watched. */
+    private final Duration leaseTtl;
+
     private int failedLooks;
     private long downSinceNanos = -1;
 
     public PrimaryWatch(int confirmations, Duration primaryStartTimeout) {
+        this(confirmations, primaryStartTimeout, Duration.ZERO);
+    }
+
+    public PrimaryWatch(int confirmations, Duration primaryStartTimeout, Duration leaseTtl) {
         if (confirmations < 1) {
             throw new IllegalArgumentException("confirmations must be at least 1");
         }
         this.confirmations = confirmations;
         this.primaryStartTimeout = primaryStartTimeout;
+        this.leaseTtl = leaseTtl;
     }
 
     /** Forget the history (a new target primary, a change made). */
@@ -53,6 +81,24 @@ public final class PrimaryWatch {
     }
 
     public Verdict look(Look l, long nowNanos) {
+        boolean watchesLease = !leaseTtl.isZero() && l.agentAnswered() && l.leaseSilenceMillis() >= 0;
+        if (watchesLease && l.leaseSilenceMillis() >= LOST_TTLS * leaseTtl.toMillis()) {
+            failedLooks = 0;
+            return new Verdict(
+                    State.LOST,
+                    "its agent answers but has not renewed the lease for " + l.leaseSilenceMillis()
+                            + " ms while it and Kafka answer the coordinator (" + LOST_TTLS + " ttls of "
+                            + leaseTtl.toMillis()
+                            + " ms): it is cut off from Kafka and stops PostgreSQL at the end of its lease");
+        }
+        if (watchesLease && l.postgresDown() && l.leaseSilenceMillis() >= leaseTtl.toMillis()) {
+            failedLooks = 0;
+            return new Verdict(
+                    State.SUSPECT,
+                    "its agent reports PostgreSQL down and has not renewed the lease for " + l.leaseSilenceMillis()
+                            + " ms: no restart in place (it could not hold a lease); a failover follows unless it"
+                            + " renews");
+        }
         if (l.writable() || (!l.agentAnswered() && l.probeAnswered())) {
             failedLooks = 0;
             downSinceNanos = -1;

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
  *     partition is no longer this instance's
  * @param lost how a worker reports that its partition's decisions cannot be committed any more
  * @param metrics what was committed, as Prometheus metrics
+ * @param reach whether Kafka answers this coordinator, and since when (the lease desk's looks)
  */
 record Coordination(
         Inventory inventory,
@@ -31,7 +32,8 @@ record Coordination(
         String instance,
         DecisionLog log,
         LostHandler lost,
-        ReplicationMetrics metrics) {
+        ReplicationMetrics metrics,
+        KafkaReach reach) {
     private static final Logger LOG = Logger.getLogger(Coordination.class);
 
     /** One transaction on a partition: the records and the partition's consumed offset. */

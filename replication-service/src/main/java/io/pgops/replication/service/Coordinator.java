@@ -104,8 +104,9 @@ public class Coordinator {
                 instance,
                 this::commit,
                 (tp, why) -> onPollThread.add(() -> lose(tp, why)),
-                metrics);
-        this.leases = new LeaseDesk(kafka, instance, new LeaseDesk.Owners() {
+                metrics,
+                new KafkaReach());
+        this.leases = new LeaseDesk(kafka, instance, coordination.reach(), new LeaseDesk.Owners() {
             @Override
             public java.util.Optional<OwnedCluster> owned(ClusterId cluster) {
                 ClusterWorker w = workers.get(cluster);

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,10 @@ import org.jboss.logging.Logger;
  */
 final class LeaseDesk {
     private static final Logger LOG = Logger.getLogger(LeaseDesk.class);
+    /** How often the desk asks whether the broker answers ({@link KafkaReach}), and how long it waits. */
+    private static final long REACH_EVERY_NANOS = 400_000_000L;
+
+    private static final Duration REACH_TIMEOUT = Duration.ofMillis(500);
 
     /** The clusters decided here, and how to commit on a partition of the commands topic. */
     interface Owners {
@@ -41,13 +46,15 @@ final class LeaseDesk {
     private final KafkaClients kafka;
     private final String instance;
     private final Owners owners;
+    private final KafkaReach reach;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    LeaseDesk(KafkaClients kafka, String instance, Owners owners) {
+    LeaseDesk(KafkaClients kafka, String instance, KafkaReach reach, Owners owners) {
         this.kafka = kafka;
         this.instance = instance;
+        this.reach = reach;
         this.owners = owners;
     }
 
@@ -75,12 +82,17 @@ final class LeaseDesk {
                         .toList();
                 c.assign(parts);
                 c.seekToEnd(parts); // a request older than this start is answered by no one: the agent asks again
+                long lookedNanos = 0;
                 while (running) {
                     var records = c.poll(Duration.ofMillis(50));
                     long read =
                             System.nanoTime(); // after the agent sent each request: its lease ends before read + ttl
                     for (ConsumerRecord<String, byte[]> r : records) {
                         handle(r, read);
+                    }
+                    if (read - lookedNanos >= REACH_EVERY_NANOS) {
+                        lookedNanos = read;
+                        lookAtBroker(c, parts);
                     }
                 }
             } catch (WakeupException e) {
@@ -96,6 +108,19 @@ final class LeaseDesk {
             } finally {
                 consumer = null;
             }
+        }
+    }
+
+    /**
+     * Asks the broker for the leases topic's end offsets: an answer means Kafka answers this coordinator (poll
+     * alone says nothing: it returns empty when the broker is away).
+     */
+    private void lookAtBroker(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts) {
+        try {
+            c.endOffsets(parts, REACH_TIMEOUT);
+            reach.answered(System.nanoTime());
+        } catch (TimeoutException e) {
+            LOG.debugf("%s: Kafka did not answer the lease desk within %s", instance, REACH_TIMEOUT);
         }
     }
 

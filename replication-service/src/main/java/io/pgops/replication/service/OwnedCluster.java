@@ -54,6 +54,8 @@ final class OwnedCluster {
      * When (nanoTime) this owner last granted each node a lease, or ordered a start or promotion that gives one.
      */
     private final Map<NodeName, Long> lastGrant = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When each node's agent last asked for its lease and got it (nanoTime of the request's reading). */
+    private final Map<NodeName, Long> lastRenewal = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Object leaseLock = new Object();
     boolean paused;
@@ -217,12 +219,21 @@ final class OwnedCluster {
                         partition,
                         List.of(KafkaRecords.of(Topics.REPLICATION_LEASES, EventEnvelope.wrap(g, SOURCE, null))));
         lastGrant.merge(t, readNanos, (x, y) -> y - x > 0 ? y : x);
+        lastRenewal.merge(t, readNanos, (x, y) -> y - x > 0 ? y : x);
         return Optional.of(g);
     }
 
     /** A start or promotion of {@code node} was ordered: it holds a lease from then (see AgentNode). */
     void ordered(NodeName node) {
         lastGrant.put(node, System.nanoTime());
+    }
+
+    /**
+     * When {@code node}'s agent last renewed its lease (a grant committed in answer to its request; a start or
+     * promotion ordered here is none), or this owner's takeover when it has not since.
+     */
+    long lastRenewalNanos(NodeName node) {
+        return lastRenewal.getOrDefault(node, tookOverNanos);
     }
 
     /** When {@code node}'s lease was last granted, as far as this owner can know (its takeover at the earliest). */

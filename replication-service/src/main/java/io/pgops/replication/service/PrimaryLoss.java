@@ -40,6 +40,8 @@ final class PrimaryLoss {
     private final Coordination c;
     private final PrimaryWatch watch;
     private NodeName watched;
+    private long watchedSinceNanos;
+    private long agentAnsweringSinceNanos = -1;
     private String lastHold;
     private long lastChangeEndedNanos = -1;
     private Breach breach;
@@ -47,8 +49,10 @@ final class PrimaryLoss {
     PrimaryLoss(OwnedCluster o) {
         this.o = o;
         this.c = o.c;
-        this.watch =
-                new PrimaryWatch(c.config().failoverConfirmations(), c.config().primaryStartTimeout());
+        this.watch = new PrimaryWatch(
+                c.config().failoverConfirmations(),
+                c.config().primaryStartTimeout(),
+                c.config().leaseTtl());
     }
 
     /** The health-service's breach: the next look comes at once; its id names the incident if one follows. */
@@ -66,20 +70,28 @@ final class PrimaryLoss {
         if (!c.config().automaticFailover()) {
             return Outcome.NORMAL;
         }
+        long now = System.nanoTime();
         if (!o.target.equals(watched)) {
             watch.reset();
             watched = o.target;
+            watchedSinceNanos = now;
             lastHold = null;
         }
         Optional<AgentReport> r = st.report(o.target);
+        if (r.isEmpty()) {
+            agentAnsweringSinceNanos = -1;
+        } else if (agentAnsweringSinceNanos < 0) {
+            agentAnsweringSinceNanos = now;
+        }
         String probeError = r.isPresent() ? null : c.probe().failure(o.cluster, st.spec(o.target));
         PrimaryWatch.Verdict v = watch.look(
                 new PrimaryWatch.Look(
                         r.isPresent(),
                         r.map(AgentReport::writable).orElse(false),
                         r.map(AgentReport::stopped).orElse(false),
-                        probeError),
-                System.nanoTime());
+                        probeError,
+                        leaseSilenceMillis(now)),
+                now);
         switch (v.state()) {
             case HEALTHY, RESTARTING -> {
                 lastHold = null;
@@ -94,6 +106,25 @@ final class PrimaryLoss {
             }
         }
         return Outcome.NORMAL;
+    }
+
+    /**
+     * How long the watched primary's agent has not renewed its lease while it and Kafka answered here all along:
+     * from the latest of its last renewal, the watch's start on it, the last change's end, the agent's return
+     * (a restarted agent first reads the topology) and Kafka's return to this coordinator; -1 when Kafka does not answer here now (an outage for everyone is no agent cut off).
+     */
+    private long leaseSilenceMillis(long now) {
+        long kafkaSince = c.reach().answeringSince(now);
+        if (kafkaSince < 0) {
+            return -1;
+        }
+        long from = Math.max(
+                Math.max(o.lastRenewalNanos(o.target), watchedSinceNanos),
+                Math.max(kafkaSince, agentAnsweringSinceNanos));
+        if (lastChangeEndedNanos >= 0) {
+            from = Math.max(from, lastChangeEndedNanos);
+        }
+        return Math.max(0, (now - from) / 1_000_000);
     }
 
     private Outcome failover(ClusterState st, boolean agentAlive, String lostBecause) {

@@ -59,4 +59,60 @@ class PrimaryWatchTest {
                 PrimaryWatch.State.RESTARTING,
                 w.look(POSTGRES_DOWN_AGENT_ALIVE, 40_000 * MS).state());
     }
+
+    private static PrimaryWatch.Look writableSilentFor(long millis) {
+        return new PrimaryWatch.Look(true, true, false, null, millis);
+    }
+
+    private static PrimaryWatch.Look downSilentFor(long millis) {
+        return new PrimaryWatch.Look(true, false, true, null, millis);
+    }
+
+    @Test
+    void aPrimaryWhoseAgentAnswersButRenewsNoLeaseForThreeTtlsWhileKafkaAnswersIsLost() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3));
+        assertEquals(
+                PrimaryWatch.State.HEALTHY, w.look(writableSilentFor(900), 0).state());
+        assertEquals(
+                PrimaryWatch.State.HEALTHY,
+                w.look(writableSilentFor(8_999), 8_000 * MS).state());
+        PrimaryWatch.Verdict v = w.look(writableSilentFor(9_000), 8_100 * MS);
+        assertEquals(PrimaryWatch.State.LOST, v.state());
+        assertTrue(v.reason().contains("cut off from Kafka"), v.reason());
+    }
+
+    @Test
+    void postgresStoppedByItsAgentAtTheEndOfAnUnrenewedLeaseIsNotRestartedInPlace() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3));
+        // a crash beside an agent that renews: restarted in place, as before
+        assertEquals(
+                PrimaryWatch.State.RESTARTING, w.look(downSilentFor(800), 0).state());
+        // no renewal for a ttl: a restart could not hold; the watch waits for a renewal or the failover
+        assertEquals(
+                PrimaryWatch.State.SUSPECT,
+                w.look(downSilentFor(3_000), 300 * MS).state());
+        assertEquals(
+                PrimaryWatch.State.LOST,
+                w.look(downSilentFor(9_100), 6_400 * MS).state());
+    }
+
+    @Test
+    void aSilenceNotKnownBecauseKafkaDoesNotAnswerTheCoordinatorFailsNothingOver() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(
+                    PrimaryWatch.State.HEALTHY,
+                    w.look(writableSilentFor(-1), i * 300 * MS).state());
+        }
+        assertEquals(
+                PrimaryWatch.State.RESTARTING,
+                w.look(downSilentFor(-1), 31_000 * MS).state());
+    }
+
+    @Test
+    void anAgentThatDoesNotAnswerIsJudgedByTheProbeNotByTheLease() {
+        PrimaryWatch w = new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3));
+        PrimaryWatch.Look agentGoneSilent = new PrimaryWatch.Look(false, false, false, null, 60_000);
+        assertEquals(PrimaryWatch.State.HEALTHY, w.look(agentGoneSilent, 0).state());
+    }
 }

@@ -47,6 +47,10 @@ class ChaosRoundsIT {
         AtomicBoolean paused = new AtomicBoolean();
         AtomicInteger restarts = new AtomicInteger();
         AtomicInteger turn = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> skipped =
+                new java.util.concurrent.atomic.AtomicReference<>("none");
+        java.util.concurrent.atomic.AtomicReference<Throwable> broken =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             h.awaitSettledOn(h.name(1));
             PgNode primary = h.node(1);
@@ -70,6 +74,10 @@ class ChaosRoundsIT {
                                     restarts.incrementAndGet();
                                 }
                             } catch (RuntimeException e) { // its agent or the coordinator started it first
+                                skipped.set(n.name() + ": " + e.getMessage());
+                            } catch (Throwable t) { // a periodic task that throws is never run again: say so
+                                broken.set(t);
+                                throw t;
                             }
                         },
                         1000,
@@ -82,7 +90,18 @@ class ChaosRoundsIT {
                     // the kill comes while the standbys are being restarted: two restarts under the writer first
                     await("two standby restarts before kill " + (i + 1))
                             .atMost(scaled(Duration.ofSeconds(60)))
-                            .until(() -> restarts.get() >= restartsBefore + 2);
+                            .conditionEvaluationListener(c -> {
+                                if (c.getRemainingTimeInMS()
+                                        <= c.getPollInterval().toMillis()) {
+                                    System.out.println("chaos: last restart skipped: " + skipped.get());
+                                }
+                            })
+                            .until(() -> {
+                                if (broken.get() != null) {
+                                    throw new AssertionError("the standby restarter died", broken.get());
+                                }
+                                return restarts.get() >= restartsBefore + 2;
+                            });
                     w.awaitAcked(30);
                     long killed = System.nanoTime();
                     h.stack.killService(h.door.agentNames().get(victim.name()));

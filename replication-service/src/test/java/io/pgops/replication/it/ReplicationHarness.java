@@ -61,9 +61,22 @@ final class ReplicationHarness {
             String cluster,
             int coordinatorCount,
             java.util.function.IntFunction<java.util.Map<String, String>> configOf) {
+        this(cluster, coordinatorCount, configOf, 0);
+    }
+
+    /**
+     * @param isolable the node (1-based; 0: none) whose agent reaches Kafka and its peers only through relays a
+     *     test cuts with {@code stack.isolation(cluster)}
+     */
+    ReplicationHarness(
+            String cluster,
+            int coordinatorCount,
+            java.util.function.IntFunction<java.util.Map<String, String>> configOf,
+            int isolable) {
         this.cluster = cluster;
         this.nodes = stack.newCluster(cluster);
-        this.door = stack.frontDoor(cluster, nodes);
+        this.door = stack.frontDoor(
+                cluster, nodes, isolable == 0 ? null : nodes.get(isolable - 1).name());
         for (int i = 1; i <= coordinatorCount; i++) {
             String name = "coordinator-" + cluster + "-" + i;
             coordinators.add(stack.startCoordinator(name, cluster, nodes, configOf.apply(i)));

@@ -36,11 +36,31 @@ public final class KafkaBroker {
     private final int port;
     private final int controllerPort;
 
+    /** A second listener's port, and the port it advertises (a relay a test can cut); 0: none. */
+    private final int routedPort;
+
+    private final int routedAdvertisedPort;
+
     public KafkaBroker(Path dir, Path libs, int port, int controllerPort) {
+        this(dir, libs, port, controllerPort, 0, 0);
+    }
+
+    private KafkaBroker(Path dir, Path libs, int port, int controllerPort, int routedPort, int routedAdvertisedPort) {
         this.dir = dir;
         this.libs = libs;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.routedPort = routedPort;
+        this.routedAdvertisedPort = routedAdvertisedPort;
+    }
+
+    /**
+     * This broker with a second listener on {@code routedPort} that advertises {@code advertisedPort}: a client
+     * bootstrapped on {@code advertisedPort} (a relay to {@code routedPort}) reaches the broker only through the
+     * relay, so cutting the relay cuts that client alone off from Kafka.
+     */
+    public KafkaBroker withRoutedListener(int routedPort, int advertisedPort) {
+        return new KafkaBroker(dir, libs, port, controllerPort, routedPort, advertisedPort);
     }
 
     public String bootstrapServers() {
@@ -115,11 +135,14 @@ public final class KafkaBroker {
                         "process.roles=broker,controller",
                         "node.id=1",
                         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedPort),
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port
+                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedAdvertisedPort),
                         "controller.listener.names=CONTROLLER",
                         "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                                + (routedPort == 0 ? "" : ",ROUTED:PLAINTEXT"),
                         "log.dirs=" + dir.resolve("data"),
                         "num.partitions=" + PARTITIONS,
                         "auto.create.topics.enable=false",

@@ -5,7 +5,6 @@ import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.Http;
 import io.pgops.stack.ServiceConfig;
 import io.pgops.stack.auth.Tokens;
-import io.pgops.stack.kafka.KafkaBroker;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.postgres.Secrets;
@@ -44,9 +43,8 @@ public final class TestStack {
     private final PgTopology pg;
     private final List<PgNode> pgNodes = new ArrayList<>();
     private final List<Process> children = new ArrayList<>();
-    private KafkaBroker kafka;
-    private Process kafkaProcess;
-    private int kafkaRestarts;
+    private final TestKafka kafka;
+    private final Map<String, Isolation> isolations = new java.util.HashMap<>();
     private PgNode pgopsDb;
     private List<PgNode> cluster;
     private Routing routing;
@@ -76,6 +74,8 @@ public final class TestStack {
         tokens = Tokens.in(secrets.dir());
         agentCommands = Tokens.agentCommands(secrets.dir());
         pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
+        // its methods are called under this stack's lock (always taken first), as is child()
+        kafka = new TestKafka(dir.resolve("kafka"), repo, java, this::child);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
     }
 
@@ -89,15 +89,15 @@ public final class TestStack {
 
     /** The broker's bootstrap servers; starts it (and creates pgops' topics) on first use. */
     public synchronized String kafkaBootstrap() {
-        if (kafka == null) {
-            KafkaBroker broker =
-                    new KafkaBroker(dir.resolve("kafka"), KafkaBroker.locateLibs(repo), Ports.free(), Ports.free());
-            broker.prepare(java);
-            kafkaProcess = child(broker.command(java), "kafka");
-            broker.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
-            kafka = broker;
-        }
-        return kafka.bootstrapServers();
+        return kafka.bootstrap();
+    }
+
+    /**
+     * The broker's bootstrap servers through a relay a test can cut ({@link #isolation}): a client configured with
+     * it reaches Kafka only through the relay.
+     */
+    public synchronized String kafkaRoutedBootstrap() {
+        return kafka.routedBootstrap();
     }
 
     /**
@@ -105,9 +105,7 @@ public final class TestStack {
      * network that drops its packets. {@link #resumeKafka} ends it.
      */
     public synchronized void pauseKafka() {
-        kafkaBootstrap();
-        io.pgops.pgtools.Cmd.of("kill", "-STOP", Long.toString(kafkaProcess.pid()))
-                .run();
+        kafka.pause();
     }
 
     /**
@@ -115,32 +113,17 @@ public final class TestStack {
      * refused), as after a crash of the broker's host. {@link #restartKafka} starts it again.
      */
     public synchronized void killKafka() {
-        kafkaBootstrap();
-        kafkaProcess.destroyForcibly();
-        try {
-            if (!kafkaProcess.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the Kafka broker did not exit within 30 s of SIGKILL");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Kafka broker to exit", e);
-        }
+        kafka.kill();
     }
 
     /** Starts the broker {@link #killKafka} killed, on its ports and data, and waits until it serves again. */
     public synchronized void restartKafka() {
-        if (kafkaProcess.isAlive()) {
-            throw new IllegalStateException("the Kafka broker runs: kill it first");
-        }
-        kafkaRestarts++;
-        kafkaProcess = child(kafka.command(java), "kafka-restart-" + kafkaRestarts);
-        kafka.awaitReadyAndCreateTopics(Duration.ofSeconds(90));
+        kafka.restart();
     }
 
     /** SIGCONT after {@link #pauseKafka}. */
     public synchronized void resumeKafka() {
-        io.pgops.pgtools.Cmd.of("kill", "-CONT", Long.toString(kafkaProcess.pid()))
-                .run();
+        kafka.resume();
     }
 
     /** pgops' own PostgreSQL, started on first use. */
@@ -353,6 +336,16 @@ public final class TestStack {
      * start one or more with {@link #startCoordinator}.
      */
     public synchronized FrontDoor frontDoor(String clusterId, List<PgNode> nodes) {
+        return frontDoor(clusterId, nodes, null);
+    }
+
+    /**
+     * A cluster's front door whose agent beside {@code isolable} (a node name; null: none) reaches Kafka and the
+     * other agents only through relays, which {@link #isolation}{@code (clusterId).cut()} cuts: that agent is cut
+     * off from Kafka and its peers while the coordinators still reach it and its PostgreSQL. The Kafka relay is
+     * one for the whole stack: isolate one cluster at a time.
+     */
+    public synchronized FrontDoor frontDoor(String clusterId, List<PgNode> nodes, String isolable) {
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
         Map<String, String> urls = new java.util.LinkedHashMap<>();
         for (PgNode n : nodes) {
@@ -361,10 +354,28 @@ public final class TestStack {
             urls.put(n.name(), "http://127.0.0.1:" + port);
         }
         agentUrls.put(clusterId, urls);
+        Map<String, String> isolatedConfig = new java.util.LinkedHashMap<>();
+        if (isolable != null) {
+            List<TcpProxy> peers = new ArrayList<>();
+            for (PgNode n : nodes) {
+                if (!n.name().equals(isolable)) {
+                    TcpProxy peer = TcpProxy.start(Ports.free(), ports.get(n.name()));
+                    peers.add(peer);
+                    isolatedConfig.put(
+                            "pgops.clusters." + clusterId + ".nodes." + n.name() + ".agent-url",
+                            "http://127.0.0.1:" + peer.port());
+                }
+            }
+            isolatedConfig.put("kafka.bootstrap.servers", kafkaRoutedBootstrap());
+            isolations.put(clusterId, new Isolation(isolable, kafka.route(), List.copyOf(peers)));
+        }
         Map<String, String> names = new java.util.LinkedHashMap<>();
         List<Routing.Backend> backends = new ArrayList<>();
         for (PgNode n : nodes) {
             Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
+            if (n.name().equals(isolable)) {
+                config.putAll(isolatedConfig);
+            }
             config.put("pgops.agent.cluster", clusterId);
             config.put("pgops.agent.node", n.name());
             config.put("pgops.agent.data-dir", n.dataDir().toString());
@@ -391,6 +402,34 @@ public final class TestStack {
                 Duration.ofSeconds(30),
                 () -> Ports.answers(r.writePort()) && Ports.answers(r.bouncerPort()));
         return new FrontDoor(clusterId, nodes, urls, names, r);
+    }
+
+    /** The relays of the isolable agent of {@code clusterId}'s front door. */
+    public synchronized Isolation isolation(String clusterId) {
+        Isolation i = isolations.get(clusterId);
+        if (i == null) {
+            throw new IllegalStateException(clusterId + "'s front door has no isolable agent");
+        }
+        return i;
+    }
+
+    /**
+     * One agent's routes to Kafka and to its peers, which a test cuts as a network partition would.
+     *
+     * @param node the node whose agent is isolable
+     */
+    public record Isolation(String node, TcpProxy kafka, List<TcpProxy> peers) {
+        /** Cuts the agent off from Kafka and its peers (connections refused, open ones broken). */
+        public void cut() {
+            kafka.cut();
+            peers.forEach(TcpProxy::cut);
+        }
+
+        /** Ends the cut. */
+        public void restore() {
+            kafka.restore();
+            peers.forEach(TcpProxy::restore);
+        }
     }
 
     /** Starts a replication-service in the coordinator role for a cluster whose front door exists; its URL. */
@@ -483,16 +522,17 @@ public final class TestStack {
     private void shutdown() {
         // every service at once (each takes a second or two to stop), then the broker they use
         List<Process> rest =
-                children.reversed().stream().filter(p -> p != kafkaProcess).toList();
+                children.reversed().stream().filter(p -> p != kafka.process()).toList();
         long step = System.nanoTime();
         rest.forEach(Process::destroy);
         for (Process p : rest) {
             awaitExit(p);
         }
         step = slow(step, rest.size() + " services");
-        if (kafkaProcess != null) {
-            kafkaProcess.destroy();
-            awaitExit(kafkaProcess);
+        Process broker = kafka.process();
+        if (broker != null) {
+            broker.destroy();
+            awaitExit(broker);
         }
         step = slow(step, "the broker");
         // all at once: one after the other, the 13 nodes of the replication tests took 26 s (~2 s each),
