@@ -41,7 +41,12 @@ public final class PrimaryWatch {
         /** PostgreSQL is down beside a live agent: restarted in place until the start timeout. */
         RESTARTING,
         /** Lost: a failover is due. */
-        LOST
+        LOST,
+        /**
+         * Lost, and its agent, though it answers, is cut off from Kafka: it can take no command (each waits for a
+         * topology it cannot read), so the failover treats the old primary as unreachable and fenced by its lease.
+         */
+        CUT_OFF
     }
 
     /** The verdict and why. */
@@ -85,7 +90,7 @@ public final class PrimaryWatch {
         if (watchesLease && l.leaseSilenceMillis() >= LOST_TTLS * leaseTtl.toMillis()) {
             failedLooks = 0;
             return new Verdict(
-                    State.LOST,
+                    State.CUT_OFF,
                     "its agent answers but has not renewed the lease for " + l.leaseSilenceMillis()
                             + " ms while it and Kafka answer the coordinator (" + LOST_TTLS + " ttls of "
                             + leaseTtl.toMillis()

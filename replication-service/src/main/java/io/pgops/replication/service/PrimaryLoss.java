@@ -104,6 +104,10 @@ final class PrimaryLoss {
             case LOST -> {
                 return failover(st, r.isPresent(), v.reason());
             }
+            case CUT_OFF -> {
+                // its agent answers but takes no command: the old primary is fenced by its lease, as if unreachable
+                return failover(st, false, v.reason());
+            }
         }
         return Outcome.NORMAL;
     }

@@ -77,7 +77,7 @@ class PrimaryWatchTest {
                 PrimaryWatch.State.HEALTHY,
                 w.look(writableSilentFor(8_999), 8_000 * MS).state());
         PrimaryWatch.Verdict v = w.look(writableSilentFor(9_000), 8_100 * MS);
-        assertEquals(PrimaryWatch.State.LOST, v.state());
+        assertEquals(PrimaryWatch.State.CUT_OFF, v.state());
         assertTrue(v.reason().contains("cut off from Kafka"), v.reason());
     }
 
@@ -92,7 +92,7 @@ class PrimaryWatchTest {
                 PrimaryWatch.State.SUSPECT,
                 w.look(downSilentFor(3_000), 300 * MS).state());
         assertEquals(
-                PrimaryWatch.State.LOST,
+                PrimaryWatch.State.CUT_OFF,
                 w.look(downSilentFor(9_100), 6_400 * MS).state());
     }
 

@@ -56,10 +56,19 @@ class AgentCutOffIT {
                 long stoppedMillis = (System.nanoTime() - cut) / 1_000_000;
                 long lastAckBeforeStopMillis = (w.lastAckNanos() - cut) / 1_000_000;
 
-                FailoverCompleted done = await("a failover away from the cut-off " + old.name())
-                        .atMost(FAILED_OVER)
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> last(h, FailoverCompleted.class), d -> d != null);
+                FailoverCompleted done;
+                try {
+                    done = await("a failover away from the cut-off " + old.name())
+                            .atMost(FAILED_OVER)
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> last(h, FailoverCompleted.class), d -> d != null);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(
+                            e.getMessage() + "\ncoordinator:\n" + h.logTail(h.coordinatorNames.getFirst(), 40)
+                                    + "\ncut-off agent:\n"
+                                    + h.logTail(h.door.agentNames().get(old.name()), 25),
+                            e);
+                }
                 long completedMillis = (System.nanoTime() - cut) / 1_000_000;
                 assertEquals(old.name(), done.oldPrimary().value());
                 assertNotEquals(old.name(), done.newPrimary().value());
