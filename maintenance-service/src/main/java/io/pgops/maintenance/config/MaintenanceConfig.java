@@ -36,6 +36,14 @@ public interface MaintenanceConfig {
     @WithDefault("1h")
     Duration statementTimeout();
 
+    /**
+     * How often the configuration of every cluster with declared host facts ({@code clusters.<id>.host.*}) is
+     * compared with the advisor's recommendations; each difference is published ({@code ConfigDriftDetected}) when
+     * first seen and again only when it changes. {@code off}: only on command.
+     */
+    @WithDefault("1h")
+    String configCheckEvery();
+
     /** {@code statement_timeout} of every report's statements. */
     @WithDefault("10s")
     Duration reportTimeout();

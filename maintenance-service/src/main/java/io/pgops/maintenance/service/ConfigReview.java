@@ -98,26 +98,31 @@ public class ConfigReview {
     public Advice check(ClusterId id, HostFacts facts, Requester who) {
         Advice a = advise(id, facts, null);
         String correlation = UUID.randomUUID().toString();
-        Instant now = Instant.now();
         for (NodeDrift n : a.nodes()) {
-            for (Drift d : n.drifts()) {
-                publisher.publish(
-                        new ConfigDriftDetected(
-                                id,
-                                NodeName.of(n.node()),
-                                d.name(),
-                                d.recommended(),
-                                d.actual(),
-                                d.source(),
-                                d.pendingRestart(),
-                                "recommended for " + describe(facts) + ": " + d.reason()
-                                        + (d.restartNeeded() ? "; applying it needs a restart" : ""),
-                                now),
-                        correlation,
-                        who);
-            }
+            publish(id, facts, n.node(), n.drifts(), correlation, who);
         }
         return a;
+    }
+
+    /** One {@code ConfigDriftDetected} per difference of {@code node} (who: null for the scheduler). */
+    void publish(ClusterId id, HostFacts facts, String node, List<Drift> drifts, String correlation, Requester who) {
+        Instant now = Instant.now();
+        for (Drift d : drifts) {
+            publisher.publish(
+                    new ConfigDriftDetected(
+                            id,
+                            NodeName.of(node),
+                            d.name(),
+                            d.recommended(),
+                            d.actual(),
+                            d.source(),
+                            d.pendingRestart(),
+                            "recommended for " + describe(facts) + ": " + d.reason()
+                                    + (d.restartNeeded() ? "; applying it needs a restart" : ""),
+                            now),
+                    correlation,
+                    who);
+        }
     }
 
     /** What an apply did on one node: each parameter's outcome in words, and what waits for a restart. */

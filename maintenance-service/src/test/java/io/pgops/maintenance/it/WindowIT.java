@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
+import io.pgops.events.maintenance.ConfigDriftDetected;
 import io.pgops.events.maintenance.MaintenanceDue;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
@@ -28,7 +29,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A window on a cron of every 5 seconds opens by itself and runs what the reports advise. */
+/**
+ * The maintenance-service's scheduled jobs: a window on a cron of every 5 seconds opens by itself and runs what the
+ * reports advise; the configuration check (every second here, host facts declared) publishes each difference once,
+ * and again when it changes.
+ */
 @QuarkusTest
 @TestProfile(WindowIT.EveryFiveSeconds.class)
 @QuarkusTestResource(
@@ -47,12 +52,21 @@ class WindowIT {
         RestAuth.anonymous();
     }
 
+    @AfterEach
+    void resetRandomPageCost() {
+        primary.sql("ALTER SYSTEM RESET random_page_cost");
+        primary.sql("SELECT pg_reload_conf()");
+    }
+
     public static class EveryFiveSeconds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "pgops.maintenance.clusters.it.window.cron", "0/5 * * * * ?",
-                    "pgops.maintenance.clusters.it.window.duration", "2m");
+                    "pgops.maintenance.clusters.it.window.duration", "2m",
+                    "pgops.maintenance.clusters.it.host.ram", "2GB",
+                    "pgops.maintenance.clusters.it.host.cpus", "2",
+                    "pgops.maintenance.config-check-every", "1s");
         }
     }
 
@@ -101,5 +115,37 @@ class WindowIT {
         assertTrue(candidates
                 .getList("body.tasks.findAll { it.target.name == 'mt_window' }")
                 .isEmpty());
+    }
+
+    @Test
+    void theScheduledConfigCheckPublishesEachDifferenceOnceAndAgainWhenItChanges() {
+        List<PgNode> nodes = TestStack.get().cluster();
+        for (PgNode n : nodes) {
+            await("the scheduler's ConfigDriftDetected of random_page_cost on " + n.name())
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> scheduledDrifts(n.name()).stream().anyMatch(d -> "4".equals(d.actual())));
+        }
+        // a change of the setting on one node is news; the difference as it was is not published again
+        primary.sql("ALTER SYSTEM SET random_page_cost = 3.5");
+        primary.sql("SELECT pg_reload_conf()");
+        await("the scheduler's ConfigDriftDetected of random_page_cost 3.5 on " + primary.name())
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> scheduledDrifts(primary.name()).stream().anyMatch(d -> "3.5".equals(d.actual())));
+        List<ConfigDriftDetected> first = scheduledDrifts(primary.name()).stream()
+                .filter(d -> "4".equals(d.actual()))
+                .toList();
+        assertEquals(1, first.size(), "published once while it lasted, through several checks: " + first);
+        assertEquals("1.1", first.getFirst().expected());
+    }
+
+    /** The scheduler's (no principal) ConfigDriftDetected of random_page_cost on {@code node}, oldest first. */
+    private static List<ConfigDriftDetected> scheduledDrifts(String node) {
+        return KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.MAINTENANCE_EVENTS).stream()
+                .filter(e -> e.requester() == null && e.data() instanceof ConfigDriftDetected)
+                .map(e -> (ConfigDriftDetected) e.data())
+                .filter(d -> d.node().value().equals(node) && d.parameter().equals("random_page_cost"))
+                .toList();
     }
 }

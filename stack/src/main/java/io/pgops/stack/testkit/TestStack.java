@@ -219,6 +219,13 @@ public final class TestStack {
      * pgops' database; {@code quarkus.http.port} a free port unless given) and waits until it is ready.
      */
     public synchronized String startService(String name, String module, Map<String, String> config) {
+        String url = prepareService(name, module, config);
+        launch(List.of(name));
+        return url;
+    }
+
+    /** Writes a service's configuration and command line without starting it; its URL. */
+    private String prepareService(String name, String module, Map<String, String> config) {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
@@ -240,21 +247,25 @@ public final class TestStack {
         String url = "http://127.0.0.1:" + port;
         serviceArgv.put(name, argv);
         serviceUrls.put(name, url);
-        launch(name);
         return url;
     }
 
-    private void launch(String name) {
-        Process p = child(serviceArgv.get(name), name);
-        services.put(name, p);
-        String url = serviceUrls.get(name);
-        Path log = dir.resolve(name + ".log");
-        Wait.until(name + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited:\n" + Daemons.tail(log, 20));
-            }
-            return Http.status(url + "/q/health/ready") == 200;
-        });
+    /** Starts the prepared services all at once (their JVMs start side by side), then waits until each is ready. */
+    private void launch(List<String> names) {
+        for (String name : names) {
+            services.put(name, child(serviceArgv.get(name), name));
+        }
+        for (String name : names) {
+            Process p = services.get(name);
+            String url = serviceUrls.get(name);
+            Path log = dir.resolve(name + ".log");
+            Wait.until(name + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(name + " exited:\n" + Daemons.tail(log, 20));
+                }
+                return Http.status(url + "/q/health/ready") == 200;
+            });
+        }
     }
 
     /** Kills a service started by this stack with SIGKILL, as a crash would, and waits for its end. */
@@ -301,7 +312,7 @@ public final class TestStack {
         if (p != null && p.isAlive()) {
             return serviceUrls.get(name);
         }
-        launch(name);
+        launch(List.of(name));
         return serviceUrls.get(name);
     }
 
@@ -388,10 +399,11 @@ public final class TestStack {
             config.put("quarkus.http.port", Integer.toString(ports.get(n.name())));
             config.putAll(agentCommands.agentAuthConfig(false));
             String name = "agent-" + n.name();
-            startService(name, "replication-service", config);
+            prepareService(name, "replication-service", config);
             names.put(n.name(), name);
             backends.add(new Routing.Backend(n, ports.get(n.name())));
         }
+        launch(List.copyOf(names.values()));
         Routing r = new Routing(dir.resolve("routing-" + clusterId), Ports.free(), Ports.free(), Ports.free());
         OsUser pgUser = OsUser.forPostgres();
         r.writeConfig(backends, PgTopology.PGOPS_USER, secrets.password(PgTopology.PGOPS_USER), pgUser);
