@@ -97,6 +97,24 @@ public final class Reconcile {
     }
 
     /**
+     * After a change whose promotion failed once the old primary was fenced (the candidate was restarting, or the
+     * promotion's outcome is unknown): whether the target, a running standby while no node of the cluster takes
+     * writes, is promoted again; why, or empty (not running yet: {@link #plan} starts it; a node writable: it
+     * was promoted after all, or a stray is handled first).
+     */
+    public static Optional<String> promoteAgain(ClusterState state, NodeName target) {
+        Optional<AgentReport> t = state.report(target);
+        if (t.isEmpty() || !t.get().running() || !t.get().inRecovery()) {
+            return Optional.empty();
+        }
+        if (state.reports().values().stream().anyMatch(AgentReport::writable)) {
+            return Optional.empty();
+        }
+        return Optional.of(target + " is the target primary but still a standby and no node takes writes: its"
+                + " promotion is tried again");
+    }
+
+    /**
      * Whether a standby that stopped streaming from the primary holds WAL the primary never had, so only a
      * rewind (or a rebuild) lets it follow again: another timeline, or a position past the primary's. A
      * standby on the primary's timeline and not ahead of it only lost its connection (the primary was

@@ -88,6 +88,7 @@ final class ChangeRunner {
             String why,
             Lsn recordedFence) {
         long t0 = System.nanoTime();
+        o.pendingPromotion = null; // a new change decides afresh
         syncBefore = o.sync;
         NodeName old = o.target;
         Term current = o.term;
@@ -283,12 +284,15 @@ final class ChangeRunner {
                 // the promotion may have happened or may still happen: restarting the old primary now could
                 // leave two writable nodes. The topology names the candidate; the old primary stays fenced.
                 o.fenceLsn = null; // the change ends here
+                o.pendingPromotion =
+                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, t0);
                 o.refuse(
                         e.correlationId(),
                         kind,
                         cand,
                         Refusal.PROMOTE_OUTCOME_UNKNOWN,
-                        ex.getMessage() + "; " + old + " stays fenced, " + cand + " is the target");
+                        ex.getMessage() + "; " + old + " stays fenced, " + cand
+                                + " is the target and is promoted again until it is");
                 return;
             }
             if (force && waitPast != null) {
@@ -304,12 +308,15 @@ final class ChangeRunner {
                 return;
             } else {
                 o.fenceLsn = null; // the change ends here
+                o.pendingPromotion =
+                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, t0);
                 o.refuse(
                         e.correlationId(),
                         kind,
                         cand,
                         Refusal.PROMOTE_FAILED,
-                        ex.getMessage() + "; the cluster has no primary");
+                        ex.getMessage() + "; the cluster has no primary: " + cand
+                                + " is promoted again as soon as its agent can");
                 return;
             }
         }

@@ -69,6 +69,29 @@ final class OwnedCluster {
     Lsn syncSwitchLsn;
     /** Since when each recorded synchronous standby has not streamed (nanoTime). */
     final Map<NodeName, Long> syncAwaySince = new HashMap<>();
+    /**
+     * A change whose promotion failed after the old primary was fenced (the candidate restarting, the outcome
+     * unknown): the topology names the candidate, no node is writable, and the reconcile loop promotes it again
+     * until it is ({@link Reconciler}); null otherwise.
+     */
+    PendingPromotion pendingPromotion;
+
+    /**
+     * @param correlationId the change's incident
+     * @param kind what kind of change it was
+     * @param old the fenced old primary
+     * @param candidate the node the topology names and that is to be promoted
+     * @param syncNames the synchronous_standby_names it starts with
+     * @param startedNanos when the change began
+     */
+    record PendingPromotion(
+            String correlationId,
+            LeadershipChange kind,
+            NodeName old,
+            NodeName candidate,
+            String syncNames,
+            long startedNanos) {}
+
     /** Standbys about to be rebuilt: the synchronous role moves off them first. */
     final Set<NodeName> leaving = new HashSet<>();
 

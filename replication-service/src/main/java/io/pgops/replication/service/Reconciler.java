@@ -1,7 +1,11 @@
 package io.pgops.replication.service;
 
 import io.pgops.events.PgopsEvent;
+import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.FailoverCompleted;
+import io.pgops.events.replication.NodePromoted;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.ClusterState;
@@ -36,6 +40,9 @@ final class Reconciler {
 
     /** @param st this look's reports */
     void reconcile(ClusterState st) {
+        if (!o.paused && o.pendingPromotion != null && promoteAgain(st)) {
+            return;
+        }
         if (!o.paused) {
             long nowNanos = System.nanoTime();
             Set<NodeName> stuck = new HashSet<>();
@@ -114,6 +121,74 @@ final class Reconciler {
             // the events topic, which carries changes
             o.refreshPositions(st);
         }
+    }
+
+    /**
+     * Finishes a change whose promotion failed after the old primary was fenced ({@link
+     * OwnedCluster#pendingPromotion}): the target is promoted again once it runs as a standby and no node takes
+     * writes, and the change's incident ends with {@code NodePromoted} and {@code FailoverCompleted}. Whether it
+     * published.
+     */
+    private boolean promoteAgain(ClusterState st) {
+        OwnedCluster.PendingPromotion p = o.pendingPromotion;
+        if (!p.candidate().equals(o.target)) {
+            o.pendingPromotion = null; // another change moved the target since
+            return false;
+        }
+        if (st.report(p.candidate()).map(AgentReport::writable).orElse(false)) {
+            o.pendingPromotion = null; // the promotion whose outcome was unknown happened
+            LOG.infof("%s: %s is writable: its earlier promotion went through", o.cluster, p.candidate());
+            return false;
+        }
+        Optional<String> why = Reconcile.promoteAgain(st, p.candidate());
+        if (why.isEmpty()) {
+            return false;
+        }
+        AgentClient.Promotion pr;
+        try {
+            pr = c.agents().promote(o.cluster, p.candidate(), o.term, null, p.syncNames());
+        } catch (AgentClient.AgentCallException ex) {
+            LOG.warnf("%s: %s: %s", o.cluster, why.get(), ex.getMessage());
+            return false;
+        }
+        o.ordered(p.candidate()); // the new primary holds a lease from its promotion
+        o.pendingPromotion = null;
+        Timeline newTl = Timeline.of(pr.newTimeline());
+        Timeline previousTl = pr.previousTimeline() < pr.newTimeline()
+                ? Timeline.of(pr.previousTimeline())
+                : Timeline.of(Math.max(1, pr.newTimeline() - 1));
+        Lsn switchLsn = Lsn.parse(pr.switchLsn());
+        long millis = (System.nanoTime() - p.startedNanos()) / 1_000_000;
+        String summary = "fenced " + p.old() + ", promoted " + p.candidate() + " at a later try (its first promotion"
+                + " failed; " + millis + " ms from the change's start); WAL lost unknown";
+        LOG.warnf("%s: %s", o.cluster, summary);
+        o.publishTopology(
+                o.observe(),
+                summary,
+                p.correlationId(),
+                List.of(
+                        new NodePromoted(
+                                o.cluster,
+                                o.term,
+                                p.candidate(),
+                                previousTl,
+                                newTl,
+                                switchLsn,
+                                pr.promotionMillis(),
+                                OwnedCluster.now()),
+                        new FailoverCompleted(
+                                o.cluster,
+                                o.term,
+                                p.kind(),
+                                p.old(),
+                                p.candidate(),
+                                newTl,
+                                switchLsn,
+                                null,
+                                millis,
+                                summary,
+                                OwnedCluster.now())));
+        return true;
     }
 
     /**

@@ -276,4 +276,16 @@ class ReconcileTest {
                 st.whyNotAnswering(N3));
         assertEquals(java.util.Optional.empty(), st.whyNotAnswering(N1));
     }
+
+    @Test
+    void aTargetLeftAStandbyByAFailedPromotionIsPromotedAgainWhileNoNodeTakesWrites() {
+        ClusterState noPrimary = state(standby(N2, 5001), standby(N3, 5001), down(N1, false));
+        assertTrue(Reconcile.promoteAgain(noPrimary, N2).orElseThrow().contains("promotion is tried again"));
+        // still restarting: started first (plan), promoted at a later look
+        assertEquals(java.util.Optional.empty(), Reconcile.promoteAgain(state(down(N2, false), standby(N3, 5001)), N2));
+        // a writable node: nothing promoted beside it
+        assertEquals(
+                java.util.Optional.empty(),
+                Reconcile.promoteAgain(state(standby(N2, 5001), primary(N1, "", SLOTS)), N2));
+    }
 }
