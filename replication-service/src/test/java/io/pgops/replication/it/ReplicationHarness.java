@@ -211,13 +211,27 @@ final class ReplicationHarness {
      */
     void awaitSettledOn(String primary, String... away) {
         Set<String> skip = Set.of(away);
-        await("topology of " + cluster + " settled on " + primary)
-                .atMost(SETTLE)
-                .until(() -> topology()
-                        .map(t -> primary.equals(t.path("targetPrimary").asText())
-                                && primary.equals(t.path("currentPrimary").asText())
-                                && streamingOthers(t, primary, skip))
-                        .orElse(false));
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            await("topology of " + cluster + " settled on " + primary)
+                    .atMost(SETTLE)
+                    .until(() -> topology()
+                            .map(t -> {
+                                seen.set(t.path("members").toString());
+                                return primary.equals(t.path("targetPrimary").asText())
+                                        && primary.equals(
+                                                t.path("currentPrimary").asText())
+                                        && streamingOthers(t, primary, skip);
+                            })
+                            .orElse(false));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what the topology last said and what the deciding coordinator was doing, for the failure's reader
+            String owner = coordinatorNames.isEmpty() ? null : coordinatorNames.get(Math.max(0, owner()));
+            throw new AssertionError(
+                    e.getMessage() + "\nlast members: " + seen.get()
+                            + (owner == null ? "" : "\n" + owner + ":\n" + logTail(owner, 30)),
+                    e);
+        }
     }
 
     private boolean streamingOthers(JsonNode t, String primary, Set<String> skip) {
