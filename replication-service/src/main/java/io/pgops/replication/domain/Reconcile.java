@@ -48,6 +48,20 @@ public final class Reconcile {
      *     to reconnect
      */
     public static List<Step> plan(ClusterState state, NodeName target, java.util.Set<NodeName> longNotStreaming) {
+        return plan(state, target, longNotStreaming, java.util.Set.of());
+    }
+
+    /**
+     * @param stuck standbys pointed at the primary that have not streamed for far longer (the coordinator's
+     *     patience three times over) though they did not diverge: their WAL receiver does not get going by itself
+     *     (seen after rounds of kills and restarts), so they rejoin too; a rewind finds nothing to do, the restart
+     *     with a fresh configuration and slot does, else they are rebuilt
+     */
+    public static List<Step> plan(
+            ClusterState state,
+            NodeName target,
+            java.util.Set<NodeName> longNotStreaming,
+            java.util.Set<NodeName> stuck) {
         Optional<AgentReport> primary = state.report(target);
         if (primary.isEmpty()) {
             return List.of();
@@ -88,6 +102,11 @@ public final class Reconcile {
                         n.name(),
                         n.name() + " has not streamed from " + target + " for long and " + divergence(s, p)
                                 + "; it rejoins (rewind)"));
+            } else if (stuck.contains(n.name()) && !s.streaming()) {
+                steps.add(new Rejoin(
+                        n.name(),
+                        n.name() + " has not streamed from " + target + " for three times the patience though it"
+                                + " did not diverge (WAL receiver: " + s.receiverStatus() + "); it rejoins"));
             }
         }
         if (!missingSlots.isEmpty()) {

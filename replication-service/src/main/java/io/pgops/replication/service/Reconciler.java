@@ -45,19 +45,26 @@ final class Reconciler {
         }
         if (!o.paused) {
             long nowNanos = System.nanoTime();
+            Set<NodeName> longAway = new HashSet<>();
             Set<NodeName> stuck = new HashSet<>();
+            long patience = c.config().standbyPatience().toNanos();
             for (NodeSpec n : st.nodes()) {
                 boolean notStreaming = st.report(n.name())
                         .map(r -> r.running() && r.inRecovery() && !r.streaming())
                         .orElse(false);
                 if (!notStreaming) {
                     o.notStreamingSince.remove(n.name());
-                } else if (nowNanos - o.notStreamingSince.computeIfAbsent(n.name(), k -> nowNanos)
-                        > c.config().standbyPatience().toNanos()) {
+                    continue;
+                }
+                long away = nowNanos - o.notStreamingSince.computeIfAbsent(n.name(), k -> nowNanos);
+                if (away > patience) {
+                    longAway.add(n.name());
+                }
+                if (away > 3 * patience) {
                     stuck.add(n.name());
                 }
             }
-            List<Reconcile.Step> steps = Reconcile.plan(st, o.target, stuck);
+            List<Reconcile.Step> steps = Reconcile.plan(st, o.target, longAway, stuck);
             List<PgopsEvent> events = new ArrayList<>();
             for (Reconcile.Step step : steps) {
                 try {

@@ -227,9 +227,21 @@ final class ReplicationHarness {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // what the topology last said and what the deciding coordinator was doing, for the failure's reader
             String owner = coordinatorNames.isEmpty() ? null : coordinatorNames.get(Math.max(0, owner()));
+            StringBuilder pgLogs = new StringBuilder();
+            for (PgNode n : nodes) {
+                if (!n.name().equals(primary)) {
+                    pgLogs.append("\n").append(n.name()).append("'s PostgreSQL log:\n");
+                    try {
+                        List<String> all = java.nio.file.Files.readAllLines(n.logFile());
+                        pgLogs.append(String.join("\n", all.subList(Math.max(0, all.size() - 12), all.size())));
+                    } catch (IOException | RuntimeException ex) {
+                        pgLogs.append("(unreadable: ").append(ex).append(")");
+                    }
+                }
+            }
             throw new AssertionError(
                     e.getMessage() + "\nlast members: " + seen.get()
-                            + (owner == null ? "" : "\n" + owner + ":\n" + logTail(owner, 30)),
+                            + (owner == null ? "" : "\n" + owner + ":\n" + logTail(owner, 30)) + pgLogs,
                     e);
         }
     }
