@@ -55,12 +55,32 @@ public final class NodeActions {
     }
 
     public void start() {
+        start(120);
+    }
+
+    /**
+     * Starts PostgreSQL and waits up to {@code waitSeconds} for it to accept connections; past that pg_ctl fails
+     * but the server goes on starting (a standby that cannot reach consistency without WAL it has yet to stream
+     * must not hold the coordinator's loop for minutes).
+     */
+    public void start(int waitSeconds) {
         if (!isRunning()) {
-            pgCtl("start", "-w", "-t", "120", "-l", node.logFile().toString(), "-o", node.serverOptions())
-                    .timeoutSeconds(150)
+            pgCtl(
+                            "start",
+                            "-w",
+                            "-t",
+                            Integer.toString(waitSeconds),
+                            "-l",
+                            node.logFile().toString(),
+                            "-o",
+                            node.serverOptions())
+                    .timeoutSeconds(waitSeconds + 30)
                     .run();
         }
     }
+
+    /** How long a rejoined or rebuilt standby's start may wait for it to accept connections. */
+    static final int STANDBY_START_WAIT_SECONDS = 30;
 
     public void stop(String mode) {
         if (isRunning()) {
@@ -290,7 +310,7 @@ public final class NodeActions {
             reason = "pg_rewind failed, rebuilt with pg_basebackup: " + firstLine(e.getMessage());
         }
         becomeStandbyOf(host, port, slot);
-        start();
+        start(STANDBY_START_WAIT_SECONDS);
         return new RejoinOutcome(method, (System.nanoTime() - t0) / 1_000_000, reason);
     }
 

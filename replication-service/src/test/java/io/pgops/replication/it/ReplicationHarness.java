@@ -232,8 +232,11 @@ final class ReplicationHarness {
                 if (!n.name().equals(primary)) {
                     pgLogs.append("\n").append(n.name()).append("'s PostgreSQL log:\n");
                     try {
-                        List<String> all = java.nio.file.Files.readAllLines(n.logFile());
-                        pgLogs.append(String.join("\n", all.subList(Math.max(0, all.size() - 12), all.size())));
+                        // the refusals of clients while it starts up say nothing: the lines around them do
+                        List<String> all = java.nio.file.Files.readAllLines(n.logFile()).stream()
+                                .filter(l -> !l.contains("the database system is starting up"))
+                                .toList();
+                        pgLogs.append(String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size())));
                     } catch (IOException | RuntimeException ex) {
                         pgLogs.append("(unreadable: ").append(ex).append(")");
                     }
