@@ -8,13 +8,14 @@ import java.time.Duration;
  * an agent down beside a PostgreSQL that answers is no failover), or when its agent reports PostgreSQL
  * down for longer than {@code primaryStartTimeout} (meanwhile it is restarted in place, as Patroni's
  * {@code primary_start_timeout}), or when its agent answers but has not renewed the primary's lease for three
- * lease ttls while both it and Kafka answered the coordinator (the agent is cut off from Kafka: it stops PostgreSQL at the
- * end of its lease, and a restart in place could not hold, so none is made once a ttl has passed without a
- * renewal). Pure and stateful: one instance per owned cluster, fed each look.
+ * lease ttls while both it and Kafka answered the coordinator (the agent is cut off from Kafka: it stops
+ * PostgreSQL at the end of its lease, and a restart in place could not hold, so none is made once a ttl has
+ * passed without a renewal). Pure and stateful: one instance per owned cluster, fed each look.
  */
 public final class PrimaryWatch {
-    /** What one look found of the target primary. */
     /**
+     * What one look found of the target primary.
+     *
      * @param leaseSilenceMillis how long the primary's agent has not renewed its lease while Kafka answered the
      *     coordinator all along (counted from the latest of the last renewal, the watch's start on this primary,
      *     and Kafka's return to the coordinator); -1 when not known (Kafka does not answer the coordinator now)

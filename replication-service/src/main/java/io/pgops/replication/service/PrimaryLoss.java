@@ -115,7 +115,8 @@ final class PrimaryLoss {
     /**
      * How long the watched primary's agent has not renewed its lease while it and Kafka answered here all along:
      * from the latest of its last renewal, the watch's start on it, the last change's end, the agent's return
-     * (a restarted agent first reads the topology) and Kafka's return to this coordinator; -1 when Kafka does not answer here now (an outage for everyone is no agent cut off).
+     * (a restarted agent first reads the topology) and Kafka's return to this coordinator; -1 when Kafka does not
+     * answer here now (an outage for everyone is no agent cut off).
      */
     private long leaseSilenceMillis(long now) {
         long kafkaSince = c.reach().answeringSince(now);
