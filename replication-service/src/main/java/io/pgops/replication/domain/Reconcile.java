@@ -30,6 +30,13 @@ public final class Reconcile {
     /** Stop the node and make it a standby of the primary (rewind, else rebuild). */
     public record Rejoin(NodeName node, String reason) implements Step {}
 
+    /**
+     * Replace the standby's data directory with a fresh copy of the primary's (pg_basebackup): for one that
+     * neither diverged nor streams, whose own WAL holds a record the primary's never had at that position (a torn
+     * record left by a kill) so that a rewind finds nothing to do and replay waits for ever.
+     */
+    public record Rebuild(NodeName node, String reason) implements Step {}
+
     /** Re-point a running standby at the primary. */
     public record Follow(NodeName node, String reason) implements Step {}
 
@@ -53,9 +60,9 @@ public final class Reconcile {
 
     /**
      * @param stuck standbys pointed at the primary that have not streamed for far longer (the coordinator's
-     *     patience three times over) though they did not diverge: their WAL receiver does not get going by itself
-     *     (seen after rounds of kills and restarts), so they rejoin too; a rewind finds nothing to do, the restart
-     *     with a fresh configuration and slot does, else they are rebuilt
+     *     patience three times over) though they did not diverge: replay waits for ever on a record of their own
+     *     WAL the primary never wrote (seen after rounds of kills and restarts: "invalid contrecord length … waiting
+     *     for WAL to become available"), which a rewind does not touch, so they are rebuilt
      */
     public static List<Step> plan(
             ClusterState state,
@@ -103,10 +110,10 @@ public final class Reconcile {
                         n.name() + " has not streamed from " + target + " for long and " + divergence(s, p)
                                 + "; it rejoins (rewind)"));
             } else if (stuck.contains(n.name()) && !s.streaming()) {
-                steps.add(new Rejoin(
+                steps.add(new Rebuild(
                         n.name(),
                         n.name() + " has not streamed from " + target + " for three times the patience though it"
-                                + " did not diverge (WAL receiver: " + s.receiverStatus() + "); it rejoins"));
+                                + " did not diverge (WAL receiver: " + s.receiverStatus() + "); it is rebuilt"));
             }
         }
         if (!missingSlots.isEmpty()) {

@@ -84,6 +84,11 @@ final class Reconciler {
                                             o.term,
                                             cf.synchronousStandbyNames(),
                                             cf.createSlots());
+                        case Reconcile.Rebuild b -> {
+                            RejoinOutcome out = c.agents().reinit(o.cluster, b.node(), o.term, o.target);
+                            o.notStreamingSince.remove(b.node());
+                            events.add(o.rejoined(b.node(), out));
+                        }
                         case Reconcile.Rejoin r -> {
                             RejoinOutcome out = c.agents().rejoin(o.cluster, r.node(), o.term, o.target);
                             o.fenced.remove(r.node());

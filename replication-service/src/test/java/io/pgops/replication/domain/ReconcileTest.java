@@ -290,13 +290,13 @@ class ReconcileTest {
     }
 
     @Test
-    void aStandbyThatDidNotDivergeButHasNotStreamedForThreeTimesThePatienceRejoins() {
+    void aStandbyThatDidNotDivergeButHasNotStreamedForThreeTimesThePatienceIsRebuilt() {
         AgentReport p = primary(N1, "FIRST 1 (\"node2\")", SLOTS, streaming(N2, "sync"));
         AgentReport disconnected = notStreaming(N3, Timeline.of(1), Lsn.parse("0/4000000"));
         ClusterState s = state(p, standby(N2, 5001), disconnected);
         assertEquals(List.of(), Reconcile.plan(s, N1, Set.of(N3), Set.of()));
         assertTrue(Reconcile.plan(s, N1, Set.of(N3), Set.of(N3)).stream()
-                .anyMatch(x -> x instanceof Reconcile.Rejoin r
+                .anyMatch(x -> x instanceof Reconcile.Rebuild r
                         && r.node().equals(N3)
                         && r.reason().contains("three times the patience")));
     }
