@@ -230,7 +230,8 @@ public final class Samples {
                         "b7e2c1d4-0a9f-4c3e-8d21-5f6a7b8c9d0e",
                         3_000L,
                         "replication-a",
-                        T.minusSeconds(30).plusMillis(12)));
+                        T.minusSeconds(30).plusMillis(12),
+                        "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJwZ29wcy1jb29yZGluYXRvciIsImF1ZCI6Im9yZGVycy9kYjEiLCJvcCI6ImxlYXNlIiwidGVybSI6N30.c2lnbmF0dXJl"));
         put(m, new NodePromoted(CLUSTER, TERM, DB2, TL3, TL4, Lsn.parse("16/D0000AA0"), 1_840L, T.plusSeconds(14)));
         put(
                 m,

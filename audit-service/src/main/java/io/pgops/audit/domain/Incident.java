@@ -18,6 +18,9 @@ import java.util.Map;
  * @param endedAt when its last step happened
  * @param durationMillis from the first step to the last, in milliseconds
  * @param steps every step, ordered by event time, then by recording order
+ * @param open whether something the flow started still waits ({@link IncidentState}): a breach not recovered, a
+ *     failover or switchover not completed nor refused, a backup, restore, run or migration not finished
+ * @param waitingFor what it waits for, in words; null when closed
  */
 public record Incident(
         String correlationId,
@@ -25,7 +28,9 @@ public record Incident(
         Instant startedAt,
         Instant endedAt,
         long durationMillis,
-        List<Step> steps) {
+        List<Step> steps,
+        boolean open,
+        String waitingFor) {
 
     /**
      * One recorded event of the flow.
@@ -72,8 +77,17 @@ public record Incident(
             previous = f.time();
         }
         Instant end = ordered.getLast().time();
+        IncidentState.State state =
+                IncidentState.of(ordered.stream().map(Fact::type).toList());
         return new Incident(
-                correlationId, ordered.getFirst().cluster(), start, end, millis(start, end), List.copyOf(steps));
+                correlationId,
+                ordered.getFirst().cluster(),
+                start,
+                end,
+                millis(start, end),
+                List.copyOf(steps),
+                state.open(),
+                state.waitingFor());
     }
 
     private static long millis(Instant from, Instant to) {

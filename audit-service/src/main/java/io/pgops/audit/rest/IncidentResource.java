@@ -28,19 +28,30 @@ public class IncidentResource {
     /** How many of a cluster's latest events the recent incidents are taken from. */
     static final int RECENT_WINDOW = 500;
 
+    private static final int MAX_LIMIT = 100;
+
     private final AuditQueries queries;
 
     public IncidentResource(AuditQueries queries) {
         this.queries = queries;
     }
 
-    /** The latest flows of a cluster (among its latest 500 events), each told as an incident, newest first. */
+    /**
+     * The latest flows of a cluster (among its latest 500 events), each told as an incident, newest first; with
+     * {@code open=true} only those still waiting, with {@code open=false} only the closed ones.
+     */
     @GET
     public Uni<List<Incident>> recent(
             @QueryParam("cluster") @NotNull @Pattern(regexp = EventQuery.NAME, message = "must be a cluster id")
                     String cluster,
-            @QueryParam("limit") @DefaultValue("10") @Min(1) @Max(100) int limit) {
-        return queries.recentIncidents(cluster, limit, RECENT_WINDOW);
+            @QueryParam("limit") @DefaultValue("10") @Min(1) @Max(100) int limit,
+            @QueryParam("open") Boolean open) {
+        if (open == null) {
+            return queries.recentIncidents(cluster, limit, RECENT_WINDOW);
+        }
+        return queries.recentIncidents(cluster, MAX_LIMIT, RECENT_WINDOW)
+                .map(all ->
+                        all.stream().filter(i -> i.open() == open).limit(limit).toList());
     }
 
     @GET

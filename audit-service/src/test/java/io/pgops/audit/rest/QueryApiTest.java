@@ -193,7 +193,20 @@ class QueryApiTest {
                 .statusCode(200)
                 .body("", hasSize(2))
                 .body("[0].steps[0].fact.type", equalTo("io.pgops.replication.promote-requested.v1"))
-                .body("[1].correlationId", equalTo(story.getFirst().correlationId()));
+                .body("[0].open", equalTo(true))
+                .body("[0].waitingFor", containsString("failover-completed"))
+                .body("[1].correlationId", equalTo(story.getFirst().correlationId()))
+                .body("[1].open", equalTo(false));
+        given().get("/audit/incidents?open=true&cluster=" + cluster)
+                .then()
+                .statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].steps[0].fact.type", equalTo("io.pgops.replication.promote-requested.v1"));
+        given().get("/audit/incidents?open=false&cluster=" + cluster)
+                .then()
+                .statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].correlationId", equalTo(story.getFirst().correlationId()));
         given().get("/audit/incidents").then().statusCode(400).body("violations[0].field", equalTo("cluster"));
     }
 

@@ -10,14 +10,16 @@ import java.util.Set;
 
 /**
  * An agent refused an operation on its node ({@code /agent/fence}, {@code promote}, {@code follow}, …) because the
- * caller did not prove it was the cluster's coordinator: no credential, one signed by another key, expired, meant
+ * caller did not prove it was the cluster's coordinator (or, for the failsafe's question, the primary the
+ * coordinators granted a lease): no credential, one signed by another key, expired, meant
  * for another node or operation, or bound to another command (a replayed or altered one). Nothing was done. Several
  * refusals close together are reported once, with their count.
  *
  * @param cluster the agent's cluster
  * @param node the agent's node
  * @param operation the operation asked for: {@code status}, {@code fence}, {@code promote}, {@code follow}, {@code
- *     rejoin}, {@code reinit}, {@code start}, {@code configure}
+ *     rejoin}, {@code reinit}, {@code start}, {@code configure}, or {@code lease-confirmation} (the failsafe's
+ *     question, asked by a primary that must show the lease credential the coordinators signed with its last grant)
  * @param refusal why, as a code: {@code missing}, {@code malformed}, {@code bad-signature}, {@code expired}, {@code
  *     wrong-issuer}, {@code wrong-node}, {@code wrong-operation}, {@code other-command}, {@code no-verify-key}
  * @param reason why, in words (never the credential itself)
@@ -36,8 +38,8 @@ public record AgentCommandRefused(
         int count,
         Instant refusedAt)
         implements ReplicationEvent {
-    public static final Set<String> OPERATIONS =
-            Set.of("status", "fence", "promote", "follow", "rejoin", "reinit", "start", "configure");
+    public static final Set<String> OPERATIONS = Set.of(
+            "status", "fence", "promote", "follow", "rejoin", "reinit", "start", "configure", "lease-confirmation");
     public static final Set<String> REFUSALS = Set.of(
             "missing",
             "malformed",

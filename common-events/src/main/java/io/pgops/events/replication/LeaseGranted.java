@@ -21,6 +21,11 @@ import java.time.Instant;
  * @param ttlMillis how long the lease lasts, in milliseconds, counted by the agent from when it sent the request
  * @param coordinator the instance that granted it
  * @param grantedAt when the coordinator granted it (UTC instant)
+ * @param credential the coordinators' signed statement of this grant (a compact RS256 JWT: issuer {@code
+ *     pgops-coordinator}, audience {@code <cluster>/<node>}, operation {@code lease}, the term, valid for {@code
+ *     pgops.agent-auth.lease-credential-ttl}), which the primary shows the other agents when it asks them to
+ *     confirm its lease while Kafka is away (the failsafe); null from a coordinator without a signing key, whose
+ *     primaries then get no confirmation. Not a secret that grants anything: it only proves the grant.
  */
 @EventDoc("The owning coordinator renewed the primary's lease for ttlMillis from the agent's request.")
 public record LeaseGranted(
@@ -30,7 +35,8 @@ public record LeaseGranted(
         String requestId,
         long ttlMillis,
         String coordinator,
-        Instant grantedAt)
+        Instant grantedAt,
+        String credential)
         implements ReplicationEvent, Termed, LeaseProtocol {
     public LeaseGranted {
         Require.nonNull(cluster, "cluster");
@@ -40,5 +46,20 @@ public record LeaseGranted(
         Require.positive(ttlMillis, "ttlMillis");
         Require.text(coordinator, "coordinator");
         Require.nonNull(grantedAt, "grantedAt");
+        if (credential != null) {
+            Require.matches(credential, "credential", "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$");
+        }
+    }
+
+    /** A grant without a credential (a coordinator without a signing key). */
+    public LeaseGranted(
+            ClusterId cluster,
+            Term term,
+            NodeName node,
+            String requestId,
+            long ttlMillis,
+            String coordinator,
+            Instant grantedAt) {
+        this(cluster, term, node, requestId, ttlMillis, coordinator, grantedAt, null);
     }
 }

@@ -3,6 +3,7 @@ package io.pgops.replication.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,12 +17,23 @@ public interface AgentAuthConfig {
     /** The coordinators' private key (coordinators only; an agent's host should not hold it). */
     Optional<String> signingKey();
 
-    /** The coordinators' public key, which agents verify credentials with. */
-    Optional<String> verifyKey();
+    /**
+     * The coordinators' public key, which agents verify credentials with; while the coordinators' key pair is
+     * rotated, the old and the new one, comma-separated (a credential signed with either verifies).
+     */
+    Optional<List<String>> verifyKey();
 
     /** How long a credential the coordinator signs stays valid; agents refuse any valid for more than 60 s. */
     @WithDefault("30s")
     Duration credentialTtl();
+
+    /**
+     * How long the lease credential a coordinator signs with each lease it grants stays valid: a primary that
+     * cannot reach Kafka keeps its lease through the other agents' confirmations (the failsafe) for at most this
+     * long after its last grant, since the agents confirm only a primary that shows a valid one.
+     */
+    @WithDefault("1h")
+    Duration leaseCredentialTtl();
 
     /** How far the coordinator's and the agent's clocks may disagree when the expiry is checked. */
     @WithDefault("5s")

@@ -29,6 +29,8 @@ public final class AgentCredential {
 
     /** The operation names, as in the agent's paths. */
     public static final String STATUS = "status";
+    /** The operation of a lease credential: the coordinators' statement that they granted a primary its lease. */
+    public static final String LEASE = "lease";
 
     /**
      * Why a credential was refused: the wire codes of {@code AgentCommandRefused.refusal}.
@@ -124,6 +126,23 @@ public final class AgentCredential {
     /** The claims a coordinator signs to read {@code audience}'s report. */
     public static Claims forStatus(String audience) {
         return new Claims(ISSUER, List.of(audience), STATUS, null, null, null);
+    }
+
+    /** The claims a coordinator signs when it grants {@code audience}'s node a lease under {@code term}. */
+    public static Claims forLease(String audience, long term) {
+        return new Claims(ISSUER, List.of(audience), LEASE, term, null, null);
+    }
+
+    /**
+     * Whether verified claims are a lease credential of the primary {@code audience} (the node that asks for a
+     * confirmation): empty when they are, else why not. Its term is {@link LeaseConfirmation#judge}'s to weigh.
+     */
+    public static Optional<Refused> checkLease(Claims claims, String audience) {
+        Optional<Refused> r = check(claims, audience, LEASE, null);
+        if (r.isEmpty() && claims.term() == null) {
+            return refused(Refusal.MALFORMED, "a lease credential without a term");
+        }
+        return r;
     }
 
     /**

@@ -28,9 +28,16 @@ public final class LeaseConfirmation {
      *     that term yet still confirms when the topology it has read names the same primary)
      * @param self this agent's node
      * @param selfWritable whether this agent's own node is a writable primary
+     * @param grantedTerm the term of the lease credential the asking node showed (verified as the coordinators'
+     *     and meant for it): a grant of an earlier term than the topology this agent has read proves no lease now
      */
     public static Verdict judge(
-            Optional<TopologyChanged> latest, NodeName primary, Term term, NodeName self, boolean selfWritable) {
+            Optional<TopologyChanged> latest,
+            NodeName primary,
+            Term term,
+            NodeName self,
+            boolean selfWritable,
+            Term grantedTerm) {
         if (latest.isEmpty()) {
             return new Verdict(false, Term.ZERO, self + " has read no topology: it cannot confirm " + primary);
         }
@@ -43,6 +50,13 @@ public final class LeaseConfirmation {
                     false,
                     t.term(),
                     "the topology of term " + t.term().value() + " names " + t.targetPrimary() + ", not " + primary);
+        }
+        if (!grantedTerm.equals(t.term())) {
+            return new Verdict(
+                    false,
+                    t.term(),
+                    primary + " shows a lease granted in term " + grantedTerm.value() + "; the topology " + self
+                            + " has read is of term " + t.term().value());
         }
         if (selfWritable) {
             return new Verdict(false, t.term(), self + " is itself a writable primary: it confirms no other");

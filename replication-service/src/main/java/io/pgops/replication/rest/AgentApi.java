@@ -169,11 +169,16 @@ public interface AgentApi {
             @HeaderParam(AgentCredential.HEADER) String credential,
             @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) Command c);
 
-    /** The failsafe: confirms (or not) that the topology this agent has read names the asking primary. */
+    /**
+     * The failsafe: confirms (or not) that the topology this agent has read names the asking primary, which shows
+     * the lease credential the coordinators signed with its last grant; without a valid one, 401.
+     */
     @POST
     @Path("lease-confirmation")
     @Consumes(MediaType.APPLICATION_JSON)
-    LeaseAnswer confirmLease(@Valid @NotNull(message = JsonProblems.BODY_REQUIRED) LeaseQuestion q);
+    LeaseAnswer confirmLease(
+            @HeaderParam(AgentCredential.HEADER) String credential,
+            @Valid @NotNull(message = JsonProblems.BODY_REQUIRED) LeaseQuestion q);
 
     /** On the primary: synchronous standbys ({@code synchronousStandbyNames}, null: unchanged) and {@code slots}. */
     @POST

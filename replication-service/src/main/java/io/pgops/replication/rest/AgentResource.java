@@ -33,6 +33,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * nothing is done.
  */
 public class AgentResource implements AgentApi {
+    private static final String LEASE_CONFIRMATION = "lease-confirmation";
     private final AgentNode agent;
     private final LocalNode node;
     private final Operations operations;
@@ -155,15 +156,33 @@ public class AgentResource implements AgentApi {
     }
 
     @Override
-    public LeaseAnswer confirmLease(LeaseQuestion q) {
+    public LeaseAnswer confirmLease(String credential, LeaseQuestion q) {
         if (!agent.isAgent()) {
             throw new Answer(notAgent());
+        }
+        // a question nobody could forge: each confirmation holds this agent back from promotion for a ttl
+        AgentCommandKeys.Verified verified = keys.verifyLease(credential);
+        Optional<AgentCredential.Refused> refused = verified.refused() != null
+                ? Optional.of(verified.refused())
+                : AgentCredential.checkLease(
+                        verified.claims(),
+                        AgentCredential.audience(agent.cluster().value(), q.primary()));
+        if (refused.isPresent()) {
+            refusals.refused(LEASE_CONFIRMATION, refused.get(), caller());
+            throw new Answer(Problems.response(
+                    401,
+                    "No lease credential",
+                    "lease-confirmation refused: " + refused.get().reason()
+                            + " (the asking primary must show the lease credential of its last grant)"));
         }
         if (!agent.isReady()) {
             throw new Answer(
                     Problems.response(503, "Agent starting", "the agent has not read the topology to its end"));
         }
-        var v = agent.confirmLease(Term.of(q.term()), NodeName.of(q.primary()));
+        var v = agent.confirmLease(
+                Term.of(q.term()),
+                NodeName.of(q.primary()),
+                Term.of(verified.claims().term()));
         return new LeaseAnswer(v.confirmed(), v.term().value(), v.reason());
     }
 

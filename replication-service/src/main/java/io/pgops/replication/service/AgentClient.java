@@ -8,6 +8,8 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Term;
+import io.pgops.events.model.Timeline;
+import io.pgops.events.replication.NodePromoted;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.replication.config.CoordinatorConfig;
 import io.pgops.replication.domain.AgentCredential;
@@ -195,7 +197,28 @@ public class AgentClient {
     }
 
     /** The result of a promotion as the agent reports it. */
-    public record Promotion(long previousTimeline, long newTimeline, String switchLsn, long promotionMillis) {}
+    public record Promotion(long previousTimeline, long newTimeline, String switchLsn, long promotionMillis) {
+
+        public Timeline newTl() {
+            return Timeline.of(newTimeline);
+        }
+
+        public Lsn switchAt() {
+            return Lsn.parse(switchLsn);
+        }
+
+        /**
+         * The promotion as the event that records it. A retried promotion of a node that is already primary reports
+         * no previous timeline of its own: the one before its new timeline stands in.
+         */
+        public NodePromoted event(ClusterId cluster, Term term, NodeName node) {
+            Timeline previous = previousTimeline < newTimeline
+                    ? Timeline.of(previousTimeline)
+                    : Timeline.of(Math.max(1, newTimeline - 1));
+            return new NodePromoted(
+                    cluster, term, node, previous, newTl(), switchAt(), promotionMillis, OwnedCluster.now());
+        }
+    }
 
     public Promotion promote(ClusterId cluster, NodeName node, Term term, Lsn waitPast, String syncNames) {
         return promotion(
@@ -235,17 +258,31 @@ public class AgentClient {
     }
 
     /**
-     * The failsafe's question to another agent of the cluster: null when it confirmed that the topology it has
-     * read names {@code primary}, else why not (refused, unreachable, no answer within {@code timeout}).
+     * The coordinators' signed statement that {@code node} was granted a lease under {@code term} (see {@code
+     * LeaseGranted.credential}); null when this instance holds no signing key.
      */
-    public String confirmLease(ClusterId cluster, NodeName peer, Term term, NodeName primary, Duration timeout) {
+    public String leaseCredential(ClusterId cluster, NodeName node, Term term) {
+        if (!keys.canSign()) {
+            return null;
+        }
+        return keys.signLease(
+                AgentCredential.forLease(AgentCredential.audience(cluster.value(), node.value()), term.value()));
+    }
+
+    /**
+     * The failsafe's question to another agent of the cluster, with the primary's last lease credential: null when
+     * it confirmed that the topology it has read names {@code primary}, else why not (refused, unreachable, no
+     * answer within {@code timeout}).
+     */
+    public String confirmLease(
+            ClusterId cluster, NodeName peer, Term term, NodeName primary, String credential, Duration timeout) {
         Optional<String> u = url(cluster, peer);
         if (u.isEmpty()) {
             return "no agent-url in the inventory";
         }
         try {
             AgentApi.LeaseAnswer a = clients.client(u.get(), timeout)
-                    .confirmLease(new AgentApi.LeaseQuestion(term.value(), primary.value()));
+                    .confirmLease(credential, new AgentApi.LeaseQuestion(term.value(), primary.value()));
             return a.confirmed() ? null : a.reason();
         } catch (AgentClients.Answered e) {
             return detail(e);

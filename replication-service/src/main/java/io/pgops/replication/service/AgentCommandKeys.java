@@ -45,7 +45,7 @@ public class AgentCommandKeys {
     private static final int MAX_VALIDITY_MINUTES = 1;
 
     private final Optional<PrivateKey> signing;
-    private final Optional<PublicKey> verifying;
+    private final List<PublicKey> verifying;
     private final AgentAuthConfig config;
 
     @Inject
@@ -53,10 +53,18 @@ public class AgentCommandKeys {
         this(
                 config,
                 config.signingKey().map(AgentCommandKeys::readPrivate),
-                config.verifyKey().map(AgentCommandKeys::readPublic));
+                config.verifyKey().orElse(List.of()).stream()
+                        .map(String::trim)
+                        .filter(f -> !f.isEmpty())
+                        .map(AgentCommandKeys::readPublic)
+                        .toList());
     }
 
-    AgentCommandKeys(AgentAuthConfig config, Optional<PrivateKey> signing, Optional<PublicKey> verifying) {
+    /**
+     * @param verifying the coordinators' public keys, tried in turn: while the coordinators' key pair is rotated
+     *     the agents hold the old and the new public key, so a credential signed with either verifies
+     */
+    AgentCommandKeys(AgentAuthConfig config, Optional<PrivateKey> signing, List<PublicKey> verifying) {
         this.config = config;
         this.signing = signing;
         this.verifying = verifying;
@@ -69,13 +77,26 @@ public class AgentCommandKeys {
 
     /** A signed credential of {@code claims}, valid from now for {@code credential-ttl}. */
     public String sign(Claims claims) {
+        return sign(claims, config.credentialTtl());
+    }
+
+    /** Whether this instance can sign (it holds the coordinators' private key). */
+    public boolean canSign() {
+        return signing.isPresent();
+    }
+
+    /** A signed lease credential of {@code claims}, valid from now for {@code lease-credential-ttl}. */
+    public String signLease(Claims claims) {
+        return sign(claims, config.leaseCredentialTtl());
+    }
+
+    private String sign(Claims claims, Duration ttl) {
         PrivateKey key = signing.orElseThrow(() -> new IllegalStateException(
                 "this coordinator cannot command agents: pgops.agent-auth.signing-key is not set"));
         JwtClaims c = new JwtClaims();
         c.setIssuer(claims.issuer());
         c.setAudience(claims.audience());
         c.setIssuedAtToNow();
-        Duration ttl = config.credentialTtl();
         c.setExpirationTime(NumericDate.fromMilliseconds(System.currentTimeMillis() + ttl.toMillis()));
         c.setClaim(OP, claims.operation());
         if (claims.term() != null) {
@@ -100,6 +121,16 @@ public class AgentCommandKeys {
 
     /** The claims of a credential whose signature and time window hold, else why it is refused. */
     public Verified verify(String credential) {
+        return verify(credential, MAX_VALIDITY_MINUTES);
+    }
+
+    /** As {@link #verify}, for a lease credential, which may be valid for {@code lease-credential-ttl}. */
+    public Verified verifyLease(String credential) {
+        return verify(credential, (int)
+                Math.max(MAX_VALIDITY_MINUTES, config.leaseCredentialTtl().toMinutes() + 1));
+    }
+
+    private Verified verify(String credential, int maxValidityMinutes) {
         if (verifying.isEmpty()) {
             return Verified.refused(
                     Refusal.NO_VERIFY_KEY,
@@ -110,18 +141,8 @@ public class AgentCommandKeys {
                     Refusal.MISSING,
                     "no credential (header " + AgentCredential.HEADER + "): only a coordinator may ask");
         }
-        JwtConsumer consumer = new JwtConsumerBuilder()
-                .setVerificationKey(verifying.get())
-                .setJwsAlgorithmConstraints(
-                        AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
-                .setMaxFutureValidityInMinutes(MAX_VALIDITY_MINUTES)
-                .setSkipDefaultAudienceValidation() // AgentCredential.check: with a refusal that names both
-                .build();
         try {
-            JwtClaims c = consumer.processToClaims(credential.trim());
+            JwtClaims c = claims(credential.trim(), maxValidityMinutes);
             Object term = c.getClaimValue(TERM);
             return new Verified(
                     new Claims(
@@ -143,12 +164,41 @@ public class AgentCommandKeys {
             if (e.hasErrorCode(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE)
                     || e.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
                 return Verified.refused(
-                        Refusal.EXPIRED, "the credential is valid for more than a minute, or issued in the future");
+                        Refusal.EXPIRED, "the credential is valid for longer than it may be, or issued in the future");
             }
             return Verified.refused(Refusal.MALFORMED, "the credential cannot be read as a signed RS256 token");
         } catch (MalformedClaimException e) {
             return Verified.refused(Refusal.MALFORMED, "a claim of the credential has the wrong type");
         }
+    }
+
+    /**
+     * The claims of a credential signed with one of the verify keys (tried in turn; a signature that matches none
+     * is {@code SIGNATURE_INVALID}), whose time window holds.
+     */
+    private JwtClaims claims(String credential, int maxValidityMinutes) throws InvalidJwtException {
+        InvalidJwtException last = null;
+        for (PublicKey key : verifying) {
+            JwtConsumer consumer = new JwtConsumerBuilder()
+                    .setVerificationKey(key)
+                    .setJwsAlgorithmConstraints(
+                            AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+                    .setRequireExpirationTime()
+                    .setRequireIssuedAt()
+                    .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
+                    .setMaxFutureValidityInMinutes(maxValidityMinutes)
+                    .setSkipDefaultAudienceValidation() // AgentCredential.check: with a refusal that names both
+                    .build();
+            try {
+                return consumer.processToClaims(credential);
+            } catch (InvalidJwtException e) {
+                if (!e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Verified claims, or the refusal. */

@@ -338,9 +338,9 @@ public class AgentNode {
      * within the ttl, and the guard covers its agent's watch (every 100 ms), its status check and the immediate
      * stop that follow.
      */
-    public LeaseConfirmation.Verdict confirmLease(Term term, NodeName primary) {
+    public LeaseConfirmation.Verdict confirmLease(Term term, NodeName primary, Term grantedTerm) {
         LeaseConfirmation.Verdict v = LeaseConfirmation.judge(
-                view.latest(cluster()), primary, term, node(), lease.look().routable());
+                view.latest(cluster()), primary, term, node(), lease.look().routable(), grantedTerm);
         if (v.confirmed()) {
             long until =
                     System.nanoTime() + lease.ttl().toNanos() + lease.guard().toNanos();

@@ -322,14 +322,9 @@ final class ChangeRunner {
         }
         long tPromoted = System.nanoTime();
         o.ordered(cand); // the new primary holds a lease from its promotion
-        Lsn switchLsn = Lsn.parse(promotion.switchLsn());
-        Timeline newTl = Timeline.of(promotion.newTimeline());
-        // a retried promotion of a node that is already primary reports no previous timeline of its own
-        Timeline previousTl = promotion.previousTimeline() < promotion.newTimeline()
-                ? Timeline.of(promotion.previousTimeline())
-                : Timeline.of(Math.max(1, promotion.newTimeline() - 1));
-        NodePromoted promoted = new NodePromoted(
-                o.cluster, term, cand, previousTl, newTl, switchLsn, promotion.promotionMillis(), OwnedCluster.now());
+        Lsn switchLsn = promotion.switchAt();
+        Timeline newTl = promotion.newTl();
+        NodePromoted promoted = promotion.event(o.cluster, term, cand);
         o.publishTopology(o.observe(), cand + " promoted; " + old + " fenced", e.correlationId(), List.of(promoted));
         c.haltAfter("promoted", e.hookText());
 

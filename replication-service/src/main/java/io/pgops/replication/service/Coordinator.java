@@ -95,48 +95,11 @@ public class Coordinator {
         this.instance = instance;
         this.beforeCommit =
                 config.haltBeforeCommit().map(PartitionTransactions::haltOn).orElse(null);
+        Coordination.LostHandler lost = (tp, why) -> onPollThread.add(() -> lose(tp, why));
         this.coordination = new Coordination(
-                inventory,
-                config,
-                agents,
-                view,
-                probe,
-                instance,
-                this::commit,
-                (tp, why) -> onPollThread.add(() -> lose(tp, why)),
-                metrics,
-                new KafkaReach());
-        this.leases = new LeaseDesk(kafka, instance, coordination.reach(), new LeaseDesk.Owners() {
-            @Override
-            public java.util.Optional<OwnedCluster> owned(ClusterId cluster) {
-                ClusterWorker w = workers.get(cluster);
-                return w == null ? java.util.Optional.empty() : w.ownedCluster();
-            }
-
-            @Override
-            public java.util.Optional<TopicPartition> ownedPartition(int partition) {
-                return workers.values().stream()
-                        .filter(ClusterWorker::deciding)
-                        .map(w -> w.partition)
-                        .filter(tp -> tp.partition() == partition)
-                        .findFirst();
-            }
-
-            @Override
-            public void deadLetter(TopicPartition commands, ConsumerRecord<String, byte[]> r, String reason) {
-                LOG.warnf("dead-lettered %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), reason);
-                try {
-                    commit(commands, List.of(KafkaRecords.deadLetter(r, reason)));
-                } catch (LostOwnership ex) {
-                    lost(commands, ex);
-                }
-            }
-
-            @Override
-            public void lost(TopicPartition tp, LostOwnership why) {
-                onPollThread.add(() -> lose(tp, why));
-            }
-        });
+                inventory, config, agents, view, probe, instance, this::commit, lost, metrics, new KafkaReach());
+        this.leases =
+                new LeaseDesk(kafka, instance, coordination.reach(), new DecidingClusters(workers, this::commit, lost));
     }
 
     public boolean enabled() {

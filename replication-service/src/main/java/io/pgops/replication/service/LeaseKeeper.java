@@ -74,6 +74,9 @@ public class LeaseKeeper {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private long lastFailsafeNanos;
+    /** The lease credential of the last grant (null before the first, or from a coordinator that cannot sign). */
+    private volatile String credential;
+
     private final List<Thread> threads = new ArrayList<>();
 
     public LeaseKeeper(
@@ -236,6 +239,9 @@ public class LeaseKeeper {
             return; // not a request of this life, or no longer the primary
         }
         lease.grant(at, "granted by " + g.coordinator() + " in term " + g.term().value());
+        if (g.credential() != null) {
+            credential = g.credential(); // shown to the other agents should Kafka go away (the failsafe)
+        }
     }
 
     // ---- the watch -----------------------------------------------------------------------------------------
@@ -306,6 +312,7 @@ public class LeaseKeeper {
                 .map(NodeName::of)
                 .filter(n -> !n.equals(agent.node()))
                 .toList();
+        String shown = credential;
         long askedAt = System.nanoTime();
         // the answers are awaited as long as the lease lasts, and no longer: the watch must be back to stop it in
         // time (a starved machine answers slowly; a peer that is gone refuses the connection at once)
@@ -314,7 +321,7 @@ public class LeaseKeeper {
         long waitMillis = left;
         List<CompletableFuture<String>> answers = peers.stream()
                 .map(p -> CompletableFuture.supplyAsync(
-                        () -> agents.confirmLease(agent.cluster(), p, term, agent.node(), timeout)))
+                        () -> agents.confirmLease(agent.cluster(), p, term, agent.node(), shown, timeout)))
                 .toList();
         List<String> refusals = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {

@@ -236,7 +236,14 @@ final class OwnedCluster {
             return Optional.empty();
         }
         LeaseGranted g = new LeaseGranted(
-                cluster, term, t, a.requestId(), c.config().leaseTtl().toMillis(), c.instance(), now());
+                cluster,
+                term,
+                t,
+                a.requestId(),
+                c.config().leaseTtl().toMillis(),
+                c.instance(),
+                now(),
+                c.agents().leaseCredential(cluster, t, term));
         c.log()
                 .commit(
                         partition,

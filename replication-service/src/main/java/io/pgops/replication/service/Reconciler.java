@@ -5,7 +5,6 @@ import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.FailoverCompleted;
-import io.pgops.events.replication.NodePromoted;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.ClusterState;
@@ -165,11 +164,8 @@ final class Reconciler {
         }
         o.ordered(p.candidate()); // the new primary holds a lease from its promotion
         o.pendingPromotion = null;
-        Timeline newTl = Timeline.of(pr.newTimeline());
-        Timeline previousTl = pr.previousTimeline() < pr.newTimeline()
-                ? Timeline.of(pr.previousTimeline())
-                : Timeline.of(Math.max(1, pr.newTimeline() - 1));
-        Lsn switchLsn = Lsn.parse(pr.switchLsn());
+        Timeline newTl = pr.newTl();
+        Lsn switchLsn = pr.switchAt();
         long millis = (System.nanoTime() - p.startedNanos()) / 1_000_000;
         String summary = "fenced " + p.old() + ", promoted " + p.candidate() + " at a later try (its first promotion"
                 + " failed; " + millis + " ms from the change's start); WAL lost unknown";
@@ -179,15 +175,7 @@ final class Reconciler {
                 summary,
                 p.correlationId(),
                 List.of(
-                        new NodePromoted(
-                                o.cluster,
-                                o.term,
-                                p.candidate(),
-                                previousTl,
-                                newTl,
-                                switchLsn,
-                                pr.promotionMillis(),
-                                OwnedCluster.now()),
+                        pr.event(o.cluster, o.term, p.candidate()),
                         new FailoverCompleted(
                                 o.cluster,
                                 o.term,

@@ -14,36 +14,44 @@ import org.junit.jupiter.api.Test;
 class LeaseConfirmationTest {
     @Test
     void confirmsThePrimaryTheTopologyNames() {
-        assertTrue(
-                LeaseConfirmation.judge(Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(4), N2, false)
-                        .confirmed());
+        assertTrue(LeaseConfirmation.judge(
+                        Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(4), N2, false, Term.of(4))
+                .confirmed());
     }
 
     @Test
     void confirmsAPrimaryWithANewerTermWhenTheTopologyReadNamesItToo() {
-        assertTrue(
-                LeaseConfirmation.judge(Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(9), N2, false)
-                        .confirmed());
+        assertTrue(LeaseConfirmation.judge(
+                        Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(9), N2, false, Term.of(4))
+                .confirmed());
     }
 
     @Test
     void refusesAPrimaryTheTopologyNoLongerNames() {
-        LeaseConfirmation.Verdict v =
-                LeaseConfirmation.judge(Optional.of(CommandRulesTest.topology(false, null)), N3, Term.of(4), N2, false);
+        LeaseConfirmation.Verdict v = LeaseConfirmation.judge(
+                Optional.of(CommandRulesTest.topology(false, null)), N3, Term.of(4), N2, false, Term.of(4));
         assertFalse(v.confirmed());
         assertTrue(v.reason().contains("names node1, not node3"), v.reason());
     }
 
     @Test
+    void refusesAPrimaryWhoseLeaseCredentialIsOfAnEarlierTerm() {
+        LeaseConfirmation.Verdict v = LeaseConfirmation.judge(
+                Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(4), N2, false, Term.of(3));
+        assertFalse(v.confirmed());
+        assertTrue(v.reason().contains("granted in term 3"), v.reason());
+    }
+
+    @Test
     void refusesWithoutATopology() {
-        assertFalse(LeaseConfirmation.judge(Optional.empty(), N1, Term.of(4), N2, false)
+        assertFalse(LeaseConfirmation.judge(Optional.empty(), N1, Term.of(4), N2, false, Term.of(4))
                 .confirmed());
     }
 
     @Test
     void refusesWhenItIsItselfAWritablePrimary() {
-        assertFalse(
-                LeaseConfirmation.judge(Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(4), N2, true)
-                        .confirmed());
+        assertFalse(LeaseConfirmation.judge(
+                        Optional.of(CommandRulesTest.topology(false, null)), N1, Term.of(4), N2, true, Term.of(4))
+                .confirmed());
     }
 }

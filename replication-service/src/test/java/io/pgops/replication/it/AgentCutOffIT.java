@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgops.events.EventEnvelope;
-import io.pgops.events.Topics;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverStarted;
 import io.pgops.events.replication.NodePromoted;
 import io.pgops.stack.postgres.PgNode;
-import io.pgops.stack.testkit.KafkaTap;
-import io.pgops.stack.testkit.TestStack;
+import io.pgops.stack.testkit.Isolation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +36,7 @@ class AgentCutOffIT {
     @Test
     void aPrimaryWhoseAgentIsCutOffFromKafkaAndItsPeersStopsBeforeItsLeaseEndsAndTheSyncStandbyTakesOver() {
         ReplicationHarness h = new ReplicationHarness("cut", 1, i -> Map.of(), 1);
-        TestStack.Isolation isolation = h.stack.isolation("cut");
+        Isolation isolation = h.stack.isolation("cut");
         try {
             h.awaitSettledOn(h.name(1));
             PgNode old = h.node(1);
@@ -61,7 +57,7 @@ class AgentCutOffIT {
                     done = await("a failover away from the cut-off " + old.name())
                             .atMost(FAILED_OVER)
                             .pollInterval(Duration.ofMillis(100))
-                            .until(() -> last(h, FailoverCompleted.class), d -> d != null);
+                            .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError(
                             e.getMessage() + "\ncoordinator:\n" + h.logTail(h.coordinatorNames.getFirst(), 40)
@@ -72,12 +68,12 @@ class AgentCutOffIT {
                 long completedMillis = (System.nanoTime() - cut) / 1_000_000;
                 assertEquals(old.name(), done.oldPrimary().value());
                 assertNotEquals(old.name(), done.newPrimary().value());
-                NodePromoted promoted = last(h, NodePromoted.class);
+                NodePromoted promoted = h.last(NodePromoted.class);
                 assertTrue(
                         promoted.promotedAt().isAfter(stoppedSeen),
                         "promoted at " + promoted.promotedAt() + ", before the old PostgreSQL was seen stopped at "
                                 + stoppedSeen);
-                FailoverStarted started = last(h, FailoverStarted.class);
+                FailoverStarted started = h.last(FailoverStarted.class);
                 assertTrue(
                         started.reason().contains("cut off from Kafka"),
                         "the failover names the cause: " + started.reason());
@@ -105,14 +101,5 @@ class AgentCutOffIT {
             isolation.restore();
             h.release();
         }
-    }
-
-    private static <T> T last(ReplicationHarness h, Class<T> type) {
-        Optional<T> found = KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals(h.cluster))
-                .map(EventEnvelope::data)
-                .map(type::cast)
-                .reduce((a, b) -> b);
-        return found.orElse(null);
     }
 }

@@ -54,7 +54,7 @@ class AutomaticFailoverIT {
                 FailoverCompleted done = await("an automatic failover of " + old.name())
                         .atMost(FAILED_OVER)
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> completed(h, "af"), d -> d != null);
+                        .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 long completedMillis = (System.nanoTime() - killed) / 1_000_000;
                 assertEquals(LeadershipChange.FAILOVER, done.kind());
                 assertEquals(old.name(), done.oldPrimary().value());
@@ -66,8 +66,8 @@ class AutomaticFailoverIT {
                                 + " it%n",
                         completedMillis, firstAckMillis);
 
-                String corr = correlation(h, "af", FailoverCompleted.class);
-                assertEquals(corr, correlation(h, "af", FailoverStarted.class), "one incident id");
+                String corr = h.lastCorrelation(FailoverCompleted.class);
+                assertEquals(corr, h.lastCorrelation(FailoverStarted.class), "one incident id");
                 assertEquals(Set.of(sync.name()), writable(h), "exactly one writable node");
                 // what the operator's Prometheus scrapes: the owner counted the failover and names the new
                 // primary; the new primary's agent holds a lease
@@ -181,11 +181,11 @@ class AutomaticFailoverIT {
                 FailoverCompleted done = await("the successor to finish the failover")
                         .atMost(scaled(Duration.ofSeconds(60)))
                         .pollInterval(Duration.ofMillis(250))
-                        .until(() -> completed(h, "afz"), d -> d != null);
+                        .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 assertEquals(sync.name(), done.newPrimary().value());
                 assertEquals(
-                        correlation(h, "afz", FailoverStarted.class),
-                        correlation(h, "afz", FailoverCompleted.class),
+                        h.lastCorrelation(FailoverStarted.class),
+                        h.lastCorrelation(FailoverCompleted.class),
                         "one incident id from start to end");
                 assertEquals(Set.of(sync.name()), writable(h), "exactly one writable node");
                 w.awaitAcked(20);
@@ -217,7 +217,7 @@ class AutomaticFailoverIT {
                     .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> {
-                        assertEquals(null, completed(h, "hb"), "a false alarm promoted");
+                        assertEquals(null, h.last(FailoverCompleted.class), "a false alarm promoted");
                         return System.nanoTime() > until;
                     });
             assertEquals("primary", primary.role());
@@ -229,13 +229,13 @@ class AutomaticFailoverIT {
             FailoverCompleted done = await("the failover the breach started")
                     .atMost(FAILED_OVER)
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> completed(h, "hb"), d -> d != null);
+                    .until(() -> h.last(FailoverCompleted.class), d -> d != null);
             System.out.printf(
                     "failover on a health breach: completed %d ms after the kill%n",
                     (System.nanoTime() - killed) / 1_000_000);
             assertEquals(sync.name(), done.newPrimary().value());
-            assertEquals(breach, correlation(h, "hb", FailoverStarted.class), "the breach names the incident");
-            assertEquals(breach, correlation(h, "hb", FailoverCompleted.class));
+            assertEquals(breach, h.lastCorrelation(FailoverStarted.class), "the breach names the incident");
+            assertEquals(breach, h.lastCorrelation(FailoverCompleted.class));
         } finally {
             h.release();
         }
@@ -282,24 +282,6 @@ class AutomaticFailoverIT {
                         },
                         n -> n != null);
         return h.nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static FailoverCompleted completed(ReplicationHarness h, String cluster) {
-        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .map(EventEnvelope::data)
-                .filter(d ->
-                        d instanceof FailoverCompleted f && f.cluster().value().equals(cluster))
-                .map(FailoverCompleted.class::cast)
-                .reduce((a, b) -> b)
-                .orElse(null);
-    }
-
-    private static String correlation(ReplicationHarness h, String cluster, Class<?> type) {
-        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals(cluster))
-                .map(EventEnvelope::correlationId)
-                .reduce((a, b) -> b)
-                .orElseThrow();
     }
 
     private static Set<String> writable(ReplicationHarness h) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.stack.postgres.PgNode;
@@ -85,7 +84,7 @@ class ChaosRoundsIT {
                         TimeUnit.MILLISECONDS);
                 for (int i = 0; i < rounds; i++) {
                     PgNode victim = primary;
-                    int before = failovers(h).size();
+                    int before = h.events(FailoverCompleted.class).size();
                     int restartsBefore = restarts.get();
                     // the kill comes while the standbys are being restarted: two restarts under the writer first
                     await("two standby restarts before kill " + (i + 1))
@@ -114,7 +113,7 @@ class ChaosRoundsIT {
                         done = await("failover " + (i + 1) + " of " + rounds)
                                 .atMost(scaled(Duration.ofSeconds(90)))
                                 .pollInterval(Duration.ofMillis(100))
-                                .until(() -> failovers(h), l -> l.size() > before)
+                                .until(() -> h.events(FailoverCompleted.class), l -> l.size() > before)
                                 .getLast();
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
                         KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
@@ -162,14 +161,5 @@ class ChaosRoundsIT {
             restarter.shutdownNow();
             h.release();
         }
-    }
-
-    private static List<FailoverCompleted> failovers(ReplicationHarness h) {
-        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .map(EventEnvelope::data)
-                .filter(d ->
-                        d instanceof FailoverCompleted f && f.cluster().value().equals(CLUSTER))
-                .map(FailoverCompleted.class::cast)
-                .toList();
     }
 }

@@ -4,11 +4,8 @@ import static io.pgops.replication.it.ReplicationHarness.scaled;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.pgops.events.EventEnvelope;
-import io.pgops.events.Topics;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.stack.postgres.PgNode;
-import io.pgops.stack.testkit.KafkaTap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,7 +47,7 @@ class FailoverBench {
         try (ReplicationHarness.Writer w = h.new Writer("bench_load")) {
             w.awaitAcked(100);
             for (int i = 0; i < n; i++) {
-                int before = failovers(h).size();
+                int before = h.events(FailoverCompleted.class).size();
                 w.awaitAcked(50);
                 long killed = System.nanoTime();
                 h.stack.killService(h.door.agentNames().get(primary.name()));
@@ -58,7 +55,7 @@ class FailoverBench {
                 FailoverCompleted done = await("failover " + (i + 1))
                         .atMost(scaled(Duration.ofSeconds(60)))
                         .pollInterval(Duration.ofMillis(50))
-                        .until(() -> failovers(h), l -> l.size() > before)
+                        .until(() -> h.events(FailoverCompleted.class), l -> l.size() > before)
                         .getLast();
                 long doneMillis = (System.nanoTime() - killed) / 1_000_000;
                 w.awaitAcked(1);
@@ -92,15 +89,6 @@ class FailoverBench {
         } finally {
             h.release();
         }
-    }
-
-    private static List<FailoverCompleted> failovers(ReplicationHarness h) {
-        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .map(EventEnvelope::data)
-                .filter(d ->
-                        d instanceof FailoverCompleted f && f.cluster().value().equals(cluster))
-                .map(FailoverCompleted.class::cast)
-                .toList();
     }
 
     private static String stats(List<Long> values) {

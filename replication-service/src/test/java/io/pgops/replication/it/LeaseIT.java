@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +72,7 @@ class LeaseIT {
                 FailoverCompleted done = await("a failover away from the hung " + old.name())
                         .atMost(FAILED_OVER)
                         .pollInterval(Duration.ofMillis(200))
-                        .until(() -> last(h, "lz", FailoverCompleted.class), d -> d != null);
+                        .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 long promotedAt = System.nanoTime();
                 assertNotEquals(old.name(), done.newPrimary().value());
                 front.awaitAcked(10);
@@ -148,11 +147,11 @@ class LeaseIT {
                 FailoverCompleted done = await("an automatic failover of " + old.name())
                         .atMost(FAILED_OVER)
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> last(h, "la", FailoverCompleted.class), d -> d != null);
+                        .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 long completedMillis = (System.nanoTime() - killed) / 1_000_000;
-                NodeFenced fenced = last(h, "la", NodeFenced.class);
+                NodeFenced fenced = h.last(NodeFenced.class);
                 assertEquals("lease-expired", fenced.method(), fenced.reason());
-                NodePromoted promoted = last(h, "la", NodePromoted.class);
+                NodePromoted promoted = h.last(NodePromoted.class);
                 assertTrue(
                         !promoted.promotedAt().isBefore(fenced.fencedAt()),
                         "promoted only after the lease wait: " + promoted.promotedAt() + " vs " + fenced.fencedAt());
@@ -250,7 +249,7 @@ class LeaseIT {
                         "Kafka %s %d s: %d writes acknowledged meanwhile, the writer's longest pause %d ms, %d"
                                 + " errors%n",
                         how.name().toLowerCase(java.util.Locale.ROOT), outage.toSeconds(), before, longest, w.errors());
-                assertEquals(null, last(h, cluster, io.pgops.events.replication.FailoverStarted.class), "no failover");
+                assertEquals(null, h.last(io.pgops.events.replication.FailoverStarted.class), "no failover");
                 assertEquals("primary", primary.role());
                 assertTrue(
                         longest < WRITE_GAP.toMillis(),
@@ -304,7 +303,7 @@ class LeaseIT {
                 assertTrue(leaseStopReported(h, "ln", primary.name()), "NodeFenced{lease-expired}, once Kafka is back");
                 w.awaitAcked(20); // started again in place by the coordinator
                 w.close();
-                assertEquals(null, last(h, "ln", io.pgops.events.replication.FailoverStarted.class), "no failover");
+                assertEquals(null, h.last(io.pgops.events.replication.FailoverStarted.class), "no failover");
                 assertEquals(
                         List.of(), ReplicationHarness.missing(primary, "acked", w.acked), "acknowledged rows lost");
             }
@@ -315,7 +314,7 @@ class LeaseIT {
     }
 
     private static String done(ReplicationHarness h) {
-        return last(h, h.cluster, FailoverCompleted.class).newPrimary().value();
+        return h.last(FailoverCompleted.class).newPrimary().value();
     }
 
     private static boolean leaseStopReported(ReplicationHarness h, String cluster, String node) {
@@ -329,14 +328,6 @@ class LeaseIT {
                                         && f.node().value().equals(node)
                                         && f.method().equals("lease-expired")),
                         b -> b);
-    }
-
-    private static <T> T last(ReplicationHarness h, String cluster, Class<T> type) {
-        Optional<T> found = KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals(cluster))
-                .map(e -> type.cast(e.data()))
-                .reduce((a, b) -> b);
-        return found.orElse(null);
     }
 
     /** Asks a {@code /primary} every 10 ms and keeps (when asked, status) of every answer. */

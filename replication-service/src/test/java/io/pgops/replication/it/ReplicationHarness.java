@@ -4,9 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgops.events.EventEnvelope;
+import io.pgops.events.Topics;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
+import io.pgops.stack.testkit.FrontDoor;
+import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.TestStack;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -43,7 +47,7 @@ final class ReplicationHarness {
     final TestStack stack = TestStack.get();
     final String cluster;
     final List<PgNode> nodes;
-    final TestStack.FrontDoor door;
+    final FrontDoor door;
     final List<String> coordinators = new ArrayList<>();
     final List<String> coordinatorNames = new ArrayList<>();
 
@@ -91,6 +95,37 @@ final class ReplicationHarness {
      * Stops this cluster's coordinators, agents and PostgreSQL nodes (SIGKILL / immediate), so a test that
      * builds several clusters in turn does not run the later ones on a machine loaded by the earlier.
      */
+    /** This cluster's replication events so far, oldest first. */
+    List<EventEnvelope> events() {
+        return KafkaTap.events(stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                .filter(e -> e.subject().value().equals(cluster))
+                .toList();
+    }
+
+    /** This cluster's events of that type so far, oldest first. */
+    <T> List<T> events(Class<T> type) {
+        return events().stream()
+                .map(EventEnvelope::data)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
+    /** This cluster's latest event of that type, or null. */
+    <T> T last(Class<T> type) {
+        List<T> all = events(type);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** The correlation id of this cluster's latest event of that type. */
+    String lastCorrelation(Class<?> type) {
+        return events().stream()
+                .filter(e -> type.isInstance(e.data()))
+                .map(EventEnvelope::correlationId)
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
     void release() {
         for (String n : coordinatorNames) {
             if (stack.isAlive(n)) {

@@ -239,6 +239,60 @@ class SwitchoverUnderLoadIT {
         }
     }
 
+    /**
+     * Issue 20: each confirmation of the failsafe's question holds the asked agent back from promotion for a ttl, so
+     * a forged question could delay a failover for as long as it is repeated. The question carries the lease
+     * credential the coordinators signed with the primary's last grant; nothing else is answered.
+     */
+    @Test
+    @Order(3)
+    void anAgentAnswersTheFailsafesQuestionOnlyWithTheCoordinatorsLeaseCredentialOfThePrimary() {
+        long term = h.term();
+        assertEquals("primary", h.node(1).role());
+        String question = "{\"term\":" + term + ",\"primary\":\"" + h.name(1) + "\"}";
+        String confirmation = h.agent(3) + "/agent/lease-confirmation";
+        String primary = AgentCredential.audience(h.cluster, h.name(1));
+        Map<String, String> attempts = new java.util.LinkedHashMap<>();
+        attempts.put("missing", null);
+        attempts.put(
+                "bad-signature", AgentCredentials.signed(AgentCredential.forLease(primary, term), Tokens.unknownKey()));
+        attempts.put(
+                "wrong-node",
+                AgentCredentials.signed(
+                        AgentCredential.forLease(AgentCredential.audience(h.cluster, h.name(2)), term)));
+        attempts.put(
+                "wrong-operation", // a command credential meant for the primary's agent is no lease credential
+                AgentCredentials.forCommand(
+                        h.cluster,
+                        h.name(1),
+                        "promote",
+                        AgentCredentials.command(
+                                term, "captured-02", Instant.now().plusSeconds(20))));
+        for (Map.Entry<String, String> a : attempts.entrySet()) {
+            HttpResponse<String> r = postToAgent(confirmation, question, a.getValue());
+            assertEquals(401, r.statusCode(), a.getKey() + ": " + r.body());
+            assertEquals("No lease credential", json(r).path("title").asText(), r.body());
+        }
+        HttpResponse<String> stale = postToAgent(
+                confirmation, question, AgentCredentials.signed(AgentCredential.forLease(primary, term - 1)));
+        assertEquals(200, stale.statusCode(), stale.body());
+        assertFalse(json(stale).path("confirmed").asBoolean(), "a lease of an earlier term: " + stale.body());
+        HttpResponse<String> shown =
+                postToAgent(confirmation, question, AgentCredentials.signed(AgentCredential.forLease(primary, term)));
+        assertEquals(200, shown.statusCode(), shown.body());
+        assertTrue(json(shown).path("confirmed").asBoolean(), shown.body());
+        await("each refused question reported")
+                .atMost(ReplicationHarness.SETTLE)
+                .until(() -> leaseRefusalsReported(h.name(3)).containsAll(attempts.keySet()));
+    }
+
+    private java.util.Set<String> leaseRefusalsReported(String node) {
+        return h.events(AgentCommandRefused.class).stream()
+                .filter(r -> r.node().value().equals(node) && r.operation().equals("lease-confirmation"))
+                .map(AgentCommandRefused::refusal)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     private java.util.Set<String> refusalsReported(String node) {
         return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
                 .map(EventEnvelope::data)

@@ -138,7 +138,7 @@ class UnfinishedChangeIT {
                     .until(() -> {
                         // this test is about the successor: a first attempt refused for a passing reason
                         // (a report that came late on a loaded machine) is simply asked again
-                        List<FailoverRefused> refused = refusals(h, cluster);
+                        List<FailoverRefused> refused = h.events(FailoverRefused.class);
                         if (refused.size() > refusals[0]) {
                             refusals[0] = refused.size();
                             System.out.printf(
@@ -176,16 +176,6 @@ class UnfinishedChangeIT {
                                 .reduce((first, last) -> last) // the attempt the owner died in
                                 .orElse(null),
                         c -> c != null);
-    }
-
-    /** The cluster's FailoverRefused events so far. */
-    private static List<FailoverRefused> refusals(ReplicationHarness h, String cluster) {
-        return KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .map(EventEnvelope::data)
-                .filter(d ->
-                        d instanceof FailoverRefused f && f.cluster().value().equals(cluster))
-                .map(FailoverRefused.class::cast)
-                .toList();
     }
 
     /** The FailoverCompleted or FailoverRefused of that correlation id, or null. */

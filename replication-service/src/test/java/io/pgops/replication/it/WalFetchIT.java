@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgops.events.Topics;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverStarted;
 import io.pgops.pgtools.Cmd;
 import io.pgops.stack.postgres.PgNode;
-import io.pgops.stack.testkit.KafkaTap;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,9 +65,9 @@ class WalFetchIT {
             FailoverCompleted done = await("an automatic failover")
                     .atMost(FAILED_OVER)
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> last(h, FailoverCompleted.class), d -> d != null);
+                    .until(() -> h.last(FailoverCompleted.class), d -> d != null);
             assertEquals(cand.name(), done.newPrimary().value(), "node 3 is tagged nofailover");
-            FailoverStarted started = last(h, FailoverStarted.class);
+            FailoverStarted started = h.last(FailoverStarted.class);
             System.out.println("wal fetch: " + started.reason());
             assertTrue(started.reason().contains("fetched it from " + other.name()), started.reason());
             assertEquals(
@@ -83,13 +80,5 @@ class WalFetchIT {
             }
             h.release();
         }
-    }
-
-    private static <T> T last(ReplicationHarness h, Class<T> type) {
-        Optional<T> found = KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                .filter(e -> type.isInstance(e.data()) && e.subject().value().equals("wf"))
-                .map(e -> type.cast(e.data()))
-                .reduce((a, b) -> b);
-        return found.orElse(null);
     }
 }

@@ -79,12 +79,13 @@ final class ClusterVerbs {
                                 : text(b, "id") + " completed " + text(b, "completedAt") + ", "
                                         + b.path("verification").path("state").asText());
                 out.println("recent incidents:");
-                Table i = new Table("CORRELATION", "STARTED", "STEPS", "LAST");
+                Table i = new Table("CORRELATION", "STARTED", "STATE", "STEPS", "LAST");
                 for (JsonNode inc : one.path("incidents")) {
                     JsonNode steps = inc.path("steps");
                     i.row(
                             text(inc, "correlationId"),
                             text(inc, "startedAt"),
+                            inc.path("open").asBoolean() ? "open (" + text(inc, "waitingFor") + ")" : "closed",
                             steps.size(),
                             steps.size() == 0
                                     ? null

@@ -329,19 +329,6 @@ public final class TestStack {
     }
 
     /**
-     * A cluster's front door: an agent per node and HAProxy + PgBouncer in front.
-     *
-     * @param agentUrls agent base URL by node name
-     * @param agentNames the test stack's service name of each node's agent, by node name
-     */
-    public record FrontDoor(
-            String clusterId,
-            List<PgNode> nodes,
-            Map<String, String> agentUrls,
-            Map<String, String> agentNames,
-            Routing routing) {}
-
-    /**
      * Starts an agent (replication-service in the agent role, able to act on its node) beside each node
      * of a cluster, HAProxy checking them and PgBouncer in front of HAProxy's write port. No coordinator:
      * start one or more with {@link #startCoordinator}.
@@ -387,17 +374,7 @@ public final class TestStack {
             if (n.name().equals(isolable)) {
                 config.putAll(isolatedConfig);
             }
-            config.put("pgops.agent.cluster", clusterId);
-            config.put("pgops.agent.node", n.name());
-            config.put("pgops.agent.data-dir", n.dataDir().toString());
-            config.put("pgops.agent.server-options", n.serverOptions());
-            config.put("pgops.agent.log-file", n.logFile().toString());
-            config.put("pgops.agent.replication.username", PgTopology.REPLICATION_USER);
-            config.put(
-                    "pgops.agent.replication.password-file",
-                    secrets.file(PgTopology.REPLICATION_USER).toString());
-            config.put("quarkus.http.port", Integer.toString(ports.get(n.name())));
-            config.putAll(agentCommands.agentAuthConfig(false));
+            config.putAll(agentSettings(clusterId, n, ports.get(n.name())));
             String name = "agent-" + n.name();
             prepareService(name, "replication-service", config);
             names.put(n.name(), name);
@@ -416,6 +393,23 @@ public final class TestStack {
         return new FrontDoor(clusterId, nodes, urls, names, r);
     }
 
+    /** What the agent beside {@code n} needs to act on its node and to take the coordinators' commands. */
+    private Map<String, String> agentSettings(String clusterId, PgNode n, int port) {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("pgops.agent.cluster", clusterId);
+        config.put("pgops.agent.node", n.name());
+        config.put("pgops.agent.data-dir", n.dataDir().toString());
+        config.put("pgops.agent.server-options", n.serverOptions());
+        config.put("pgops.agent.log-file", n.logFile().toString());
+        config.put("pgops.agent.replication.username", PgTopology.REPLICATION_USER);
+        config.put(
+                "pgops.agent.replication.password-file",
+                secrets.file(PgTopology.REPLICATION_USER).toString());
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.putAll(agentCommands.agentAuthConfig(false));
+        return config;
+    }
+
     /** The relays of the isolable agent of {@code clusterId}'s front door. */
     public synchronized Isolation isolation(String clusterId) {
         Isolation i = isolations.get(clusterId);
@@ -423,25 +417,6 @@ public final class TestStack {
             throw new IllegalStateException(clusterId + "'s front door has no isolable agent");
         }
         return i;
-    }
-
-    /**
-     * One agent's routes to Kafka and to its peers, which a test cuts as a network partition would.
-     *
-     * @param node the node whose agent is isolable
-     */
-    public record Isolation(String node, TcpProxy kafka, List<TcpProxy> peers) {
-        /** Cuts the agent off from Kafka and its peers (connections refused, open ones broken). */
-        public void cut() {
-            kafka.cut();
-            peers.forEach(TcpProxy::cut);
-        }
-
-        /** Ends the cut. */
-        public void restore() {
-            kafka.restore();
-            peers.forEach(TcpProxy::restore);
-        }
     }
 
     /** Starts a replication-service in the coordinator role for a cluster whose front door exists; its URL. */
