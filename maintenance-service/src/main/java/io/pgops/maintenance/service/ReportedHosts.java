@@ -28,10 +28,11 @@ public class ReportedHosts {
                 .merge(r.node().value(), r, (old, now) -> now.reportedAt().isBefore(old.reportedAt()) ? old : now);
     }
 
-    /** The latest report of each node of the cluster's inventory that has one, in the inventory's order. */
+    /** The latest report of each node of the cluster's inventory that has one, by node name. */
     public List<HostFactsReported> of(ClusterId id) {
         Map<String, HostFactsReported> m = latest.getOrDefault(id.value(), Map.of());
         return nodes.cluster(id).nodes().keySet().stream()
+                .sorted()
                 .filter(m::containsKey)
                 .map(m::get)
                 .toList();
@@ -58,12 +59,13 @@ public class ReportedHosts {
             List<HostSettingsAdvice.Finding> settings,
             String missing) {}
 
-    /** The host-settings report of a cluster: every node of the inventory. */
+    /** The host-settings report of a cluster: every node of the inventory, by name. */
     public record HostReport(String cluster, List<NodeHost> nodes) {}
 
     public HostReport report(ClusterId id) {
         Map<String, HostFactsReported> m = latest.getOrDefault(id.value(), Map.of());
         List<NodeHost> out = nodes.cluster(id).nodes().keySet().stream()
+                .sorted()
                 .map(n -> {
                     HostFactsReported r = m.get(n);
                     return r == null
