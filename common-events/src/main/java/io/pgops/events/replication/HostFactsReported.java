@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param cluster the cluster
  * @param node the node the reporting agent sits beside
- * @param ramBytes the host's memory ({@code MemTotal} of {@code /proc/meminfo}), bytes; {@code null} if unread
+ * @param ramBytes the memory PostgreSQL may use: {@code MemTotal} of {@code /proc/meminfo}, or the cgroup's memory
+ *     limit if lower (a container's), bytes; {@code null} if unread
  * @param cpus the CPUs the agent's process may use (the JVM's view: affinity and cgroup quota); {@code null} if
  *     unread
  * @param swappiness {@code vm.swappiness} (0–200); {@code null} if unread

@@ -59,7 +59,7 @@ public final class HostSettingsAdvice {
                         : String.format(Locale.ROOT, "%d bytes (%.1f GiB)", f.ramBytes(), f.ramBytes() / 1073741824.0),
                 "—",
                 f.ramBytes() == null ? Status.UNKNOWN : Status.INFO,
-                "MemTotal of /proc/meminfo; sizes shared_buffers, effective_cache_size, maintenance_work_mem and"
+                "MemTotal of /proc/meminfo, or the cgroup's memory limit if lower; sizes shared_buffers, effective_cache_size, maintenance_work_mem and"
                         + " work_mem in the configuration advisor"));
         out.add(new Finding(
                 "cpus",

@@ -24,6 +24,26 @@ public final class HostFactsReading {
         return m.find() ? Optional.of(Long.parseLong(m.group(1)) * 1024) : Optional.empty();
     }
 
+    /**
+     * A cgroup's memory limit in bytes: {@code memory.max} (v2; {@code max} is none) or {@code memory.limit_in_bytes}
+     * (v1; a value of 2^60 or more is the kernel's "no limit", 9223372036854771712 on x86-64).
+     */
+    public static Optional<Long> memoryLimitBytes(String content) {
+        if (content == null || !content.strip().matches("[0-9]{1,19}")) {
+            return Optional.empty();
+        }
+        long v = Long.parseLong(content.strip());
+        return v >= (1L << 60) || v == 0 ? Optional.empty() : Optional.of(v);
+    }
+
+    /** The memory PostgreSQL may use: {@code MemTotal}, or a lower cgroup limit (a container's). */
+    public static Optional<Long> usableMemory(Optional<Long> memTotal, Optional<Long> limit) {
+        if (memTotal.isEmpty()) {
+            return limit;
+        }
+        return Optional.of(limit.map(l -> Math.min(l, memTotal.get())).orElse(memTotal.get()));
+    }
+
     /** A {@code /proc/sys} value that is one integer, e.g. {@code vm.swappiness}. */
     public static Optional<Integer> integer(String content) {
         if (content == null || !content.strip().matches("-?[0-9]{1,9}")) {

@@ -32,7 +32,12 @@ public final class HostFactsReader {
         return new HostFactsReported(
                 cluster,
                 node,
-                HostFactsReading.memTotalBytes(text("proc/meminfo")).orElse(null),
+                HostFactsReading.usableMemory(
+                                HostFactsReading.memTotalBytes(text("proc/meminfo")),
+                                HostFactsReading.memoryLimitBytes(text("sys/fs/cgroup/memory.max"))
+                                        .or(() -> HostFactsReading.memoryLimitBytes(
+                                                text("sys/fs/cgroup/memory/memory.limit_in_bytes"))))
+                        .orElse(null),
                 Runtime.getRuntime().availableProcessors(),
                 HostFactsReading.integer(text("proc/sys/vm/swappiness")).orElse(null),
                 HostFactsReading.integer(text("proc/sys/vm/overcommit_memory")).orElse(null),

@@ -34,6 +34,21 @@ class HostFactsReadingTest {
     }
 
     @Test
+    void aContainersCgroupMemoryLimitBelowMemTotalIsTheMemoryPostgresMayUse() {
+        Optional<Long> mem = HostFactsReading.memTotalBytes(MEMINFO);
+        assertEquals(
+                Optional.of(4L << 30),
+                HostFactsReading.usableMemory(mem, HostFactsReading.memoryLimitBytes("4294967296\n")));
+        assertEquals(mem, HostFactsReading.usableMemory(mem, HostFactsReading.memoryLimitBytes("max\n")), "v2");
+        assertEquals(
+                mem,
+                HostFactsReading.usableMemory(mem, HostFactsReading.memoryLimitBytes("9223372036854771712\n")),
+                "v1 without a limit");
+        assertEquals(mem, HostFactsReading.usableMemory(mem, HostFactsReading.memoryLimitBytes("68719476736")));
+        assertEquals(Optional.empty(), HostFactsReading.usableMemory(Optional.empty(), Optional.empty()));
+    }
+
+    @Test
     void aProcSysValueIsOneInteger() {
         assertEquals(Optional.of(60), HostFactsReading.integer("60\n"));
         assertEquals(Optional.empty(), HostFactsReading.integer("sixty"));

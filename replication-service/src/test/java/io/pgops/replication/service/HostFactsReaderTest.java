@@ -3,6 +3,7 @@ package io.pgops.replication.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgops.events.model.ClusterId;
@@ -27,8 +28,9 @@ class HostFactsReaderTest {
         Path dataDir = Files.createTempDirectory("pgdata");
         try {
             HostFactsReported f = new HostFactsReader(Path.of("/")).read(C, N, Optional.of(dataDir.toString()));
-            assertEquals(
-                    HostFactsReading.memTotalBytes(firstLine("/proc/meminfo")).orElseThrow(), f.ramBytes());
+            long memTotal =
+                    HostFactsReading.memTotalBytes(firstLine("/proc/meminfo")).orElseThrow();
+            assertTrue(f.ramBytes() > 0 && f.ramBytes() <= memTotal, "MemTotal or a lower cgroup limit: " + f);
             assertEquals(Runtime.getRuntime().availableProcessors(), f.cpus());
             assertEquals(Integer.valueOf(firstLine("/proc/sys/vm/swappiness")), f.swappiness());
             assertEquals(Integer.valueOf(firstLine("/proc/sys/vm/overcommit_memory")), f.overcommitMemory());
@@ -46,6 +48,7 @@ class HostFactsReaderTest {
     void aDataDirectoryOnAPartitionOfARotatingDiskIsHdd(@TempDir Path root) throws IOException {
         write(root, "proc/meminfo", "MemTotal:        2048000 kB\n");
         write(root, "proc/sys/vm/swappiness", "1\n");
+        write(root, "sys/fs/cgroup/memory.max", "1048576000\n");
         write(root, "proc/sys/vm/overcommit_memory", "2\n");
         write(root, "proc/sys/vm/overcommit_ratio", "80\n");
         write(root, "sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n");
@@ -57,7 +60,7 @@ class HostFactsReaderTest {
 
         HostFactsReported f = new HostFactsReader(root).read(C, N, Optional.of("/pgtest/15/main"));
 
-        assertEquals(2_048_000L * 1024, f.ramBytes());
+        assertEquals(1_048_576_000L, f.ramBytes(), "the container's limit, below MemTotal");
         assertEquals(1, f.swappiness());
         assertEquals(2, f.overcommitMemory());
         assertEquals(80, f.overcommitRatio());
