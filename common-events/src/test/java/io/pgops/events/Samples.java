@@ -39,6 +39,7 @@ import io.pgops.events.replication.AgentCommandRefused;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.HostFactsReported;
 import io.pgops.events.replication.LeadershipChange;
 import io.pgops.events.replication.LeaseAsked;
 import io.pgops.events.replication.LeaseGranted;
@@ -220,6 +221,22 @@ public final class Samples {
                         "10.0.4.17:53122",
                         3,
                         T.plusSeconds(40)));
+        put(
+                m,
+                new HostFactsReported(
+                        CLUSTER,
+                        DB1,
+                        16_768_397_312L,
+                        8,
+                        60,
+                        0,
+                        50,
+                        "always",
+                        "/var/lib/postgresql/15/main",
+                        "/var/lib/postgresql",
+                        "rw,relatime",
+                        "ssd",
+                        T.minusSeconds(60)));
         put(m, new LeaseAsked(CLUSTER, TERM, DB1, "b7e2c1d4-0a9f-4c3e-8d21-5f6a7b8c9d0e", T.minusSeconds(30)));
         put(
                 m,

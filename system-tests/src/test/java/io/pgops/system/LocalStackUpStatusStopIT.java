@@ -79,6 +79,9 @@ class LocalStackUpStatusStopIT {
             String viewer = "Bearer " + Tokens.in(layout.secretsDir()).forRole(Tokens.VIEWER);
             assertEquals(200, io.pgops.stack.Http.get(clusters, viewer).status());
 
+            agentsReportTheirHostsToTheMaintenanceService(
+                    "http://127.0.0.1:" + byName.get("maintenance-service").port(), viewer);
+
             // every service's and agent's metrics pass Prometheus' own linter, in the text format it reads
             // a coordinator's per-cluster gauges appear with the first topology it commits as the cluster's owner
             String replicationMetrics =
@@ -168,6 +171,80 @@ class LocalStackUpStatusStopIT {
         String said = log.toString(StandardCharsets.UTF_8);
         assertFalse(said.contains("left behind"), said);
         assertTrue(said.contains("pgops is stopped in"), said);
+    }
+
+    /**
+     * Issue 19: each node's agent reads its host (here: this machine) and publishes {@code HostFactsReported}; the
+     * maintenance-service's host report shows every node with this machine's own values, and its advisor, with no host
+     * facts declared in the local stack, answers from the reported ones instead of 409.
+     */
+    private static void agentsReportTheirHostsToTheMaintenanceService(String maintenance, String viewer) {
+        try {
+            hostReport(maintenance, viewer);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void hostReport(String maintenance, String viewer) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode report = org.awaitility.Awaitility.await(
+                        "every agent's host facts in the maintenance-service's host report")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .until(
+                        () -> json.readTree(
+                                io.pgops.stack.Http.get(maintenance + "/clusters/local/reports/host", viewer)
+                                        .body()),
+                        r -> r.path("nodes").size() == 3
+                                && java.util.stream.StreamSupport.stream(
+                                                r.path("nodes").spliterator(), false)
+                                        .allMatch(n -> n.path("missing").isNull()));
+        String swappiness = cat("/proc/sys/vm/swappiness");
+        String thp = cat("/sys/kernel/mm/transparent_hugepage/enabled").replaceAll(".*\\[([a-z]+)].*", "$1");
+        long ram = Long.parseLong(cat("/proc/meminfo")
+                        .lines()
+                        .filter(l -> l.startsWith("MemTotal:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .replaceAll("[^0-9]", ""))
+                * 1024;
+        for (com.fasterxml.jackson.databind.JsonNode node : report.path("nodes")) {
+            Map<String, String> values = new java.util.HashMap<>();
+            node.path("settings")
+                    .forEach(f -> values.put(
+                            f.path("setting").asText(), f.path("value").asText()));
+            assertEquals(swappiness, values.get("vm.swappiness"), node.toString());
+            assertEquals(thp, values.get("transparent_hugepage"), node.toString());
+            assertTrue(values.get("ram").startsWith(Math.min(ram, cgroupLimit()) + " bytes"), node.toString());
+        }
+        System.out.println("the maintenance-service's host report of the local stack: " + report);
+        io.pgops.stack.Http.Response advice =
+                io.pgops.stack.Http.get(maintenance + "/clusters/local/config/advice", viewer);
+        assertEquals(200, advice.status(), advice.body());
+        assertTrue(
+                json.readTree(advice.body())
+                        .path("facts")
+                        .path("source")
+                        .asText()
+                        .startsWith("reported by the agents of node1, node2, node3"),
+                advice.body());
+    }
+
+    /** The memory limit of this machine's cgroup (v2, else v1), {@code Long.MAX_VALUE} for none. */
+    private static long cgroupLimit() throws IOException {
+        for (String f : List.of("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+            if (Files.isReadable(Path.of(f)) && cat(f).matches("[0-9]{1,19}")) {
+                long v = Long.parseLong(cat(f));
+                return v >= (1L << 60) ? Long.MAX_VALUE : v;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static String cat(String file) throws IOException {
+        Process p = new ProcessBuilder("cat", file).start();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 
     /** bin/pgops' on-call verbs (OpsCli, the same code) against this stack's services, with its own key. */

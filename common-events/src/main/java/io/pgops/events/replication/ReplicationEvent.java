@@ -22,4 +22,5 @@ public sealed interface ReplicationEvent extends PgopsEvent
                 TopologyChanged,
                 LeaseAsked,
                 LeaseGranted,
-                AgentCommandRefused {}
+                AgentCommandRefused,
+                HostFactsReported {}

@@ -3,16 +3,23 @@ package io.pgops.maintenance.domain;
 import java.util.Locale;
 
 /**
- * What the configuration advisor needs to know of a node's host, as the operator declares it: the advisor never
- * guesses a database host's size from the host pgops runs on.
+ * What the configuration advisor needs to know of a node's host, as the operator declares it or the agents beside the
+ * nodes report it ({@link ReportedFacts}): the advisor never guesses a database host's size from the host pgops runs
+ * on.
  *
  * @param ramBytes the memory PostgreSQL may use, bytes
  * @param cpus the CPUs it may use
  * @param storage the data directory's storage
  * @param connections the connections expected at most ({@code max_connections} is not changed by the advisor)
  * @param workload the kind of work
+ * @param source where the facts come from, in words: declared, given with the request, or reported by the agents
  */
-public record HostFacts(long ramBytes, int cpus, Storage storage, int connections, Workload workload) {
+public record HostFacts(long ramBytes, int cpus, Storage storage, int connections, Workload workload, String source) {
+    /** Facts the operator declared. */
+    public HostFacts(long ramBytes, int cpus, Storage storage, int connections, Workload workload) {
+        this(ramBytes, cpus, storage, connections, workload, "declared");
+    }
+
     public enum Storage {
         SSD,
         HDD,
@@ -53,6 +60,9 @@ public record HostFacts(long ramBytes, int cpus, Storage storage, int connection
         }
         if (storage == null || workload == null) {
             throw new IllegalArgumentException("storage and workload are required");
+        }
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("say where the facts come from");
         }
     }
 }

@@ -61,7 +61,8 @@ public class ConfigResource {
                     cpus,
                     HostFacts.Storage.parse(storage == null ? "ssd" : storage),
                     connections == null ? 100 : connections,
-                    HostFacts.Workload.parse(workload == null ? "mixed" : workload));
+                    HostFacts.Workload.parse(workload == null ? "mixed" : workload),
+                    "given with the request");
         }
     }
 

@@ -3,6 +3,7 @@ package io.pgops.maintenance.rest;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.kit.security.Roles;
+import io.pgops.maintenance.service.ReportedHosts;
 import io.pgops.maintenance.service.Reports;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,9 +26,22 @@ import jakarta.ws.rs.core.MediaType;
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class ReportResource {
     private final Reports reports;
+    private final ReportedHosts hosts;
 
-    public ReportResource(Reports reports) {
+    public ReportResource(Reports reports, ReportedHosts hosts) {
         this.reports = reports;
+        this.hosts = hosts;
+    }
+
+    /**
+     * Each node's host settings as its agent last reported them ({@code HostFactsReported}): {@code vm.swappiness},
+     * overcommit, transparent huge pages, the data directory's mount options, storage, RAM and CPUs, each with the
+     * recommended value, a verdict ({@code OK}, {@code CHANGE}, {@code UNKNOWN}, {@code INFO}) and why.
+     */
+    @GET
+    @Path("/host")
+    public ReportedHosts.HostReport host(@PathParam("id") @Pattern(regexp = ClusterId.PATTERN) String id) {
+        return hosts.report(ClusterId.of(id));
     }
 
     /** Tables whose dead tuples or stale statistics make a vacuum or analyze task, with the reason in numbers. */

@@ -5,6 +5,7 @@ import io.pgops.events.maintenance.ConfigDriftDetected;
 import io.pgops.events.maintenance.MaintenanceCompleted;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.replication.HostFactsReported;
 import io.pgops.maintenance.config.MaintenanceConfig;
 import io.pgops.maintenance.domain.ConfigAdvisor;
 import io.pgops.maintenance.domain.ConfigAdvisor.Recommendation;
@@ -13,6 +14,7 @@ import io.pgops.maintenance.domain.ConfigComparison.Drift;
 import io.pgops.maintenance.domain.ConfigComparison.Setting;
 import io.pgops.maintenance.domain.HostFacts;
 import io.pgops.maintenance.domain.ObjectName;
+import io.pgops.maintenance.domain.ReportedFacts;
 import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -25,7 +27,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The configuration advisor on real nodes: recommendations for the declared host facts ({@link ConfigAdvisor})
+ * The configuration advisor on real nodes: recommendations for the declared, given or reported host facts
+ * ({@link ConfigAdvisor})
  * against each node's {@code pg_settings}; differences published as {@code ConfigDriftDetected}; applied on an
  * administrator's command with {@code ALTER SYSTEM} + {@code pg_reload_conf()} on every node, reporting honestly
  * what still waits for a restart.
@@ -39,17 +42,21 @@ public class ConfigReview {
     private final ClusterNodes nodes;
     private final MaintenanceConfig config;
     private final MaintenanceEventPublisher publisher;
+    private final ReportedHosts reported;
 
-    public ConfigReview(ClusterNodes nodes, MaintenanceConfig config, MaintenanceEventPublisher publisher) {
+    public ConfigReview(
+            ClusterNodes nodes, MaintenanceConfig config, MaintenanceEventPublisher publisher, ReportedHosts reported) {
         this.nodes = nodes;
         this.config = config;
         this.publisher = publisher;
+        this.reported = reported;
     }
 
     /** No host facts were declared or given (409). */
     public static final class NoFacts extends RuntimeException {
         NoFacts(ClusterId id) {
-            super("declare the host's facts for the advisor: pgops.maintenance.clusters." + id.value()
+            super("no agent of the cluster has reported its host's RAM and CPUs yet (HostFactsReported); declare the"
+                    + " host's facts for the advisor: pgops.maintenance.clusters." + id.value()
                     + ".host.{ram,cpus,storage,connections,workload}, or give them with the request");
         }
     }
@@ -60,14 +67,18 @@ public class ConfigReview {
     /** The advice for a cluster: the facts it rests on and each node's differences. */
     public record Advice(String cluster, HostFacts facts, List<Recommendation> recommended, List<NodeDrift> nodes) {}
 
-    /** The declared facts of {@code id}, overridden by {@code given} when not null. */
+    /**
+     * The facts for {@code id}: {@code given} when not null, else the declared ones, else those the agents reported
+     * ({@link ReportedFacts}: the smallest host; 100 connections and a mixed workload).
+     */
     public HostFacts facts(ClusterId id, HostFacts given) {
         if (given != null) {
             return given;
         }
         MaintenanceConfig.ClusterOverrides c = config.clusters().get(id.value());
         if (c == null || c.host().isEmpty()) {
-            throw new NoFacts(id);
+            List<HostFactsReported> reports = reportsOf(id);
+            return ReportedFacts.of(reports, 100, HostFacts.Workload.MIXED).orElseThrow(() -> new NoFacts(id));
         }
         MaintenanceConfig.Host h = c.host().get();
         return new HostFacts(
@@ -208,6 +219,14 @@ public class ConfigReview {
         return out;
     }
 
+    private List<HostFactsReported> reportsOf(ClusterId id) {
+        try {
+            return reported.of(id);
+        } catch (ClusterNodes.UnknownCluster unknown) {
+            return List.of(); // answered as before: no facts (409)
+        }
+    }
+
     private List<NodeName> names(ClusterId id, String node) {
         if (node != null) {
             if (!nodes.cluster(id).nodes().containsKey(node)) {
@@ -238,7 +257,8 @@ public class ConfigReview {
     static String describe(HostFacts f) {
         return ConfigAdvisor.size(f.ramBytes() / 1024 * 1024) + " RAM, " + f.cpus() + " CPUs, "
                 + f.storage().name().toLowerCase() + ", " + f.connections() + " connections, "
-                + f.workload().name().toLowerCase();
+                + f.workload().name().toLowerCase()
+                + (f.source().startsWith("reported") ? " (as the agents reported the smallest host)" : "");
     }
 
     /** {@code 16GB}, {@code 512MB}, {@code 1024kB} or plain bytes. */

@@ -13,12 +13,14 @@ import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * The scheduled configuration check: every {@code pgops.maintenance.config-check-every} (1 h), each cluster whose
- * host facts are declared is compared with the advisor's recommendations, and each difference is published as
+ * host facts are declared or reported by its agents ({@code HostFactsReported}) is compared with the advisor's recommendations, and each difference is published as
  * {@code ConfigDriftDetected} when first seen or changed ({@link DriftMemory}), under one correlation id per check,
  * with no principal (the scheduler). A node that cannot be read is logged and looked at again next time.
  */
@@ -31,8 +33,11 @@ public class DriftWatch {
     private final Scheduler scheduler;
     private final Map<String, DriftMemory> memories = new HashMap<>();
 
-    public DriftWatch(MaintenanceConfig config, ConfigReview review, Scheduler scheduler) {
+    private final ReportedHosts reported;
+
+    public DriftWatch(MaintenanceConfig config, ConfigReview review, Scheduler scheduler, ReportedHosts reported) {
         this.config = config;
+        this.reported = reported;
         this.review = review;
         this.scheduler = scheduler;
     }
@@ -43,22 +48,22 @@ public class DriftWatch {
             LOG.info("scheduled configuration check: off");
             return;
         }
-        List<String> clusters = config.clusters().entrySet().stream()
-                .filter(c -> c.getValue().host().isPresent())
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList();
-        if (clusters.isEmpty()) {
-            LOG.info("scheduled configuration check: no cluster declares its host facts (clusters.<id>.host.*)");
-            return;
-        }
         scheduler
                 .newJob("config-drift-check")
                 .setInterval(every)
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                .setTask(execution -> clusters.forEach(this::check))
+                .setTask(execution -> clusters().forEach(this::check))
                 .schedule();
-        LOG.infof("scheduled configuration check every %s of %s", every, clusters);
+        LOG.infof("scheduled configuration check every %s of the clusters with declared or reported host facts", every);
+    }
+
+    /** The clusters whose host facts are declared, and those an agent reported for. */
+    private List<String> clusters() {
+        Set<String> ids = new TreeSet<>(reported.clusters());
+        config.clusters().entrySet().stream()
+                .filter(c -> c.getValue().host().isPresent())
+                .forEach(c -> ids.add(c.getKey()));
+        return List.copyOf(ids);
     }
 
     /** One check of one cluster: what is new is published. */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.maintenance.ConfigDriftDetected;
+import io.pgops.events.model.ClusterId;
+import io.pgops.events.model.NodeName;
+import io.pgops.events.replication.HostFactsReported;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
@@ -51,9 +54,8 @@ class ConfigAdvisorIT {
     }
 
     @Test
-    void withoutDeclaredFactsTheAdvisorAsksForThemAndWithFactsItNamesEachNodesDifferences() {
+    void withGivenFactsTheAdvisorNamesEachNodesDifferences() {
         RestAuth.as(Tokens.VIEWER);
-        given().get("/clusters/it/config/advice").then().statusCode(409).contentType("application/problem+json");
         given().get("/clusters/it/config/advice?ram=2GB").then().statusCode(422);
         JsonPath a = given().get("/clusters/it/config/advice?ram=2GB&cpus=2&storage=ssd&connections=50&workload=web")
                 .then()
@@ -116,5 +118,113 @@ class ConfigAdvisorIT {
                 .filter(d -> d instanceof ConfigDriftDetected c && c.parameter().equals(parameter))
                 .map(d -> ((ConfigDriftDetected) d).node().value())
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * Issue 19: the agents' {@code HostFactsReported} (node1 with this machine's own values, read as {@code cat} reads
+     * them), through the real broker after a record that cannot be decoded, make the host report and let the advisor
+     * answer without declared facts, sized for the smallest host.
+     */
+    @Test
+    void withoutDeclaredFactsTheAdvisorWaitsForTheAgentsReportsThenSizesForTheSmallestHost() throws Exception {
+        RestAuth.as(Tokens.VIEWER);
+        given().get("/clusters/it/config/advice").then().statusCode(409).contentType("application/problem+json");
+        given().get("/clusters/it/reports/host")
+                .then()
+                .statusCode(200)
+                .body("nodes.size()", org.hamcrest.Matchers.is(3));
+        given().get("/clusters/nope/reports/host").then().statusCode(404);
+
+        int swappiness = Integer.parseInt(cat("/proc/sys/vm/swappiness"));
+        int overcommit = Integer.parseInt(cat("/proc/sys/vm/overcommit_memory"));
+        long ram = Long.parseLong(cat("/proc/meminfo")
+                        .lines()
+                        .filter(l -> l.startsWith("MemTotal:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .replaceAll("[^0-9]", ""))
+                * 1024;
+        java.time.Instant now = java.time.Instant.now();
+        AgentRecords.publishGarbage();
+        AgentRecords.publish(new HostFactsReported(
+                ClusterId.of("it"),
+                NodeName.of("node1"),
+                ram,
+                Runtime.getRuntime().availableProcessors(),
+                swappiness,
+                overcommit,
+                50,
+                "never",
+                "/data/node1",
+                "/",
+                "rw,relatime",
+                "ssd",
+                now));
+        AgentRecords.publish(new HostFactsReported(
+                ClusterId.of("it"),
+                NodeName.of("node2"),
+                2L << 30,
+                2,
+                1,
+                2,
+                80,
+                "never",
+                "/data/node2",
+                "/data",
+                "rw,noatime",
+                "ssd",
+                now));
+        AgentRecords.publish(new HostFactsReported(
+                ClusterId.of("it"),
+                NodeName.of("node3"),
+                4L << 30,
+                4,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "unknown",
+                now));
+
+        JsonPath host = await("the three nodes' host facts in the host report")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> given().get("/clusters/it/reports/host")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath(),
+                        j -> j.getList("nodes.findAll { it.missing == null }").size() == 3);
+        String node1 = "nodes.find { it.node == 'node1' }.settings.find { it.setting == 'vm.swappiness' }";
+        assertEquals(String.valueOf(swappiness), host.getString(node1 + ".value"), host.prettify());
+        assertEquals(swappiness <= 10 ? "OK" : "CHANGE", host.getString(node1 + ".status"));
+        assertEquals(
+                "OK",
+                host.getString("nodes.find { it.node == 'node2' }.settings.find { it.setting.startsWith('data"
+                        + " directory mount') }.status"));
+        assertEquals(
+                "UNKNOWN",
+                host.getString("nodes.find { it.node == 'node3' }.settings.find { it.setting == 'vm.swappiness' }"
+                        + ".status"));
+
+        JsonPath a = given().get("/clusters/it/config/advice")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(2L << 30, a.getLong("facts.ramBytes"), a.prettify());
+        assertEquals(2, a.getInt("facts.cpus"));
+        assertEquals("HDD", a.getString("facts.storage"), "node3's disk is unknown");
+        assertTrue(
+                a.getString("facts.source").startsWith("reported by the agents of node1, node2, node3"), a.prettify());
+        assertEquals(3, a.getList("nodes").size());
+    }
+
+    private static String cat(String file) throws java.io.IOException {
+        Process p = new ProcessBuilder("cat", file).start();
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     }
 }

@@ -60,6 +60,14 @@ public interface AgentConfig {
     @WithDefault("30s")
     Duration catchUpTimeout();
 
+    /**
+     * How often the agent reports its host's facts ({@code HostFactsReported}: RAM, CPUs, {@code vm.swappiness},
+     * overcommit, transparent huge pages, the data directory's mount options and storage) at least; also at its
+     * start and when a look (every minute) finds one changed. {@code 0s} turns the reports off.
+     */
+    @WithDefault("1h")
+    Duration hostFactsEvery();
+
     /** The lease. */
     Lease lease();
 

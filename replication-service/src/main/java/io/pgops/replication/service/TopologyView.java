@@ -8,6 +8,7 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Term;
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverRefused;
+import io.pgops.events.replication.HostFactsReported;
 import io.pgops.events.replication.Termed;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.kit.messaging.KafkaClients;
@@ -292,6 +293,9 @@ public class TopologyView {
                 latest.merge(t.cluster(), t, (old, neu) -> neu.term().compareTo(old.term()) >= 0 ? neu : old);
             }
             return;
+        }
+        if (e.data() instanceof HostFactsReported) {
+            return; // an agent's periodic report of its host: neither a command nor a decision of the history
         }
         byCorrelation
                 .computeIfAbsent(e.correlationId(), k -> Collections.synchronizedList(new ArrayList<>()))

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.replication.FailoverCompleted;
 import io.pgops.events.replication.FailoverStarted;
+import io.pgops.events.replication.HostFactsReported;
 import io.pgops.events.replication.NodePromoted;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.Isolation;
@@ -39,6 +40,7 @@ class AgentCutOffIT {
         Isolation isolation = h.stack.isolation("cut");
         try {
             h.awaitSettledOn(h.name(1));
+            everyAgentReportedThisMachineAsItsHost(h);
             PgNode old = h.node(1);
             try (ReplicationHarness.Writer w = h.new Writer("acked")) {
                 w.awaitAcked(30);
@@ -100,6 +102,37 @@ class AgentCutOffIT {
         } finally {
             isolation.restore();
             h.release();
+        }
+    }
+
+    /** Issue 19: each agent read its host (this machine) from /proc and /sys and published it at its start. */
+    private static void everyAgentReportedThisMachineAsItsHost(ReplicationHarness h) {
+        int swappiness = Integer.parseInt(cat("/proc/sys/vm/swappiness"));
+        for (PgNode n : h.nodes) {
+            HostFactsReported r = await("the agent of " + n.name() + " to report its host")
+                    .atMost(scaled(Duration.ofSeconds(30)))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () -> h.events(HostFactsReported.class).stream()
+                                    .filter(f -> f.node().value().equals(n.name()))
+                                    .reduce((a, b) -> b)
+                                    .orElse(null),
+                            f -> f != null);
+            assertEquals(swappiness, r.swappiness(), r.toString());
+            assertEquals(Runtime.getRuntime().availableProcessors(), r.cpus(), r.toString());
+            assertEquals(n.dataDir().toString(), r.dataDirectory(), r.toString());
+            assertTrue(r.ramBytes() != null && r.mountOptions() != null, r.toString());
+            System.out.println("AgentCutOffIT: " + n.name() + "'s agent reported " + r);
+        }
+    }
+
+    /** As cat reads it: Files.readString reads /proc/sys's 60 as 6 (one byte first, then offset 1 is the end). */
+    private static String cat(String file) {
+        try {
+            Process p = new ProcessBuilder("cat", file).start();
+            return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
