@@ -34,6 +34,14 @@ public interface BackupConfig {
     @WithDefault("true")
     boolean restoreDrill();
 
+    /**
+     * After each {@code FailoverCompleted} (failover, switchover or manual promotion) of an inventory cluster, take a
+     * fresh full backup from a node on the new timeline (principal {@code pgops-failover}, the failover's
+     * correlation id), unless the catalogue already holds one on that timeline.
+     */
+    @WithDefault("true")
+    boolean afterFailover();
+
     /** How long publishing one event may wait for Kafka's acknowledgement. */
     @WithDefault("30s")
     Duration publishTimeout();

@@ -4,6 +4,7 @@ import io.pgops.backup.config.BackupConfig;
 import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.FailoverSource;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.SourceChoice;
 import io.pgops.backup.domain.Verification;
@@ -20,6 +21,7 @@ import io.pgops.events.backup.BackupVerificationFailed;
 import io.pgops.events.backup.BackupVerified;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
 import io.pgops.pgtools.OsUser;
@@ -124,13 +126,65 @@ public class BackupRunner {
                         reason),
                 correlation,
                 requester);
-        submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
+        submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation, Optional.empty()));
         return new Accepted(
                 id.value(),
                 correlation,
                 choice.node().value(),
                 choice.reason(),
                 layout.root().toString());
+    }
+
+    /**
+     * Publishes {@code BackupRequested} under {@code correlation} (the flow that called for it) and queues a full
+     * backup of the configured repository whose source {@code chooser} picks when the worker gets to it (not now:
+     * after a failover a standby may follow the new timeline by then). The backup must come from a node on {@code
+     * least} or a later timeline: a node that reports an older one fails it at {@code start}, as does a chooser
+     * that finds no node (its reason becomes the error; the backup id then names {@code fallback}).
+     */
+    public void requestOnTimeline(
+            ClusterId cluster,
+            String reason,
+            String correlation,
+            Requester requester,
+            java.util.function.Function<Inventory.Cluster, FailoverSource.Choice> chooser,
+            Timeline least,
+            NodeName fallback) {
+        Inventory.Cluster c = cluster(cluster);
+        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), null);
+        publish(
+                new BackupRequested(cluster, BackupKind.PHYSICAL, null, null, requester.principal(), reason),
+                correlation,
+                requester);
+        submit(cluster, () -> {
+            FailoverSource.Choice chosen = chooser.apply(c);
+            if (chosen.node().isEmpty()) {
+                LOG.warnf("backup of %s on timeline %s cannot start: %s", cluster, least, chosen.reason());
+                metrics.ran(cluster, false);
+                publish(
+                        failed(
+                                cluster,
+                                BackupId.at(Instant.now(), fallback),
+                                null,
+                                layout.root().toString(),
+                                "start",
+                                chosen.reason(),
+                                System.nanoTime()),
+                        correlation);
+                return;
+            }
+            NodeName node = chosen.node().get();
+            LOG.infof("backup of %s on timeline %s from %s", cluster, least, chosen.reason());
+            run(
+                    cluster,
+                    c,
+                    new SourceChoice.Choice(node, chosen.reason()),
+                    BackupId.at(Instant.now(), node),
+                    layout,
+                    true,
+                    correlation,
+                    Optional.of(least));
+        });
     }
 
     /** Why {@code cluster} cannot take another scheduled run now: backups or drills of it queued or running. */
@@ -219,7 +273,8 @@ public class BackupRunner {
             BackupId id,
             RepositoryLayout layout,
             boolean fast,
-            String correlation) {
+            String correlation,
+            Optional<Timeline> least) {
         String repo = layout.root().toString();
         long t0 = System.nanoTime();
         try {
@@ -232,6 +287,13 @@ public class BackupRunner {
             CatalogueEntry entry;
             try {
                 who = engine.identify(src);
+                if (least.isPresent() && who.timeline().compareTo(least.get()) < 0) {
+                    throw new BackupFailure(
+                            "start",
+                            "node " + choice.node() + " is on timeline " + who.timeline() + ", not yet on timeline "
+                                    + least.get() + ": a base from it would not restore the new timeline",
+                            "");
+                }
                 publish(
                         new BackupStarted(
                                 cluster,
