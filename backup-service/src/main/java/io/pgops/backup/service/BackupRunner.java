@@ -24,8 +24,6 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
-import io.pgops.pgtools.OsUser;
-import io.pgops.pgtools.PgBinaries;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,6 +59,10 @@ public class BackupRunner {
     /** Retention after each successful backup (a field, so the constructor stays as it was). */
     @Inject
     RetentionRunner retention;
+
+    /** The repository, plain or encrypted ({@code pgops.backup.encryption-key}). */
+    @Inject
+    Repositories repositories;
 
     /** Backups being verified or drilled: retention keeps them. */
     @Inject
@@ -217,16 +219,17 @@ public class BackupRunner {
                 .orElse(c.credentials().username());
         String repo = layout.root().toString();
         submit(cluster, () -> {
-            BackupEngine engine =
-                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
-            Verifier.Outcome o;
+            Backups engine = repositories.backups(layout);
+            Optional<Verifier.Outcome> o;
             try (BackupsInUse.AutoCloseableHold h = inUse.hold(newest.id())) {
-                o = engine.verify(newest, true, user);
+                o = verify(engine, cluster, newest, true, user, repo, correlation);
             }
-            publish(verification(cluster, newest.id(), repo, o.manifest()), correlation, requester);
-            if (o.restore() != null) {
-                publish(verification(cluster, newest.id(), repo, o.restore()), correlation, requester);
-            }
+            o.ifPresent(v -> {
+                publish(verification(cluster, newest.id(), repo, v.manifest()), correlation, requester);
+                if (v.restore() != null) {
+                    publish(verification(cluster, newest.id(), repo, v.restore()), correlation, requester);
+                }
+            });
         });
         return Optional.of(
                 new Accepted(newest.id().value(), correlation, newest.node().value(), "the newest backup", repo));
@@ -281,8 +284,7 @@ public class BackupRunner {
             Inventory.Node n = c.nodes().get(choice.node().value());
             Source src = source(config, c, cluster, choice.node(), n.host(), n.port());
             String user = src.user();
-            BackupEngine engine =
-                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
+            Backups engine = repositories.backups(layout);
             BaseBackup.Identity who;
             CatalogueEntry entry;
             try {
@@ -305,7 +307,8 @@ public class BackupRunner {
                                 null,
                                 Instant.now()),
                         correlation);
-                entry = engine.take(src, id, Compression.of(config.compression()), fast, who);
+                entry = engine.take(src, id, Compression.of(config.compression()), fast, who, false, false, user)
+                        .entry();
             } catch (BackupFailure f) {
                 LOG.warnf("backup %s of %s failed at %s: %s", id, cluster, f.stage(), f.getMessage());
                 metrics.ran(cluster, false);
@@ -329,20 +332,46 @@ public class BackupRunner {
                             entry.completedAt()),
                     correlation);
             if (config.verify()) {
-                Verifier.Outcome o;
+                Optional<Verifier.Outcome> o;
                 try (BackupsInUse.AutoCloseableHold h = inUse.hold(id)) {
-                    o = engine.verify(entry, config.restoreDrill(), user);
+                    o = verify(engine, cluster, entry, config.restoreDrill(), user, repo, correlation);
                 }
-                publish(verification(cluster, id, repo, o.manifest()), correlation);
-                if (o.restore() != null) {
-                    publish(verification(cluster, id, repo, o.restore()), correlation);
-                }
+                o.ifPresent(v -> {
+                    publish(verification(cluster, id, repo, v.manifest()), correlation);
+                    if (v.restore() != null) {
+                        publish(verification(cluster, id, repo, v.restore()), correlation);
+                    }
+                });
             }
             applyRetention(cluster, layout, correlation);
         } catch (RuntimeException e) {
             LOG.errorf(e, "backup %s of %s failed", id, cluster);
             metrics.ran(cluster, false);
             publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
+        }
+    }
+
+    /**
+     * Verifies a backup; a backup that cannot even be read back (an encrypted one refused: wrong key, altered byte)
+     * is published as {@code BackupVerificationFailed} here, and nothing is returned.
+     */
+    private Optional<Verifier.Outcome> verify(
+            Backups engine,
+            ClusterId cluster,
+            CatalogueEntry entry,
+            boolean drill,
+            String user,
+            String repo,
+            String correlation) {
+        try {
+            return Optional.of(engine.verify(entry, drill, user));
+        } catch (BackupFailure f) {
+            LOG.warnf("backup %s of %s cannot be verified: %s", entry.id(), cluster, f.getMessage());
+            publish(
+                    new BackupVerificationFailed(
+                            cluster, entry.id().value(), repo, "manifest", f.getMessage(), 0, Instant.now()),
+                    correlation);
+            return Optional.empty();
         }
     }
 

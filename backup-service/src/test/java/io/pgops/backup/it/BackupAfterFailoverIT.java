@@ -2,6 +2,7 @@ package io.pgops.backup.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.CloudEventCodec;
@@ -10,6 +11,8 @@ import io.pgops.events.Topics;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupRequested;
+import io.pgops.events.backup.BackupVerificationFailed;
+import io.pgops.events.backup.BackupVerified;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
@@ -24,6 +27,8 @@ import io.pgops.stack.testkit.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -79,12 +84,14 @@ class BackupAfterFailoverIT {
         EventEnvelope envelope = EventEnvelope.wrap(done, "/pgops/it", correlation);
         send(envelope);
 
-        BackupCompleted completed = await("BackupCompleted under the failover's correlation id")
+        BackupCompleted completed = await("BackupCompleted and its verification under the failover's correlation id")
                 .atMost(Deadlines.BACKUP_VERIFIED)
                 .until(
                         () -> flow(correlation),
                         l -> l.stream()
-                                .anyMatch(e -> e.data() instanceof BackupCompleted || e.data() instanceof BackupFailed))
+                                .anyMatch(e -> e.data() instanceof BackupVerified
+                                        || e.data() instanceof BackupVerificationFailed
+                                        || e.data() instanceof BackupFailed))
                 .stream()
                 .map(EventEnvelope::data)
                 .filter(d -> d instanceof BackupCompleted)
@@ -98,6 +105,18 @@ class BackupAfterFailoverIT {
                 .toList();
         assertEquals(
                 List.of("BackupStarted", "BackupCompleted", "BackupVerified"), story.subList(0, 3), story.toString());
+        // the service's repository is encrypted (FailoverItConfig): the base is stored unreadable, its key's id
+        // catalogued
+        Path stored = TestStack.get()
+                .dir()
+                .resolve(FailoverItConfig.REPOSITORY)
+                .resolve(FailoverItConfig.CLUSTER)
+                .resolve(completed.backupId());
+        assertFalse(
+                Files.readString(stored.resolve("backup_manifest"), StandardCharsets.ISO_8859_1)
+                        .contains("PostgreSQL-Backup-Manifest"),
+                "the stored manifest is encrypted");
+        assertTrue(Files.readString(stored.resolve("backup.json")).contains("\"encryptionKeyId\" : \""));
         BackupRequested asked = requests(correlation).getFirst();
         assertEquals("pgops-failover", asked.principal());
         assertTrue(
