@@ -222,7 +222,7 @@ public class BackupRunner {
             Backups engine = repositories.backups(layout);
             Optional<Verifier.Outcome> o;
             try (BackupsInUse.AutoCloseableHold h = inUse.hold(newest.id())) {
-                o = verify(engine, cluster, newest, true, user, repo, correlation);
+                o = verify(engine, cluster, newest, true, user, repo, correlation, requester);
             }
             o.ifPresent(v -> {
                 publish(verification(cluster, newest.id(), repo, v.manifest()), correlation, requester);
@@ -334,7 +334,7 @@ public class BackupRunner {
             if (config.verify()) {
                 Optional<Verifier.Outcome> o;
                 try (BackupsInUse.AutoCloseableHold h = inUse.hold(id)) {
-                    o = verify(engine, cluster, entry, config.restoreDrill(), user, repo, correlation);
+                    o = verify(engine, cluster, entry, config.restoreDrill(), user, repo, correlation, null);
                 }
                 o.ifPresent(v -> {
                     publish(verification(cluster, id, repo, v.manifest()), correlation);
@@ -362,7 +362,8 @@ public class BackupRunner {
             boolean drill,
             String user,
             String repo,
-            String correlation) {
+            String correlation,
+            Requester requester) {
         try {
             return Optional.of(engine.verify(entry, drill, user));
         } catch (BackupFailure f) {
@@ -370,7 +371,8 @@ public class BackupRunner {
             publish(
                     new BackupVerificationFailed(
                             cluster, entry.id().value(), repo, "manifest", f.getMessage(), 0, Instant.now()),
-                    correlation);
+                    correlation,
+                    requester);
             return Optional.empty();
         }
     }
