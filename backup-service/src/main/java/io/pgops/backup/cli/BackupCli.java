@@ -12,6 +12,7 @@ import io.pgops.backup.service.BackupFailure;
 import io.pgops.backup.service.Backups;
 import io.pgops.backup.service.BaseBackup;
 import io.pgops.backup.service.CatalogueJson;
+import io.pgops.backup.service.S3Backups;
 import io.pgops.backup.service.Source;
 import io.pgops.backup.service.Verifier;
 import io.pgops.events.model.ClusterId;
@@ -63,7 +64,9 @@ public final class BackupCli {
             "           [--s3-part-size-mib N (16)] [--s3-parallel N (4)] [--staging DIR]; credentials from F",
             "           (access-key-id=, secret-access-key=) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY;",
             "           [--encryption-key file:/path | env:NAME] encrypts what is uploaded (AES-256-GCM, 32-byte key,",
-            "           raw or base64) and decrypts on download; the key's id is recorded in the catalogue");
+            "           raw or base64) and decrypts on download; the key's id is recorded in the catalogue",
+            "  --repo DIR --encryption-key file:/path | env:NAME: the same encryption for a filesystem repository",
+            "           (taken and verified in --staging DIR, stored encrypted; verify and restore decrypt there first)");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -256,11 +259,26 @@ public final class BackupCli {
     private Backups engine(Map<String, String> o) {
         String repo = required(o, "repo");
         if (!S3Location.isS3(repo)) {
-            if (o.containsKey("encryption-key")) {
-                throw new Usage("--encryption-key applies to an s3:// repository (a filesystem repository is not"
-                        + " encrypted yet)");
+            if (!o.containsKey("encryption-key")) {
+                BackupEngine plain = filesystem(o);
+                if (plain.catalogue().listAll().stream().noneMatch(CatalogueEntry::encrypted)) {
+                    return plain;
+                }
             }
-            return filesystem(o);
+            // encrypted (or asked to be): the same catalogue, encryption and staging as S3, over the directory; an
+            // encrypted backup without its key is refused with the key's id
+            Path staging = Path.of(o.getOrDefault("staging", S3Options.defaultStaging(env)));
+            try {
+                return S3Backups.directory(
+                        PgBinaries.locate(),
+                        OsUser.forPostgres(),
+                        Path.of(repo),
+                        staging,
+                        Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))),
+                        S3Options.key(o, env, Usage::new));
+            } catch (IllegalArgumentException e) {
+                throw new Usage(e.getMessage());
+            }
         }
         S3Location where;
         try {

@@ -52,11 +52,21 @@ final class S3Options {
         }
         Optional<EncryptionKey> key;
         try {
-            key = Optional.ofNullable(o.get("encryption-key")).map(r -> EncryptionKey.fromReference(r, env));
-        } catch (IllegalArgumentException e) {
+            key = key(o, env, usage);
+        } catch (RuntimeException e) {
             store.close();
-            throw usage.apply("--encryption-key: " + e.getMessage());
+            throw e;
         }
         return new S3Backups(staging, new S3Repository(new S3Layout(where), store, key));
+    }
+
+    /** The key {@code --encryption-key} names ({@code file:} or {@code env:}), if given. */
+    static Optional<EncryptionKey> key(
+            Map<String, String> o, Map<String, String> env, Function<String, RuntimeException> usage) {
+        try {
+            return Optional.ofNullable(o.get("encryption-key")).map(r -> EncryptionKey.fromReference(r, env));
+        } catch (IllegalArgumentException e) {
+            throw usage.apply("--encryption-key: " + e.getMessage());
+        }
     }
 }

@@ -18,6 +18,21 @@ public interface BackupConfig {
     @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/backups")
     String repositoryRoot();
 
+    /**
+     * Encrypt new backups of the filesystem repository at rest (AES-256-GCM in 1 MiB chunks, as the command line's
+     * {@code --encryption-key}): a reference to the 32-byte key, {@code file:/path} (raw or base64) or {@code
+     * env:NAME} (base64), never the key itself. The key's id is recorded in each backup's {@code backup.json}.
+     * Unset: backups are stored as they are.
+     */
+    Optional<String> encryptionKey();
+
+    /**
+     * Where an encrypted repository's backups are taken and verified, and decrypted for drills and restores (plain,
+     * mode 700, removed after each use): outside the repository.
+     */
+    @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/backup-staging")
+    String staging();
+
     /** Compression of the data archive: {@code zstd}, {@code lz4}, {@code gzip} or {@code none}. */
     @WithDefault("zstd")
     String compression();
@@ -33,6 +48,14 @@ public interface BackupConfig {
     /** After a passed manifest check, restore the backup on a scratch server and count its largest tables. */
     @WithDefault("true")
     boolean restoreDrill();
+
+    /**
+     * After each {@code FailoverCompleted} (failover, switchover or manual promotion) of an inventory cluster, take a
+     * fresh full backup from a node on the new timeline (principal {@code pgops-failover}, the failover's
+     * correlation id), unless the catalogue already holds one on that timeline.
+     */
+    @WithDefault("true")
+    boolean afterFailover();
 
     /** How long publishing one event may wait for Kafka's acknowledgement. */
     @WithDefault("30s")

@@ -9,8 +9,10 @@ import java.nio.file.Path;
  * a backup's name.
  *
  * @param root the repository's directory (absolute, normalised)
+ * @param walRoot where the clusters' WAL archives are ({@code <walRoot>/<cluster>/wal/}): {@code root}, except for
+ *     the staging directory of an encrypted repository, whose restores replay the repository's own (plain) archive
  */
-public record RepositoryLayout(Path root) {
+public record RepositoryLayout(Path root, Path walRoot) {
     public static final String PARTIAL_PREFIX = ".partial-";
     /** The WAL archive's directory name inside a cluster's directory (never a backup id). */
     public static final String WAL = "wal";
@@ -19,6 +21,11 @@ public record RepositoryLayout(Path root) {
 
     public RepositoryLayout {
         root = root.toAbsolutePath().normalize();
+        walRoot = walRoot.toAbsolutePath().normalize();
+    }
+
+    public RepositoryLayout(Path root) {
+        this(root, root);
     }
 
     /**
@@ -48,7 +55,7 @@ public record RepositoryLayout(Path root) {
 
     /** The cluster's WAL archive, which pg_receivewal streams into: {@code <root>/<cluster>/wal/}. */
     public Path wal(ClusterId cluster) {
-        return cluster(cluster).resolve(WAL);
+        return walRoot.resolve(cluster.value()).resolve(WAL);
     }
 
     /** The cluster's logical dumps: {@code <root>/<cluster>/dumps/<dump-id>/} (never a backup id). */

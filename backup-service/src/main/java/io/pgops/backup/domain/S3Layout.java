@@ -15,6 +15,14 @@ import java.util.TreeSet;
  */
 public record S3Layout(S3Location location) {
 
+    /**
+     * The layout of keys relative to a directory ({@code <cluster>/<backup-id>/<file>}, as a filesystem repository
+     * lays out its backups): no prefix; the bucket is a placeholder a directory store never reads.
+     */
+    public static S3Layout directory() {
+        return new S3Layout(new S3Location("directory", ""));
+    }
+
     /** The key prefix of everything of {@code cluster}, ending with a slash. */
     public String cluster(ClusterId cluster) {
         return base() + cluster.value() + "/";

@@ -4,6 +4,7 @@ import io.pgops.backup.config.BackupConfig;
 import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.FailoverSource;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.SourceChoice;
 import io.pgops.backup.domain.Verification;
@@ -20,10 +21,9 @@ import io.pgops.events.backup.BackupVerificationFailed;
 import io.pgops.events.backup.BackupVerified;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
+import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
-import io.pgops.pgtools.OsUser;
-import io.pgops.pgtools.PgBinaries;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +59,10 @@ public class BackupRunner {
     /** Retention after each successful backup (a field, so the constructor stays as it was). */
     @Inject
     RetentionRunner retention;
+
+    /** The repository, plain or encrypted ({@code pgops.backup.encryption-key}). */
+    @Inject
+    Repositories repositories;
 
     /** Backups being verified or drilled: retention keeps them. */
     @Inject
@@ -124,13 +128,65 @@ public class BackupRunner {
                         reason),
                 correlation,
                 requester);
-        submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation));
+        submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation, Optional.empty()));
         return new Accepted(
                 id.value(),
                 correlation,
                 choice.node().value(),
                 choice.reason(),
                 layout.root().toString());
+    }
+
+    /**
+     * Publishes {@code BackupRequested} under {@code correlation} (the flow that called for it) and queues a full
+     * backup of the configured repository whose source {@code chooser} picks when the worker gets to it (not now:
+     * after a failover a standby may follow the new timeline by then). The backup must come from a node on {@code
+     * least} or a later timeline: a node that reports an older one fails it at {@code start}, as does a chooser
+     * that finds no node (its reason becomes the error; the backup id then names {@code fallback}).
+     */
+    public void requestOnTimeline(
+            ClusterId cluster,
+            String reason,
+            String correlation,
+            Requester requester,
+            java.util.function.Function<Inventory.Cluster, FailoverSource.Choice> chooser,
+            Timeline least,
+            NodeName fallback) {
+        Inventory.Cluster c = cluster(cluster);
+        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), null);
+        publish(
+                new BackupRequested(cluster, BackupKind.PHYSICAL, null, null, requester.principal(), reason),
+                correlation,
+                requester);
+        submit(cluster, () -> {
+            FailoverSource.Choice chosen = chooser.apply(c);
+            if (chosen.node().isEmpty()) {
+                LOG.warnf("backup of %s on timeline %s cannot start: %s", cluster, least, chosen.reason());
+                metrics.ran(cluster, false);
+                publish(
+                        failed(
+                                cluster,
+                                BackupId.at(Instant.now(), fallback),
+                                null,
+                                layout.root().toString(),
+                                "start",
+                                chosen.reason(),
+                                System.nanoTime()),
+                        correlation);
+                return;
+            }
+            NodeName node = chosen.node().get();
+            LOG.infof("backup of %s on timeline %s from %s", cluster, least, chosen.reason());
+            run(
+                    cluster,
+                    c,
+                    new SourceChoice.Choice(node, chosen.reason()),
+                    BackupId.at(Instant.now(), node),
+                    layout,
+                    true,
+                    correlation,
+                    Optional.of(least));
+        });
     }
 
     /** Why {@code cluster} cannot take another scheduled run now: backups or drills of it queued or running. */
@@ -163,16 +219,17 @@ public class BackupRunner {
                 .orElse(c.credentials().username());
         String repo = layout.root().toString();
         submit(cluster, () -> {
-            BackupEngine engine =
-                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
-            Verifier.Outcome o;
+            Backups engine = repositories.backups(layout);
+            Optional<Verifier.Outcome> o;
             try (BackupsInUse.AutoCloseableHold h = inUse.hold(newest.id())) {
-                o = engine.verify(newest, true, user);
+                o = verify(engine, cluster, newest, true, user, repo, correlation, requester);
             }
-            publish(verification(cluster, newest.id(), repo, o.manifest()), correlation, requester);
-            if (o.restore() != null) {
-                publish(verification(cluster, newest.id(), repo, o.restore()), correlation, requester);
-            }
+            o.ifPresent(v -> {
+                publish(verification(cluster, newest.id(), repo, v.manifest()), correlation, requester);
+                if (v.restore() != null) {
+                    publish(verification(cluster, newest.id(), repo, v.restore()), correlation, requester);
+                }
+            });
         });
         return Optional.of(
                 new Accepted(newest.id().value(), correlation, newest.node().value(), "the newest backup", repo));
@@ -219,19 +276,26 @@ public class BackupRunner {
             BackupId id,
             RepositoryLayout layout,
             boolean fast,
-            String correlation) {
+            String correlation,
+            Optional<Timeline> least) {
         String repo = layout.root().toString();
         long t0 = System.nanoTime();
         try {
             Inventory.Node n = c.nodes().get(choice.node().value());
             Source src = source(config, c, cluster, choice.node(), n.host(), n.port());
             String user = src.user();
-            BackupEngine engine =
-                    new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
+            Backups engine = repositories.backups(layout);
             BaseBackup.Identity who;
             CatalogueEntry entry;
             try {
                 who = engine.identify(src);
+                if (least.isPresent() && who.timeline().compareTo(least.get()) < 0) {
+                    throw new BackupFailure(
+                            "start",
+                            "node " + choice.node() + " is on timeline " + who.timeline() + ", not yet on timeline "
+                                    + least.get() + ": a base from it would not restore the new timeline",
+                            "");
+                }
                 publish(
                         new BackupStarted(
                                 cluster,
@@ -243,7 +307,8 @@ public class BackupRunner {
                                 null,
                                 Instant.now()),
                         correlation);
-                entry = engine.take(src, id, Compression.of(config.compression()), fast, who);
+                entry = engine.take(src, id, Compression.of(config.compression()), fast, who, false, false, user)
+                        .entry();
             } catch (BackupFailure f) {
                 LOG.warnf("backup %s of %s failed at %s: %s", id, cluster, f.stage(), f.getMessage());
                 metrics.ran(cluster, false);
@@ -267,20 +332,48 @@ public class BackupRunner {
                             entry.completedAt()),
                     correlation);
             if (config.verify()) {
-                Verifier.Outcome o;
+                Optional<Verifier.Outcome> o;
                 try (BackupsInUse.AutoCloseableHold h = inUse.hold(id)) {
-                    o = engine.verify(entry, config.restoreDrill(), user);
+                    o = verify(engine, cluster, entry, config.restoreDrill(), user, repo, correlation, null);
                 }
-                publish(verification(cluster, id, repo, o.manifest()), correlation);
-                if (o.restore() != null) {
-                    publish(verification(cluster, id, repo, o.restore()), correlation);
-                }
+                o.ifPresent(v -> {
+                    publish(verification(cluster, id, repo, v.manifest()), correlation);
+                    if (v.restore() != null) {
+                        publish(verification(cluster, id, repo, v.restore()), correlation);
+                    }
+                });
             }
             applyRetention(cluster, layout, correlation);
         } catch (RuntimeException e) {
             LOG.errorf(e, "backup %s of %s failed", id, cluster);
             metrics.ran(cluster, false);
             publish(failed(cluster, id, choice.node(), repo, "start", String.valueOf(e.getMessage()), t0), correlation);
+        }
+    }
+
+    /**
+     * Verifies a backup; a backup that cannot even be read back (an encrypted one refused: wrong key, altered byte)
+     * is published as {@code BackupVerificationFailed} here, and nothing is returned.
+     */
+    private Optional<Verifier.Outcome> verify(
+            Backups engine,
+            ClusterId cluster,
+            CatalogueEntry entry,
+            boolean drill,
+            String user,
+            String repo,
+            String correlation,
+            Requester requester) {
+        try {
+            return Optional.of(engine.verify(entry, drill, user));
+        } catch (BackupFailure f) {
+            LOG.warnf("backup %s of %s cannot be verified: %s", entry.id(), cluster, f.getMessage());
+            publish(
+                    new BackupVerificationFailed(
+                            cluster, entry.id().value(), repo, "manifest", f.getMessage(), 0, Instant.now()),
+                    correlation,
+                    requester);
+            return Optional.empty();
         }
     }
 

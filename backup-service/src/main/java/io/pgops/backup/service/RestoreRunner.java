@@ -52,6 +52,11 @@ public class RestoreRunner {
     private static final Logger LOG = Logger.getLogger(RestoreRunner.class);
 
     private final BackupConfig config;
+
+    /** The repository, plain or encrypted ({@code pgops.backup.encryption-key}). */
+    @jakarta.inject.Inject
+    Repositories repositories;
+
     private final BackupRunner backups;
     private final BackupEventPublisher publisher;
     private final BackupsInUse inUse;
@@ -146,7 +151,7 @@ public class RestoreRunner {
         PgBinaries bin = PgBinaries.locate();
         OsUser pg = OsUser.forPostgres();
         try (BackupsInUse.AutoCloseableHold h = inUse.hold(backup.id())) {
-            BackupEngine engine = new BackupEngine(bin, pg, layout, config.toolTimeout());
+            Backups engine = repositories.backups(layout);
             PointInTimeRestore.Outcome o = engine.restore(
                     new PointInTimeRestore.Request(
                             cluster,

@@ -3,10 +3,15 @@ package io.pgops.backup.service;
 import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.Compression;
+import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.RestorePlan;
+import io.pgops.backup.domain.S3Layout;
 import io.pgops.backup.domain.WalSegment;
+import io.pgops.pgtools.OsUser;
+import io.pgops.pgtools.PgBinaries;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,6 +30,34 @@ public final class S3Backups implements Backups {
     public S3Backups(BackupEngine staging, S3Repository s3) {
         this.staging = staging;
         this.s3 = s3;
+    }
+
+    /**
+     * A filesystem repository at {@code repository} whose backups are encrypted at rest: the same catalogue, encryption
+     * and staging as an S3 repository, over a {@link DirectoryStore}. Backups are taken and verified in {@code
+     * staging} (plain, mode 700, removed afterwards), then stored encrypted as {@code <repository>/<cluster>/<id>/},
+     * {@code backup.json} last; verifications and restores decrypt into {@code staging} first (a wrong key or an
+     * altered byte refused before anything is unpacked), and restores replay the repository's own WAL archive.
+     *
+     * @param key new backups are encrypted with it and encrypted ones decrypted; empty: backups are stored plain and
+     *     an encrypted one is refused with the id of the key it needs
+     */
+    public static S3Backups directory(
+            PgBinaries bin,
+            OsUser pgUser,
+            Path repository,
+            Path staging,
+            Duration toolTimeout,
+            Optional<EncryptionKey> key) {
+        Path repo = repository.toAbsolutePath().normalize();
+        Path stage = staging.toAbsolutePath().normalize();
+        if (stage.startsWith(repo) || repo.startsWith(stage)) {
+            throw new IllegalArgumentException("the staging directory " + stage + " must lie outside the repository "
+                    + repo + " (it holds plain copies)");
+        }
+        BackupEngine engine = new BackupEngine(bin, pgUser, new RepositoryLayout(stage, repo), toolTimeout);
+        return new S3Backups(
+                engine, new S3Repository(S3Layout.directory(), new DirectoryStore(repo), key, repo.toString()));
     }
 
     @Override

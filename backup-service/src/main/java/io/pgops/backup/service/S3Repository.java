@@ -21,14 +21,24 @@ import java.util.Optional;
  */
 public final class S3Repository implements BackupRepository {
     private final S3Layout layout;
-    private final S3Store store;
+    private final ObjectStore store;
     private final Optional<EncryptionKey> key;
+    private final String location;
 
     /** @param key when present, new uploads are encrypted with it and encrypted backups are decrypted with it */
     public S3Repository(S3Layout layout, S3Store store, Optional<EncryptionKey> key) {
+        this(layout, store, key, layout.location().toString());
+    }
+
+    /**
+     * The same repository over any {@link ObjectStore} (a {@link DirectoryStore} for an encrypted filesystem
+     * repository: {@code layout}'s prefix then names a directory under its root, {@code location} the directory).
+     */
+    public S3Repository(S3Layout layout, ObjectStore store, Optional<EncryptionKey> key, String location) {
         this.layout = layout;
         this.store = store;
         this.key = key;
+        this.location = location;
     }
 
     public S3Layout layout() {
@@ -37,7 +47,7 @@ public final class S3Repository implements BackupRepository {
 
     @Override
     public String location() {
-        return layout.location().toString();
+        return location;
     }
 
     @Override

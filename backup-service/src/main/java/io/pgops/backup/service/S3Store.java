@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * multipart uploads with parts sent in parallel for large ones (a failed upload is aborted so no part lingers),
  * downloads to a file through a temporary name, listings by prefix.
  */
-public final class S3Store implements AutoCloseable {
+public final class S3Store implements ObjectStore, AutoCloseable {
     private final S3Client s3;
     private final String bucket;
     private final S3Settings settings;
@@ -60,6 +60,7 @@ public final class S3Store implements AutoCloseable {
     }
 
     /** Uploads {@code file} to {@code key}: one PUT up to the part size, else a multipart upload in parallel. */
+    @Override
     public void upload(Path file, String key) throws IOException {
         long size = Files.size(file);
         if (size <= settings.partSize()) {
@@ -129,11 +130,13 @@ public final class S3Store implements AutoCloseable {
         return done;
     }
 
+    @Override
     public void putBytes(String key, byte[] bytes) {
         s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     }
 
     /** The object's bytes, or null when there is no such key. */
+    @Override
     public byte[] getBytes(String key) {
         try {
             return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
@@ -143,6 +146,7 @@ public final class S3Store implements AutoCloseable {
     }
 
     /** Downloads {@code key} into {@code target} through a temporary name beside it. */
+    @Override
     public void download(String key, Path target) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".download");
         try (ResponseInputStream<GetObjectResponse> in =
@@ -153,6 +157,7 @@ public final class S3Store implements AutoCloseable {
     }
 
     /** Every key under {@code prefix}. */
+    @Override
     public List<String> keys(String prefix) {
         List<String> out = new ArrayList<>();
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(
@@ -163,6 +168,7 @@ public final class S3Store implements AutoCloseable {
     }
 
     /** The common prefixes one level below {@code prefix} (the "directories"). */
+    @Override
     public List<String> children(String prefix) {
         List<String> out = new ArrayList<>();
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
@@ -175,6 +181,7 @@ public final class S3Store implements AutoCloseable {
         return out;
     }
 
+    @Override
     public void delete(String key) {
         s3.deleteObject(r -> r.bucket(bucket).key(key));
     }

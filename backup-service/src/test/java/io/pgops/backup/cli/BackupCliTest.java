@@ -38,12 +38,14 @@ class BackupCliTest {
     }
 
     @Test
-    void anS3RepositoryThatIsNoAddressOrAKeyGivenItselfOrAKeyForADirectoryAreUsageErrors() {
+    void anS3RepositoryThatIsNoAddressOrAKeyThatCannotBeReadAreUsageErrors() {
         assertEquals(2, run("list", "--repo", "s3://Not_A_Bucket/x"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("not an S3 bucket name"));
         err.reset();
         assertEquals(2, run("list", "--repo", "/nonexistent/repo", "--encryption-key", "env:K"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("applies to an s3:// repository"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .contains("--encryption-key: the environment variable K holds no encryption key"));
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/nonexistent")), "nothing written");
         err.reset();
         assertEquals(2, run("wal-check", "--repo", "s3://bucket/x"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("WAL archiving to S3 is not there yet"));
