@@ -239,8 +239,8 @@ public final class Stack {
      * The JVM options of a service or agent: {@code PGOPS_JAVA_OPTS} when set (split on spaces), else
      * {@link #COMMON_JVM_OPTIONS} with a 64 MB heap for an agent (it runs beside every PostgreSQL node; its
      * live data is ~35 MB) and 128 MB for a service. A heap that gives back what it does not use (free ratios),
-     * C1 only, small thread stacks and code cache: the services' RSS went from 182–221 MB to 140–153 MB and
-     * each starts alone in ~2 s ({@code stack/bench/footprint}).
+     * C1 only, small thread stacks and code cache: the services' RSS went from 182–221 MB to 140–157 MB and
+     * each starts alone in 2–5 s ({@code stack/bench/footprint}).
      */
     static List<String> jvmOptions(String service) {
         String configured = System.getenv("PGOPS_JAVA_OPTS");
