@@ -32,6 +32,13 @@ class CoordinatorTakeoverIT {
                         .map(t -> t.path("term").asLong() > term
                                 && otherInstance.equals(t.path("coordinator").asText()))
                         .orElse(false));
+        // a switchover needs a streaming target: wait until the new owner's topology shows the standbys streaming
+        // (one CI run sent the command while tk-node2 was not, and it was refused, rightly, with no-eligible-candidate)
+        long tookOver = System.nanoTime();
+        h.awaitSettledOn(h.name(1));
+        System.out.printf(
+                "takeover: the new owner's topology showed every standby streaming %d ms after it took over%n",
+                (System.nanoTime() - tookOver) / 1_000_000);
 
         HttpResponse<String> r = post(
                 h.coordinators.get(other) + "/clusters/tk/switchover?wait=120",
