@@ -97,7 +97,11 @@ public final class PrimaryWatch {
                             + leaseTtl.toMillis()
                             + " ms): it is cut off from Kafka and stops PostgreSQL at the end of its lease");
         }
-        if (watchesLease && l.postgresDown() && l.leaseSilenceMillis() >= leaseTtl.toMillis()) {
+        // an agent that renews asks every third of a ttl; one whose PostgreSQL went down after half a ttl without a
+        // renewal was most likely stopped by its agent as its lease ran out (the coordinator counts the silence from
+        // when it read the last request, the agent its lease from when it sent it, so the stop comes a little before
+        // a whole ttl here): a restart could not hold, and an agent cut off from Kafka would hold the order up
+        if (watchesLease && l.postgresDown() && 2 * l.leaseSilenceMillis() >= leaseTtl.toMillis()) {
             failedLooks = 0;
             return new Verdict(
                     State.SUSPECT,

@@ -218,7 +218,9 @@ public class TopologyView {
                 endsReader = newConsumer();
             }
             try {
-                return endsReader.endOffsets(partitions(endsReader), timeout);
+                long until = System.nanoTime() + timeout.toNanos();
+                List<TopicPartition> parts = partitions(endsReader, timeout);
+                return endsReader.endOffsets(parts, Duration.ofNanos(Math.max(1, until - System.nanoTime())));
             } catch (RuntimeException e) {
                 endsReader.close(Duration.ZERO);
                 endsReader = null;
@@ -241,7 +243,7 @@ public class TopologyView {
         while (running) {
             try (KafkaConsumer<String, byte[]> c = newConsumer()) {
                 consumer = c;
-                List<TopicPartition> parts = partitions(c);
+                List<TopicPartition> parts = partitions(c, Duration.ofSeconds(60));
                 c.assign(parts);
                 if (startEnds == null) {
                     startEnds = c.endOffsets(parts);
@@ -336,10 +338,17 @@ public class TopologyView {
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
+    /**
+     * The partitions of the topics, asked within {@code timeout} in all: a read barrier on an agent cut off from
+     * Kafka must give up within its own timeout, not the client's default minute per topic (it held a start the
+     * coordinator ordered, and the coordinator with it, for over a minute; found by AgentCutOffIT).
+     */
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : TOPICS) {
-            c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            Duration left = Duration.ofNanos(Math.max(1, until - System.nanoTime()));
+            c.partitionsFor(t, left).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
         }
         return parts;
     }

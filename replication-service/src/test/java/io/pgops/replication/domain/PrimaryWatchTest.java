@@ -91,6 +91,18 @@ class PrimaryWatchTest {
         assertEquals(
                 PrimaryWatch.State.SUSPECT,
                 w.look(downSilentFor(3_000), 300 * MS).state());
+        // nor once half a ttl has passed without one: its agent stops it a little before a whole ttl counts here
+        // (a restart ordered then held the coordinator up for a minute on a cut-off agent, found by AgentCutOffIT)
+        assertEquals(
+                PrimaryWatch.State.SUSPECT,
+                new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3))
+                        .look(downSilentFor(2_600), 0)
+                        .state());
+        assertEquals(
+                PrimaryWatch.State.SUSPECT,
+                new PrimaryWatch(2, Duration.ofSeconds(30), Duration.ofSeconds(3))
+                        .look(downSilentFor(1_500), 0)
+                        .state());
         assertEquals(
                 PrimaryWatch.State.CUT_OFF,
                 w.look(downSilentFor(9_100), 6_400 * MS).state());

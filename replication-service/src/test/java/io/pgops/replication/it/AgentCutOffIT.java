@@ -62,9 +62,17 @@ class AgentCutOffIT {
                             .until(() -> h.last(FailoverCompleted.class), d -> d != null);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError(
-                            e.getMessage() + "\ncoordinator:\n" + h.logTail(h.coordinatorNames.getFirst(), 40)
+                            e.getMessage() + "\ncoordinator:\n" + h.ownLogTail(h.coordinatorNames.getFirst(), 60)
                                     + "\ncut-off agent:\n"
-                                    + h.logTail(h.door.agentNames().get(old.name()), 25),
+                                    + h.ownLogTail(h.door.agentNames().get(old.name()), 30)
+                                    + "\nevents:\n"
+                                    + String.join(
+                                            "\n",
+                                            h.events().stream()
+                                                    .map(x -> x.time() + " " + x.data())
+                                                    .toList())
+                                    + "\ncoordinator's threads:\n"
+                                    + h.stack.threadDump(h.coordinatorNames.getFirst()),
                             e);
                 }
                 long completedMillis = (System.nanoTime() - cut) / 1_000_000;

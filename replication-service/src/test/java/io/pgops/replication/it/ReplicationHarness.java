@@ -154,6 +154,18 @@ final class ReplicationHarness {
         }
     }
 
+    /** The last lines of a service's log that pgops' own code wrote (not the Kafka client's), for a failure message. */
+    String ownLogTail(String service, int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(stack.dir().resolve(service + ".log")).stream()
+                    .filter(l -> l.contains("[io.pgops."))
+                    .toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     static Duration scaled(Duration d) {
         return Duration.ofMillis((long) (d.toMillis() * SLOW));
     }

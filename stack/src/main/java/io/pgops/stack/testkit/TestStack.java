@@ -13,6 +13,7 @@ import io.pgops.stack.process.Ports;
 import io.pgops.stack.process.Wait;
 import io.pgops.stack.routing.Routing;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -304,6 +305,28 @@ public final class TestStack {
     public synchronized boolean isAlive(String name) {
         Process p = services.get(name);
         return p != null && p.isAlive();
+    }
+
+    /** The threads of a running service ({@code jcmd <pid> Thread.print}), for a failure message. */
+    public synchronized String threadDump(String name) {
+        Process p = services.get(name);
+        if (p == null || !p.isAlive()) {
+            return "(" + name + " is not running)";
+        }
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "(no thread dump: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
     }
 
     /** Starts a killed service again with the same configuration and port; its URL. */
