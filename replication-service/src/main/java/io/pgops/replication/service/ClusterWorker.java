@@ -139,7 +139,7 @@ final class ClusterWorker {
                 o.deactivate();
                 return;
             }
-            new UnfinishedChange(o).finish();
+            boolean finished = new UnfinishedChange(o).finish();
             Reconciler reconciler = new Reconciler(o);
             loss = new PrimaryLoss(o);
             long nextLook = System.nanoTime();
@@ -150,6 +150,9 @@ final class ClusterWorker {
                     return;
                 }
                 if (w == null) {
+                    if (!finished) {
+                        finished = new UnfinishedChange(o).finish();
+                    }
                     nextLook = System.nanoTime() + look(o, reconciler).toNanos();
                 } else if (w.breach() != null) {
                     loss.breach(w.breach());

@@ -81,12 +81,17 @@ final class UnfinishedChange {
      * correlation id (one incident from start to end). Not yet promoted: the change runs again from the
      * decision (fence, which on a node already stopped cleanly only reads its shutdown checkpoint; promote
      * past it; rejoin), and rolls back to the old primary if it cannot. Promoted already: the promotion's
-     * facts are read (a second promote of a primary only reports them) and the change is completed.
+     * facts are read (a second promote of a primary only reports them) and the change is completed. A
+     * candidate found stopped (its agent stops a promoted node whose lease nobody renewed while no coordinator
+     * owned the cluster, nor every peer confirmed) is started first, as the reconcile loop starts the target:
+     * it comes back as what it is, the promoted primary or a standby the change then runs again with.
+     *
+     * @return false when the change is still unfinished and the next look should try again
      */
-    void finish() {
+    boolean finish() {
         Optional<EventEnvelope> s = unfinishedChange(o.cluster);
         if (s.isEmpty()) {
-            return;
+            return true;
         }
         FailoverStarted fs = (FailoverStarted) s.get().data();
         String corr = s.get().correlationId();
@@ -97,13 +102,24 @@ final class UnfinishedChange {
             // half done, and must not be replayed now
             LOG.infof(
                     "%s: change %s → %s (term %s) is not the topology's; not resumed", o.cluster, old, cand, fs.term());
-            return;
+            return true;
         }
         ChangeRunner.Incident env = new ChangeRunner.Incident(corr, null);
         String why = c.instance() + " finishes the " + fs.kind() + " " + old + " → " + cand
                 + " left unfinished at term " + fs.term().value();
         LOG.warnf("%s: %s", o.cluster, why);
         ClusterState st = o.observe();
+        if (st.report(cand).map(AgentReport::stopped).orElse(false)) {
+            try {
+                c.agents().start(o.cluster, cand, o.term);
+                o.ordered(cand); // the target started holds a lease from its start
+                LOG.infof("%s: %s was found stopped and is started before the change is finished", o.cluster, cand);
+            } catch (AgentClient.AgentCallException ex) {
+                LOG.warnf("%s: could not start %s yet: %s", o.cluster, cand, ex.getMessage());
+                return false;
+            }
+            st = o.observe();
+        }
         boolean promotedAlready = st.report(cand).map(AgentReport::writable).orElse(false);
         if (!promotedAlready) {
             boolean oldReachable = st.report(old).isPresent();
@@ -120,7 +136,7 @@ final class UnfinishedChange {
                         why + ": " + old + " cannot be reached, no fence LSN was recorded and " + cand
                                 + " was not the synchronous standby, so nothing proves it has every acknowledged"
                                 + " commit; promote with force, or bring " + old + " back");
-                return;
+                return true;
             }
             o.target = old;
             // the old primary's synchronous standbys as the decision recorded them (the fence recorded the new
@@ -128,14 +144,14 @@ final class UnfinishedChange {
             startedWith(corr).ifPresent(t -> o.sync = io.pgops.replication.domain.SyncPlan.recordedIn(t.members()));
             new ChangeRunner(o)
                     .change(env, fs.kind(), st, cand, oldReachable, false, why, oldReachable ? null : recorded);
-            return;
+            return true;
         }
         AgentClient.Promotion p;
         try {
             p = c.agents().promote(o.cluster, cand, o.term, null, null); // a primary only reports its promotion
         } catch (AgentClient.AgentCallException ex) {
             LOG.warnf("%s: could not read %s's promotion yet: %s", o.cluster, cand, ex.getMessage());
-            return; // the next takeover or look tries again; the change stays unfinished, and says so
+            return false; // the next look tries again; the change stays unfinished, and says so
         }
         o.moveTarget(cand);
         o.fenceLsn = null;
@@ -161,5 +177,6 @@ final class UnfinishedChange {
                         millis,
                         summary,
                         OwnedCluster.now())));
+        return true;
     }
 }

@@ -39,7 +39,22 @@ class UnfinishedChangeIT {
     @ParameterizedTest(name = "killed after {0}")
     @ValueSource(strings = {"started", "fenced", "promoted"})
     void theSuccessorFinishesTheChangeWithOneWritablePrimaryAndOneCorrelationId(String step) throws Exception {
-        String cluster = "uc" + step.charAt(0);
+        finishedBySuccessor(step, "uc" + step.charAt(0), false);
+    }
+
+    /**
+     * The owner dies right after the promotion, and the new primary's PostgreSQL stops before any coordinator
+     * renewed its lease (its agent stops it so when the other agents cannot confirm it: a node promoted a moment
+     * ago holds no lease credential to show them; a CI run found the successor refusing the change then,
+     * {@code candidate-not-ready}, because it could not prepare a stopped candidate). The successor starts it
+     * and finishes the change.
+     */
+    @Test
+    void aPromotedCandidateFoundStoppedIsStartedAndTheChangeFinished() throws Exception {
+        finishedBySuccessor("promoted", "ucq", true);
+    }
+
+    private void finishedBySuccessor(String step, String cluster, boolean stopCandidate) throws Exception {
         // both coordinators carry the hook: whichever owns the cluster when the command arrives dies (the
         // partition can still move between them while the second one joins); the successor's own run of
         // the change is not an operator command, so the hook never fires for it
@@ -51,6 +66,10 @@ class UnfinishedChangeIT {
         try (ReplicationHarness.Writer w = h.new Writer("acked")) {
             w.awaitAcked(30);
             long died = haltTheOwnerDuring(h, cluster, to, step);
+            if (stopCandidate) {
+                to.stop("immediate");
+                assertTrue(!to.isRunning(), to.name() + " stopped");
+            }
             String correlation = startedCorrelation(h, cluster);
             await("the successor to finish the change within " + FINISHED + " of the death")
                     .atMost(FINISHED)
