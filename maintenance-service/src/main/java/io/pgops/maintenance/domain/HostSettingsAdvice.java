@@ -37,6 +37,25 @@ public final class HostSettingsAdvice {
 
     private HostSettingsAdvice() {}
 
+    /**
+     * The settings to change on the host ({@link Status#CHANGE}), as the differences a configuration check publishes
+     * ({@code ConfigDriftDetected}): the setting's name, the recommended and the reported value ({@code unknown}
+     * when not read), source {@code host}, nothing for PostgreSQL to restart, and why.
+     */
+    public static List<ConfigComparison.Drift> drifts(HostFactsReported f) {
+        return assess(f).stream()
+                .filter(x -> x.status() == Status.CHANGE)
+                .map(x -> new ConfigComparison.Drift(
+                        x.setting(),
+                        x.recommended(),
+                        x.value() == null ? "unknown" : x.value(),
+                        "host",
+                        false,
+                        false,
+                        x.why()))
+                .toList();
+    }
+
     public static List<Finding> assess(HostFactsReported f) {
         List<Finding> out = new ArrayList<>();
         out.add(swappiness(f.swappiness()));

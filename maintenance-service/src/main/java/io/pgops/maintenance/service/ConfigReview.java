@@ -13,6 +13,7 @@ import io.pgops.maintenance.domain.ConfigComparison;
 import io.pgops.maintenance.domain.ConfigComparison.Drift;
 import io.pgops.maintenance.domain.ConfigComparison.Setting;
 import io.pgops.maintenance.domain.HostFacts;
+import io.pgops.maintenance.domain.HostSettingsAdvice;
 import io.pgops.maintenance.domain.ObjectName;
 import io.pgops.maintenance.domain.ReportedFacts;
 import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
@@ -62,7 +63,7 @@ public class ConfigReview {
     }
 
     /** A node's differences, or why it could not be read. */
-    public record NodeDrift(String node, List<Drift> drifts, String unreachable) {}
+    public record NodeDrift(String node, List<Drift> drifts, List<Drift> host, String unreachable) {}
 
     /** The advice for a cluster: the facts it rests on and each node's differences. */
     public record Advice(String cluster, HostFacts facts, List<Recommendation> recommended, List<NodeDrift> nodes) {}
@@ -97,9 +98,12 @@ public class ConfigReview {
         for (NodeName n : names(id, node)) {
             try (NodeSql sql = nodes.connect(id, n, config.reportTimeout())) {
                 out.add(new NodeDrift(
-                        n.value(), ConfigComparison.compare(recommended, settings(sql, recommended)), null));
+                        n.value(),
+                        ConfigComparison.compare(recommended, settings(sql, recommended)),
+                        hostDrifts(id, n),
+                        null));
             } catch (NodeSql.SqlFailure e) {
-                out.add(new NodeDrift(n.value(), List.of(), e.getMessage()));
+                out.add(new NodeDrift(n.value(), List.of(), hostDrifts(id, n), e.getMessage()));
             }
         }
         return new Advice(id.value(), facts, recommended, out);
@@ -111,8 +115,42 @@ public class ConfigReview {
         String correlation = UUID.randomUUID().toString();
         for (NodeDrift n : a.nodes()) {
             publish(id, facts, n.node(), n.drifts(), correlation, who);
+            publishHost(id, n.node(), n.host(), correlation, who);
         }
         return a;
+    }
+
+    /**
+     * The host settings of {@code node} to change, from its agent's latest {@code HostFactsReported} (none without
+     * one).
+     */
+    List<Drift> hostDrifts(ClusterId id, NodeName node) {
+        return reportsOf(id).stream()
+                .filter(r -> r.node().equals(node))
+                .findFirst()
+                .map(HostSettingsAdvice::drifts)
+                .orElse(List.of());
+    }
+
+    /** One {@code ConfigDriftDetected} per host setting of {@code node} to change (source {@code host}). */
+    void publishHost(ClusterId id, String node, List<Drift> drifts, String correlation, Requester who) {
+        Instant now = Instant.now();
+        for (Drift d : drifts) {
+            publisher.publish(
+                    new ConfigDriftDetected(
+                            id,
+                            NodeName.of(node),
+                            d.name(),
+                            d.recommended(),
+                            d.actual(),
+                            d.source(),
+                            false,
+                            "a setting of " + node + "'s host, as its agent reported it: " + d.reason()
+                                    + "; change it on the host (PostgreSQL needs no restart for it)",
+                            now),
+                    correlation,
+                    who);
+        }
     }
 
     /** One {@code ConfigDriftDetected} per difference of {@code node} (who: null for the scheduler). */

@@ -20,7 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The scheduled configuration check: every {@code pgops.maintenance.config-check-every} (1 h), each cluster whose
- * host facts are declared or reported by its agents ({@code HostFactsReported}) is compared with the advisor's recommendations, and each difference is published as
+ * host facts are declared or reported by its agents ({@code HostFactsReported}) is compared with the advisor's
+ * recommendations, and so are the host settings its agents reported (source {@code host}), and each difference is
+ * published as
  * {@code ConfigDriftDetected} when first seen or changed ({@link DriftMemory}), under one correlation id per check,
  * with no principal (the scheduler). A node that cannot be read is logged and looked at again next time.
  */
@@ -76,6 +78,12 @@ public class DriftWatch {
             String correlation = UUID.randomUUID().toString();
             int published = 0;
             for (ConfigReview.NodeDrift n : a.nodes()) {
+                // the host's settings come from its agent's report, whether or not PostgreSQL answered
+                String hostKey = n.node() + " (host)";
+                List<ConfigComparison.Drift> hostNews = memory.news(hostKey, n.host());
+                review.publishHost(id, n.node(), hostNews, correlation, null);
+                memory.published(hostKey, n.host());
+                published += hostNews.size();
                 if (n.unreachable() != null) {
                     LOG.warnf("configuration check of %s/%s: not read: %s", cluster, n.node(), n.unreachable());
                     continue;

@@ -54,6 +54,23 @@ class HostSettingsAdviceTest {
     }
 
     @Test
+    void onlyTheSettingsToChangeBecomeDifferencesWithTheHostAsSourceAndNoRestart() {
+        List<ConfigComparison.Drift> ds = HostSettingsAdvice.drifts(facts(60, 2, 90, null, "rw,noatime", "unknown"));
+        assertEquals(
+                List.of("vm.swappiness"),
+                ds.stream().map(ConfigComparison.Drift::name).toList(),
+                "overcommit and the mount are as recommended; an unread THP setting and unknown storage are no"
+                        + " difference");
+        ConfigComparison.Drift d = ds.getFirst();
+        assertEquals("60", d.actual());
+        assertEquals("1 (at most 10)", d.recommended());
+        assertEquals("host", d.source());
+        assertTrue(!d.restartNeeded() && !d.pendingRestart());
+        assertTrue(d.reason().startsWith("60 lets the kernel swap"));
+        assertEquals(List.of(), HostSettingsAdvice.drifts(facts(1, 2, 90, "never", "rw,noatime", "ssd")));
+    }
+
+    @Test
     void aTunedHostIsOkEverywhere() {
         List<Finding> fs = HostSettingsAdvice.assess(facts(1, 2, 90, "never", "rw,noatime", "ssd"));
         for (String s : List.of(

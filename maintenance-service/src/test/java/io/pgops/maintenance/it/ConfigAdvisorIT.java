@@ -221,6 +221,41 @@ class ConfigAdvisorIT {
         assertTrue(
                 a.getString("facts.source").startsWith("reported by the agents of node1, node2, node3"), a.prettify());
         assertEquals(3, a.getList("nodes").size());
+
+        // a check publishes the host settings to change as differences of their own (source "host"): node1's
+        // relatime mount, never node2's tuned host
+        RestAuth.as(Tokens.OPERATOR);
+        given().contentType(ContentType.JSON)
+                .body("{\"reason\":\"review the hosts\"}")
+                .post("/clusters/it/config/check")
+                .then()
+                .statusCode(200);
+        ConfigDriftDetected mount = await("ConfigDriftDetected of node1's data directory mount")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> hostDrifts().stream()
+                                .filter(c -> c.node().value().equals("node1")
+                                        && c.parameter().startsWith("data directory mount"))
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
+        assertEquals("rw,relatime", mount.actual());
+        assertEquals("noatime", mount.expected());
+        assertTrue(!mount.pendingRestart() && mount.reason().contains("node1's host"), mount.reason());
+        assertEquals(
+                List.of(),
+                hostDrifts().stream()
+                        .filter(c -> c.node().value().equals("node2"))
+                        .toList(),
+                "node2's host is tuned");
+    }
+
+    private static List<ConfigDriftDetected> hostDrifts() {
+        return KafkaTap.events(TestStack.get().kafkaBootstrap(), Topics.MAINTENANCE_EVENTS).stream()
+                .map(EventEnvelope::data)
+                .filter(d -> d instanceof ConfigDriftDetected c && "host".equals(c.source()))
+                .map(d -> (ConfigDriftDetected) d)
+                .toList();
     }
 
     private static String cat(String file) throws java.io.IOException {
