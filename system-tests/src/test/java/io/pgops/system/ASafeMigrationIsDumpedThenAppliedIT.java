@@ -293,6 +293,69 @@ class ASafeMigrationIsDumpedThenAppliedIT {
                         e.data() instanceof MigrationRequested r && r.version().equals("9")));
     }
 
+    /**
+     * A migration accepted and waiting for its dump survives a crash of the instance that accepted it: its script
+     * waits in its database's {@code pgops_ledger.pending_migrations}; the restarted instance (same instance id:
+     * same host and port) claims it, asks for the dump again under the same correlation id and applies it once.
+     */
+    @Test
+    void givenTheServiceKilledWhileItsMigrationWaitsForTheDumpWhenItIsBackThenTheMigrationIsResumedAndAppliedOnce()
+            throws Exception {
+        String location;
+        String correlation;
+        stack.pauseService("backup-service"); // no dump until the maintenance-service is gone
+        try {
+            HttpResponse<String> accepted = post(
+                    migration(
+                            "10",
+                            "CREATE TABLE mig_resumed (id int PRIMARY KEY);\n"
+                                    + "INSERT INTO mig_resumed SELECT generate_series(1, 10);"),
+                    Tokens.OPERATOR);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            location = accepted.headers().firstValue("Location").orElseThrow();
+            correlation = JSON.readTree(accepted.body()).get("correlationId").asText();
+            assertEquals(
+                    "requested|10",
+                    sqlIn("SELECT state || '|' || version FROM pgops_ledger.pending_migrations WHERE version = '10'"),
+                    "the script waits in its database");
+            stack.killService("maintenance-service");
+        } finally {
+            stack.resumeService("backup-service");
+        }
+        assertEquals(maintenance, stack.restartService("maintenance-service"), "restarted on its port");
+
+        JsonNode done = await("the resumed migration applied or failed")
+                .atMost(MIGRATION_DONE.multipliedBy(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> JSON.readTree(Http.get(location, TestStack.bearer(Tokens.VIEWER))
+                                .body()),
+                        m -> m.has("state")
+                                && (m.get("state").asText().equals("applied")
+                                        || m.get("state").asText().equals("failed")));
+        assertEquals("applied", done.get("state").asText(), done.toString());
+        assertEquals(correlation, done.get("correlationId").asText());
+        assertEquals("10", sqlIn("SELECT count(*) FROM mig_resumed"));
+        assertEquals("10", ledgerRow("10"));
+        assertEquals(
+                "0",
+                sqlIn("SELECT count(*) FROM pgops_ledger.pending_migrations WHERE version = '10'"),
+                "nothing left pending");
+        List<EventEnvelope> requested = story(Topics.MAINTENANCE_COMMANDS, correlation);
+        assertTrue(
+                requested.stream()
+                                .filter(e -> e.data() instanceof MigrationRequested)
+                                .count()
+                        >= 2,
+                "asked for its dump again after the restart: " + requested);
+        assertEquals(
+                1,
+                story(Topics.MAINTENANCE_EVENTS, correlation).stream()
+                        .filter(e -> e.data() instanceof MigrationApplied)
+                        .count(),
+                "applied once");
+    }
+
     // ---- helpers
 
     static String migration(String version, String sql) throws Exception {

@@ -132,6 +132,22 @@ public interface MaintenanceConfig {
         /** How many finished migrations per cluster the service keeps in memory for {@code GET}. */
         @WithDefault("200")
         int kept();
+
+        /**
+         * This instance's name as the owner of the migrations it accepted ({@code
+         * pgops_ledger.pending_migrations.owner}): keep it stable across restarts (a host name, a StatefulSet
+         * pod's name) and apart between instances, so a restarted instance resumes its own at once. Default: the
+         * host name and the HTTP port.
+         */
+        Optional<String> instanceId();
+
+        /** How often pending migrations are claimed: this instance's held again, stale ones taken over. */
+        @WithDefault("1m")
+        Duration recoverEvery();
+
+        /** A pending migration its owner has not claimed for this long is taken over by another instance. */
+        @WithDefault("5m")
+        Duration staleAfter();
     }
 
     /** Overrides per cluster id: {@code pgops.maintenance.clusters.<id>.dead-tuple-ratio} and the like. */

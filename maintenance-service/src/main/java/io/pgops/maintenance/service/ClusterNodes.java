@@ -61,6 +61,11 @@ public class ClusterNodes {
         return c;
     }
 
+    /** The inventory's cluster ids. */
+    public java.util.Set<String> clusterIds() {
+        return new java.util.TreeSet<>(inventory.clusters().keySet());
+    }
+
     /** The database the service works in (the inventory's {@code database}). */
     public String database(ClusterId id) {
         return cluster(id).database();

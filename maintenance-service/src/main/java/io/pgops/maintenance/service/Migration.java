@@ -7,10 +7,9 @@ import io.pgops.maintenance.domain.MigrationState;
 import java.time.Instant;
 
 /**
- * One migration as it goes. The script's text lives only here, in this instance's memory, from the request
- * until it ran: the events carry its checksum, not the text, so a restart of the instance that accepted it
- * loses a migration that had not run yet (it then fails at no one's hands: its dump may complete, nothing
- * applies it; the operator asks again). Thread-safe.
+ * One migration as it goes, in the memory of the instance that holds it. Its script is also in its database's
+ * {@code pgops_ledger.pending_migrations} until it is over ({@link MigrationQueue}), so a restarted or another
+ * instance resumes it; the events carry the script's checksum, never its text. Thread-safe.
  */
 public final class Migration {
 

@@ -77,6 +77,7 @@ public class MigrationApplier {
             MigrationLedger.ensure(sql); // after the script: nothing of the ledger can change what the script sees
             long millis = millis(t0);
             MigrationLedger.record(sql, m, backupId, millis);
+            MigrationQueue.remove(sql, m.migrationId); // pending or in the ledger, never both after the commit
             sql.execute("COMMIT");
             return new Outcome(true, node, MigrationLedger.walPosition(sql), null, null, true, millis(t0));
         } catch (NodeSql.SqlFailure e) {
@@ -144,6 +145,11 @@ public class MigrationApplier {
                     e.sqlState(),
                     false,
                     millis);
+        }
+        try {
+            MigrationQueue.remove(sql, m.migrationId);
+        } catch (NodeSql.SqlFailure e) {
+            LOG.warnf("migration %s: its pending row stays until the next claim removes it (%s)", m.migrationId, e);
         }
         return new Outcome(true, node, MigrationLedger.walPosition(sql), null, null, true, millis);
     }
