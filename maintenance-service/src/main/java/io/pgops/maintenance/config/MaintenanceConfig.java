@@ -104,6 +104,13 @@ public interface MaintenanceConfig {
          */
         @WithDefault("2m")
         Duration tokenTtl();
+
+        /**
+         * The key the confirmation tokens are signed with, by reference ({@code file:/path} or {@code env:NAME}, 32
+         * bytes or more, raw or base64): give every instance the same one so a confirmation may reach any of them.
+         * Absent: each instance signs with a random key of its own and takes only its own tokens.
+         */
+        Optional<String> tokenKey();
     }
 
     /** Safe schema migrations ({@code pgops.maintenance.migration.*}). */

@@ -73,7 +73,10 @@ public class EmergencyResource {
             @Size(max = 20) List<@NotBlank @Pattern(regexp = NAME) String> superusers,
             @Pattern(regexp = NodeName.PATTERN) String node,
             Boolean dryRun,
-            @Pattern(regexp = "^[A-Za-z0-9_-]{1,64}$") String token,
+
+            @Size(max = 65_536) @Pattern(regexp = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")
+            String token,
+
             @Size(max = 1000) List<@NotNull @Min(1) Integer> pids,
             @NotBlank @Size(max = 500) String reason) {}
 

@@ -33,12 +33,24 @@ public class EmergencyActions {
     private final ClusterNodes nodes;
     private final Policies policies;
     private final MaintenanceEventPublisher publisher;
-    private final EmergencyTokens tokens = new EmergencyTokens();
+    private final EmergencyTokens tokens;
 
     public EmergencyActions(ClusterNodes nodes, Policies policies, MaintenanceEventPublisher publisher) {
         this.nodes = nodes;
         this.policies = policies;
         this.publisher = publisher;
+        this.tokens = policies.config()
+                .emergency()
+                .tokenKey()
+                .map(ref -> EmergencyTokens.ofReference(ref, System.getenv()))
+                .orElseGet(EmergencyTokens::ofOwnKey);
+        org.jboss.logging.Logger.getLogger(EmergencyActions.class)
+                .infof(
+                        "emergency confirmation tokens signed with %s",
+                        tokens.shared()
+                                ? "the configured key (any instance with it takes them)"
+                                : "this instance's own random key (set pgops.maintenance.emergency.token-key to"
+                                        + " share them)");
     }
 
     /** The request cannot be confirmed (409): its token is unknown, expired, used, or for another request. */
@@ -105,9 +117,10 @@ public class EmergencyActions {
             Requester requester) {
         nodes.cluster(id);
         EmergencyTokens.Issued dry = tokens.take(token, Instant.now())
-                .orElseThrow(() -> new NotConfirmed("the confirmation token is unknown, expired or already used:"
-                        + " do the dry run again and confirm what it shows within "
-                        + policies.config().emergency().tokenTtl().toSeconds() + " s"));
+                .orElseThrow(() -> new NotConfirmed(
+                        "the confirmation token is not one of this service's (another key), expired or already used:"
+                                + " do the dry run again and confirm what it shows within "
+                                + policies.config().emergency().tokenTtl().toSeconds() + " s"));
         if (!dry.cluster().equals(id.value())
                 || !dry.criteria().equals(c)
                 || (node != null && !node.equals(dry.node()))) {

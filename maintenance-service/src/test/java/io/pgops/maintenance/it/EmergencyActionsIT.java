@@ -325,9 +325,16 @@ class EmergencyActionsIT {
         post("terminate-idle", body(60, Map.of("database", "no_such_db")), Tokens.OPERATOR, 422);
         JsonPath noToken = post("terminate-idle", body(60, Map.of("dryRun", false)), Tokens.ADMIN, 400);
         assertTrue(noToken.getString("detail").contains("token"), noToken.prettify());
-        JsonPath forged =
-                post("terminate-idle", body(60, Map.of("dryRun", false, "token", "forged")), Tokens.ADMIN, 409);
+        post("terminate-idle", body(60, Map.of("dryRun", false, "token", "forged")), Tokens.ADMIN, 400);
+        JsonPath forged = post(
+                "terminate-idle", body(60, Map.of("dryRun", false, "token", "Zm9yZ2Vk.Zm9yZ2Vk")), Tokens.ADMIN, 409);
         assertNull(forged.get("sessions"));
+        // a real dry run's token with one character of what it names changed: its signature no longer matches
+        String real =
+                post("terminate-idle", body(60, Map.of()), Tokens.OPERATOR, 200).getString("token");
+        char c = real.charAt(20);
+        String altered = real.substring(0, 20) + (c == 'A' ? 'B' : 'A') + real.substring(21);
+        post("terminate-idle", body(60, Map.of("dryRun", false, "token", altered)), Tokens.ADMIN, 409);
         given().contentType(ContentType.JSON)
                 .body(body(60, Map.of()))
                 .post("/clusters/nope/emergency/terminate-idle")
