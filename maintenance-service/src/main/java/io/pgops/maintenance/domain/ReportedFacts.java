@@ -11,7 +11,8 @@ import java.util.Optional;
  * settings serves every node (a standby may become the primary), so it is sized for the smallest host: the least
  * RAM and the fewest CPUs any node reported. The storage is {@code ssd} only when every node reported a solid-state
  * disk; otherwise {@code hdd}, PostgreSQL's own assumption ({@code random_page_cost} 4). Connections and workload are
- * not on a host: the operator's, else PostgreSQL's default 100 connections and a mixed workload, as the answer says.
+ * not on a host: the operator's, else the connections the caller read (the primary's {@code max_connections}, which is
+ * what PGTune asks for) and a mixed workload, as the answer says.
  */
 public final class ReportedFacts {
     private ReportedFacts() {}
@@ -19,6 +20,15 @@ public final class ReportedFacts {
     /** Empty when no node reported both its RAM and its CPUs, or a host is too small to advise for. */
     public static Optional<HostFacts> of(
             List<HostFactsReported> reports, int connections, HostFacts.Workload workload) {
+        return of(reports, connections, null, workload);
+    }
+
+    /**
+     * @param connectionsFrom where {@code connections} comes from, in words (e.g. {@code max_connections of node1});
+     *     null: not said
+     */
+    public static Optional<HostFacts> of(
+            List<HostFactsReported> reports, int connections, String connectionsFrom, HostFacts.Workload workload) {
         List<HostFactsReported> known = reports.stream()
                 .filter(r -> r.ramBytes() != null && r.cpus() != null)
                 .sorted(Comparator.comparing(r -> r.node().value()))
@@ -40,7 +50,7 @@ public final class ReportedFacts {
         String source = String.format(
                 Locale.ROOT,
                 "reported by the agents of %s: the least RAM %.1f GiB (%s), the fewest CPUs %d (%s); storage %s%s;"
-                        + " %d connections and a %s workload (declare pgops.maintenance.clusters.<id>.host.* to"
+                        + " %d connections%s and a %s workload (declare pgops.maintenance.clusters.<id>.host.* to"
                         + " change them)",
                 String.join(", ", known.stream().map(r -> r.node().value()).toList()),
                 leastRam.ramBytes() / 1073741824.0,
@@ -50,6 +60,7 @@ public final class ReportedFacts {
                 storage.name().toLowerCase(Locale.ROOT),
                 notSsd.isEmpty() ? " on every node" : " (" + String.join(", ", notSsd) + ")",
                 connections,
+                connectionsFrom == null ? "" : " (" + connectionsFrom + ")",
                 workload.name().toLowerCase(Locale.ROOT));
         try {
             return Optional.of(

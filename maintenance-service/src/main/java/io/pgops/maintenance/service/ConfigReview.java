@@ -70,7 +70,8 @@ public class ConfigReview {
 
     /**
      * The facts for {@code id}: {@code given} when not null, else the declared ones, else those the agents reported
-     * ({@link ReportedFacts}: the smallest host; 100 connections and a mixed workload).
+     * ({@link ReportedFacts}: the smallest host; the primary's {@code max_connections}, else 100, and a mixed
+     * workload).
      */
     public HostFacts facts(ClusterId id, HostFacts given) {
         if (given != null) {
@@ -79,7 +80,19 @@ public class ConfigReview {
         MaintenanceConfig.ClusterOverrides c = config.clusters().get(id.value());
         if (c == null || c.host().isEmpty()) {
             List<HostFactsReported> reports = reportsOf(id);
-            return ReportedFacts.of(reports, 100, HostFacts.Workload.MIXED).orElseThrow(() -> new NoFacts(id));
+            int connections = 100;
+            String from = "PostgreSQL's default: the primary's max_connections could not be read";
+            if (!reports.isEmpty()) {
+                try (NodeSql sql = nodes.primary(id, config.reportTimeout())) {
+                    connections = Integer.parseInt(
+                            sql.query("SHOW max_connections").iterator().next().getString(0));
+                    from = "max_connections of " + sql.node().value();
+                } catch (RuntimeException e) {
+                    // the answer says so in its source
+                }
+            }
+            return ReportedFacts.of(reports, connections, from, HostFacts.Workload.MIXED)
+                    .orElseThrow(() -> new NoFacts(id));
         }
         MaintenanceConfig.Host h = c.host().get();
         return new HostFacts(

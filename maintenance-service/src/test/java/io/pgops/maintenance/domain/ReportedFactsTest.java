@@ -84,4 +84,16 @@ class ReportedFactsTest {
         assertEquals(2, f.cpus());
         assertTrue(f.source().startsWith("reported by the agents of node2:"), f.source());
     }
+
+    @Test
+    void theConnectionsReadFromTheClusterAreUsedAndTheAnswerSaysWhereFrom() {
+        HostFacts f = ReportedFacts.of(
+                        List.of(report("node1", 8L << 30, 4, "ssd")),
+                        300,
+                        "max_connections of node1",
+                        HostFacts.Workload.MIXED)
+                .orElseThrow();
+        assertEquals(300, f.connections());
+        assertTrue(f.source().contains("300 connections (max_connections of node1)"), f.source());
+    }
 }

@@ -220,6 +220,11 @@ class ConfigAdvisorIT {
         assertEquals("HDD", a.getString("facts.storage"), "node3's disk is unknown");
         assertTrue(
                 a.getString("facts.source").startsWith("reported by the agents of node1, node2, node3"), a.prettify());
+        assertEquals(
+                Integer.parseInt(cluster.getFirst().sql("SHOW max_connections")),
+                a.getInt("facts.connections"),
+                "the primary's max_connections");
+        assertTrue(a.getString("facts.source").contains("(max_connections of node1)"), a.prettify());
         assertEquals(3, a.getList("nodes").size());
 
         // a check publishes the host settings to change as differences of their own (source "host"): node1's
