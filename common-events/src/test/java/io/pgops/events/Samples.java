@@ -4,6 +4,7 @@ import io.pgops.events.audit.ChainCheckpointed;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupFailed;
+import io.pgops.events.backup.BackupKind;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.events.backup.BackupStarted;
 import io.pgops.events.backup.BackupVerificationFailed;
@@ -434,7 +435,8 @@ public final class Samples {
                         47_244_640_256L,
                         T.minusSeconds(84_600),
                         "older than the newest 7 backups and than 14 days",
-                        T.plusSeconds(2400)));
+                        T.plusSeconds(2400),
+                        BackupKind.PHYSICAL));
         put(
                 m,
                 new WalArchiveGapDetected(

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.events.EventEnvelope;
 import io.pgops.events.Topics;
 import io.pgops.events.backup.BackupCompleted;
+import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupRequested;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
@@ -17,6 +18,7 @@ import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.testkit.KafkaTap;
 import io.pgops.stack.testkit.TestStack;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +51,7 @@ class LogicalDumpsRunOnTheirScheduleIT {
                         "pgops.backup.pre-migration.enabled", "false",
                         "mp.messaging.incoming.maintenance-commands.group.id", "backup-scheduled-it",
                         "pgops.backup.logical.interval", "2s",
+                        "pgops.backup.logical.keep-last", "2",
                         "pgops.backup.account.username", PgTopology.REPLICATION_USER,
                         "pgops.backup.account.password-file",
                                 stack.secrets()
@@ -104,6 +107,34 @@ class LogicalDumpsRunOnTheirScheduleIT {
                 .findFirst()
                 .orElseThrow();
         assertEquals("scheduler", asked.principal());
+
+        // retention keeps the newest 2 full dumps of each database: once a third round ran, the oldest go, each with
+        // BackupExpired (kind logical), and the catalogue never lists more than 2 of a database
+        BackupExpired expired = await("a dump of database postgres expired by retention")
+                .atMost(DUMPED)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> KafkaTap.events(stack.kafkaBootstrap(), Topics.BACKUP_EVENTS).stream()
+                                .map(EventEnvelope::data)
+                                .filter(d -> d instanceof BackupExpired x
+                                        && x.backupId().endsWith("-full")
+                                        && x.cluster().value().equals("it"))
+                                .map(BackupExpired.class::cast)
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
+        assertEquals("logical", expired.kind());
+        assertTrue(expired.reason().contains("older than the newest 2 dumps"), expired.reason());
+        assertTrue(!Files.exists(repository.resolve("it/dumps").resolve(expired.backupId())), "deleted");
+        JsonNode after = JSON.readTree(Http.get(url + "/clusters/it/dumps", TestStack.bearer(Tokens.VIEWER))
+                .body());
+        java.util.Map<String, Integer> perDatabase = new java.util.TreeMap<>();
+        for (JsonNode e : after) {
+            if (e.get("scope").asText().equals("full")) {
+                perDatabase.merge(e.get("database").asText(), 1, Integer::sum);
+            }
+        }
+        assertTrue(perDatabase.values().stream().allMatch(n -> n <= 2), perDatabase.toString());
         System.out.printf(
                 "scheduled logical dump figures: %s %d bytes, %d entries, %d ms%n",
                 id,

@@ -79,6 +79,16 @@ public interface BackupConfig {
         /** How long one pg_dump may run. */
         @WithDefault("2h")
         Duration toolTimeout();
+
+        /**
+         * Full dumps kept per database by count after each round (28: a week at the 6 h interval); the newest one of a
+         * database always stays. Schema-only (pre-migration) dumps are never deleted by retention.
+         */
+        @WithDefault("28")
+        int keepLast();
+
+        /** Full dumps younger than this are kept too, whatever their number; absent: by count only. */
+        Optional<Duration> keepFor();
     }
 
     /** Pre-migration schema-only dumps, on {@code MigrationRequested} ({@code pgops.backup.pre-migration.*}). */

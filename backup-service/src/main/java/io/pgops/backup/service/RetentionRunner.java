@@ -141,7 +141,8 @@ public class RetentionRunner {
                                         e.storedBytes(),
                                         e.completedAt(),
                                         v.reason() + " (" + policy.describe() + ")",
-                                        Instant.now()),
+                                        Instant.now(),
+                                        io.pgops.events.backup.BackupKind.PHYSICAL),
                                 correlation,
                                 requester)
                         .toCompletableFuture()

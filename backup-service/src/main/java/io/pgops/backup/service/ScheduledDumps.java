@@ -3,11 +3,13 @@ package io.pgops.backup.service;
 import io.pgops.backup.config.BackupConfig;
 import io.pgops.backup.domain.DumpEntry;
 import io.pgops.backup.domain.DumpPlan;
+import io.pgops.backup.domain.DumpRetention;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.messaging.BackupEventPublisher;
 import io.pgops.events.EventIds;
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.backup.BackupEvent;
+import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupKind;
 import io.pgops.events.backup.BackupRequested;
@@ -22,7 +24,10 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -107,6 +112,57 @@ public class ScheduledDumps {
         }
         for (String database : plan.databases()) {
             one(dump, src, database, repo);
+        }
+        expire(dump, cluster, repo);
+    }
+
+    /**
+     * Retention of the cluster's full dumps ({@link DumpRetention}): each one that goes is first renamed out of the
+     * catalogue ({@code .expired-<id>}, so a half-deleted dump is never listed), then deleted, and announced with
+     * {@code BackupExpired} (kind {@code logical}), all under one correlation id per round.
+     */
+    void expire(LogicalDump dump, ClusterId cluster, String repo) {
+        List<DumpRetention.Verdict> verdicts = DumpRetention.decide(
+                dump.list(cluster),
+                config.logical().keepLast(),
+                config.logical().keepFor(),
+                Instant.now());
+        String correlation = EventIds.newId();
+        RepositoryLayout layout = RepositoryLayout.within(Path.of(config.repositoryRoot()), null);
+        for (DumpRetention.Verdict v : verdicts) {
+            if (v.keep()) {
+                continue;
+            }
+            DumpEntry e = v.dump();
+            Path dir = layout.dump(cluster, e.id());
+            Path gone = dir.resolveSibling(RetentionRunner.EXPIRED_PREFIX + e.id().value());
+            try {
+                Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException x) {
+                LOG.warnf("dump %s of %s not expired: %s", e.id(), cluster, x.getMessage());
+                continue;
+            }
+            Trees.delete(gone);
+            LOG.infof("cluster %s: dump %s expired: %s", cluster.value(), e.id(), v.reason());
+            publish(
+                    new BackupExpired(
+                            cluster,
+                            e.id().value(),
+                            repo,
+                            null,
+                            null,
+                            null,
+                            e.storedBytes(),
+                            e.completedAt(),
+                            v.reason() + " (logical keep-last "
+                                    + config.logical().keepLast()
+                                    + config.logical()
+                                            .keepFor()
+                                            .map(k -> ", keep-for " + k)
+                                            .orElse("") + ")",
+                            Instant.now(),
+                            BackupKind.LOGICAL),
+                    correlation);
         }
     }
 
