@@ -44,11 +44,22 @@ class FrontDoorFollowsTheWritablePrimaryIT {
 
     /**
      * The coordinator repairs what these tests break on purpose (it would restart a stopped standby);
-     * other tests of this JVM stop nodes too, so it goes, leaving its committed topology behind.
+     * other tests of this JVM stop nodes too, so it goes, leaving its committed topology behind. The agents go
+     * with it: without a coordinator to renew the primary's lease they would stop its PostgreSQL once the
+     * failsafe no longer holds (a CI run found node1 stopped under the next test but one, which drives the
+     * nodes by hand), and each node is left running.
      */
     @AfterAll
-    static void stopCoordinator() {
+    static void stopCoordinatorAndAgents() {
         stack.killService("coordinator-it");
+        for (PgNode n : nodes) {
+            stack.killService("agent-" + n.name());
+        }
+        for (PgNode n : nodes) {
+            if (!n.isRunning()) {
+                n.start();
+            }
+        }
     }
 
     /** Maintenance mode: the coordinator changes nothing by itself while a test stops a node. */
