@@ -55,7 +55,7 @@ public final class ServiceConfig {
                 "quarkus.datasource.reactive.url=postgresql://127.0.0.1:" + pgopsDb.port() + "/pgops",
                 "quarkus.datasource.username=" + PgTopology.PGOPS_USER,
                 "quarkus.datasource.password=" + secrets.password("pgops-db"),
-                "mp.jwt.verify.publickey.location=" + tokens.publicKeyFile(),
+                "mp.jwt.verify.publickey.location=" + tokens.keySetFile(),
                 "mp.jwt.verify.issuer=" + Tokens.ISSUER,
                 "");
         Secrets.writePrivate(file, text);

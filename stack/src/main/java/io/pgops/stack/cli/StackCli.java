@@ -63,6 +63,42 @@ public final class StackCli {
         }
     }
 
+    /**
+     * {@code token-key}: the key set the services verify people's tokens with. {@code rotate} makes a new signing key
+     * and keeps the old one in the set; {@code retire} removes the rotated ones. The services read the set when they
+     * start, so each change ends with how to restart them.
+     */
+    static String tokenKey(StackLayout layout, String action) {
+        java.nio.file.Path dir = layout.secretsDir();
+        String restart = "the services read the key set (" + dir.resolve("jwt-verify.jwks.json")
+                + ") when they start: restart them (bin/pgops stop && bin/pgops up)\n";
+        return switch (action) {
+            case "list" -> {
+                List<String> ids = Tokens.in(dir).keyIds();
+                StringBuilder b = new StringBuilder("signing key: " + ids.getFirst() + "\n");
+                ids.subList(1, ids.size())
+                        .forEach(id ->
+                                b.append("rotated, still accepted: ").append(id).append('\n'));
+                yield b.toString();
+            }
+            case "rotate" -> {
+                String old = Tokens.in(dir).keyId();
+                String now = Tokens.rotate(dir).keyId();
+                yield "new signing key " + now + "; " + old + " stays in the key set, so the tokens it signed are"
+                        + " accepted until `bin/pgops token-key retire`\n" + restart;
+            }
+            case "retire" -> {
+                List<String> gone = Tokens.retire(dir);
+                yield (gone.isEmpty()
+                                ? "no rotated key to retire\n"
+                                : "removed from the key set: " + String.join(", ", gone)
+                                        + " (tokens they signed are refused once the services restart)\n")
+                        + (gone.isEmpty() ? "" : restart);
+            }
+            default -> throw new IllegalArgumentException("token-key: list, rotate or retire, not " + action);
+        };
+    }
+
     public static void main(String[] args) {
         Path repo =
                 Path.of(System.getProperty("pgops.repo", ".")).toAbsolutePath().normalize();
@@ -91,10 +127,12 @@ public final class StackCli {
                     }
                 }
                 case "token" -> System.out.println(token(layout, List.of(args).subList(1, args.length)));
+                case "token-key" -> System.out.print(tokenKey(layout, args.length > 1 ? args[1] : "list"));
                 case "stop" -> new Stack(layout, System.out).stop();
                 default -> {
                     System.err.println("usage: bin/pgops up [--no-services] | status [--json] | stop | test"
-                            + " | token --role pgops-viewer|pgops-operator|pgops-admin [--ttl 1h] [--principal name]");
+                            + " | token --role pgops-viewer|pgops-operator|pgops-admin [--ttl 1h] [--principal name]"
+                            + " | token-key [list|rotate|retire]");
                     System.exit(2);
                 }
             }

@@ -493,7 +493,7 @@ public final class TestStack {
     public Map<String, String> serviceConfig() {
         return Map.of(
                 "mp.jwt.verify.publickey.location",
-                tokens.publicKeyFile().toString(),
+                tokens.keySetFile().toString(),
                 "mp.jwt.verify.issuer",
                 Tokens.ISSUER,
                 "kafka.bootstrap.servers",

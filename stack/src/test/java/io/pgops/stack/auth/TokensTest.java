@@ -3,6 +3,7 @@ package io.pgops.stack.auth;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +63,47 @@ class TokensTest {
         String forged = Tokens.unknownKey().forRole(Tokens.ADMIN);
 
         assertFalse(verifies(forged, stack.publicKeyFile()));
+    }
+
+    @Test
+    void aRotatedKeyStaysAcceptedUntilItIsRetiredAndTheNewOneSignsFromTheRotation() throws Exception {
+        Tokens before = Tokens.in(secrets);
+        String old = before.forRole(Tokens.VIEWER);
+        assertTrue(acceptedBySmallRye(old, before.keySetFile()), "the key set verifies the current key's token");
+
+        Tokens after = Tokens.rotate(secrets);
+        assertNotEquals(before.keyId(), after.keyId());
+        assertEquals(List.of(after.keyId(), before.keyId()), after.keyIds());
+        String fresh = after.forRole(Tokens.VIEWER);
+        assertEquals(after.keyId(), header(fresh).get("kid").asText());
+        assertTrue(acceptedBySmallRye(fresh, after.keySetFile()), "the new key signs");
+        assertTrue(acceptedBySmallRye(old, after.keySetFile()), "the rotated key is still accepted");
+        assertEquals(after.keyId(), Tokens.in(secrets).keyId(), "the new key stays the signing key");
+
+        assertEquals(List.of(before.keyId()), Tokens.retire(secrets));
+        assertEquals(List.of(after.keyId()), Tokens.in(secrets).keyIds());
+        assertFalse(acceptedBySmallRye(old, after.keySetFile()), "retired: refused");
+        assertTrue(acceptedBySmallRye(fresh, after.keySetFile()));
+        assertFalse(acceptedBySmallRye(Tokens.unknownKey().forRole(Tokens.ADMIN), after.keySetFile()));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(Tokens.PRIVATE_KEY))));
+    }
+
+    /** As a service verifies it: SmallRye JWT with the key set as {@code mp.jwt.verify.publickey.location}. */
+    private static boolean acceptedBySmallRye(String jwt, Path keySet) {
+        io.smallrye.jwt.auth.principal.JWTAuthContextInfo info = new io.smallrye.jwt.auth.principal.JWTAuthContextInfo(
+                keySet.toUri().toString(), Tokens.ISSUER);
+        try {
+            new io.smallrye.jwt.auth.principal.DefaultJWTParser(info).parse(jwt);
+            return true;
+        } catch (io.smallrye.jwt.auth.principal.ParseException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode header(String jwt) throws Exception {
+        return new ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
     }
 
     private static boolean verifies(String jwt, Path publicKey) throws Exception {
