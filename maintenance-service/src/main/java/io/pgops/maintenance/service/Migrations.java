@@ -176,6 +176,12 @@ public class Migrations {
                     requester);
         } catch (RuntimeException e) {
             m.failed(null, "MigrationRequested was not published: " + e.getMessage(), null, true, 0L, clock.instant());
+            // the caller is told it failed: nothing may resume it after a restart
+            try (NodeSql sql = nodes.primary(id, database, policies.config().reportTimeout())) {
+                MigrationQueue.remove(sql, m.migrationId);
+            } catch (RuntimeException gone) {
+                LOG.warnf("migration %s: its pending row stays until the next claim removes it", m.migrationId);
+            }
             throw e;
         }
         scheduleDeadline(m);
