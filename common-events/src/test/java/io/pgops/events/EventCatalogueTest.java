@@ -50,7 +50,7 @@ class EventCatalogueTest {
 
     @Test
     void theCatalogueHasEveryRecordOfTheSealedHierarchy() {
-        assertEquals(46, EventTypes.all().size(), "7 health + 17 replication + 11 backup + 10 maintenance + 1 audit");
+        assertEquals(48, EventTypes.all().size(), "9 health + 17 replication + 11 backup + 10 maintenance + 1 audit");
         assertEquals(EventTypes.all().size(), Set.copyOf(EventTypes.all()).size());
     }
 

@@ -20,6 +20,8 @@ import io.pgops.events.health.LagRecovered;
 import io.pgops.events.health.NodeReachable;
 import io.pgops.events.health.NodeUnreachable;
 import io.pgops.events.health.PrimaryUnreachable;
+import io.pgops.events.health.SecurityFindingDetected;
+import io.pgops.events.health.SecurityFindingResolved;
 import io.pgops.events.maintenance.ConfigDriftDetected;
 import io.pgops.events.maintenance.EmergencyActionRequested;
 import io.pgops.events.maintenance.MaintenanceCompleted;
@@ -150,6 +152,27 @@ public final class Samples {
                         30_000L,
                         "replay lag 279 MiB exceeds 256 MiB; replay delay 41.3 s exceeds 30 s",
                         T));
+        put(
+                m,
+                new SecurityFindingDetected(
+                        CLUSTER,
+                        DB1,
+                        "hba-methods",
+                        "warning",
+                        "pg_hba rules accepting md5 or a clear-text password (use scram-sha-256): host all all"
+                                + " 10.0.0.0/8 md5",
+                        "change those rules' method to scram-sha-256 (set password_encryption = scram-sha-256 and set"
+                                + " each password again first), then SELECT pg_reload_conf()",
+                        T.plusSeconds(60)));
+        put(
+                m,
+                new SecurityFindingResolved(
+                        CLUSTER,
+                        DB1,
+                        "hba-methods",
+                        "no pg_hba rule for network clients accepts md5 or a clear-text password",
+                        3_600_000L,
+                        T.plusSeconds(3660)));
         put(
                 m,
                 new LagRecovered(

@@ -10,4 +10,6 @@ public sealed interface HealthEvent extends PgopsEvent
                 LagRecovered,
                 NodeUnreachable,
                 NodeReachable,
-                PrimaryUnreachable {}
+                PrimaryUnreachable,
+                SecurityFindingDetected,
+                SecurityFindingResolved {}

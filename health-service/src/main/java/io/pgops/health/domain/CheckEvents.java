@@ -4,6 +4,8 @@ import io.pgops.events.health.HealthCheckFailed;
 import io.pgops.events.health.HealthCheckRecovered;
 import io.pgops.events.health.LagExceeded;
 import io.pgops.events.health.LagRecovered;
+import io.pgops.events.health.SecurityFindingDetected;
+import io.pgops.events.health.SecurityFindingResolved;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import java.time.Duration;
@@ -11,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a check's breach or recovery into its events: the generic pair, plus the lag pair for lag. */
+/**
+ * Turns a check's breach or recovery into its events: the generic pair, plus the lag pair for lag and the security
+ * finding pair for a security check.
+ */
 final class CheckEvents {
     private CheckEvents() {}
 
@@ -37,6 +42,19 @@ final class CheckEvents {
                             l.maxLagBytes(),
                             l.maxLagMillis(),
                             r.evidence(),
+                            at),
+                    incident,
+                    why));
+        }
+        if (CheckNames.SECURITY.contains(r.check())) {
+            out.add(new Publication(
+                    new SecurityFindingDetected(
+                            cluster,
+                            node,
+                            r.check(),
+                            r.severity().name().toLowerCase(java.util.Locale.ROOT),
+                            r.evidence(),
+                            SecurityRemedies.of(r.check()),
                             at),
                     incident,
                     why));
@@ -70,6 +88,15 @@ final class CheckEvents {
                             l.maxLagMillis(),
                             exceededFor,
                             at),
+                    o.correlationId(),
+                    why));
+        }
+        if (CheckNames.SECURITY.contains(r.check())) {
+            long openFor = o.breachedAt() == null
+                    ? 0
+                    : Math.max(0, Duration.between(o.breachedAt(), at).toMillis());
+            out.add(new Publication(
+                    new SecurityFindingResolved(cluster, node, r.check(), evidence, openFor, at),
                     o.correlationId(),
                     why));
         }

@@ -39,5 +39,9 @@ public final class CheckNames {
     public static final Set<String> TOPOLOGY_DEPENDENT = Set.of(
             REPLICATION_LAG, REPLICATION_CONNECTED, SYNC_STANDBY, SLOT_INACTIVE, SLOT_RETAINED_WAL, BACKUP_FRESHNESS);
 
+    /** The security checks: each breach is also a {@code SecurityFindingDetected}, each recovery a resolution. */
+    public static final Set<String> SECURITY =
+            Set.of(SSL, HBA_RULES, HBA_METHODS, PGAUDIT, PASSWORD_ENCRYPTION, SUPERUSER_NETWORK_LOGINS);
+
     private CheckNames() {}
 }

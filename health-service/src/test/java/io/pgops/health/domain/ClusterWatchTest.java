@@ -15,6 +15,8 @@ import io.pgops.events.health.LagExceeded;
 import io.pgops.events.health.LagRecovered;
 import io.pgops.events.health.NodeUnreachable;
 import io.pgops.events.health.PrimaryUnreachable;
+import io.pgops.events.health.SecurityFindingDetected;
+import io.pgops.events.health.SecurityFindingResolved;
 import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.Lsn;
 import io.pgops.events.model.NodeName;
@@ -24,6 +26,7 @@ import io.pgops.events.model.Timeline;
 import io.pgops.events.replication.Member;
 import io.pgops.events.replication.TopologyChanged;
 import io.pgops.health.domain.sample.NodeSample;
+import io.pgops.health.domain.sample.Security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +101,76 @@ class ClusterWatchTest {
                 assertInstanceOf(LagRecovered.class, recovery.get(1).event());
         assertEquals(15_000, recovered.exceededForMillis(), "from the breach to the recovery");
         assertEquals(breach.get(0).correlationId(), recovery.get(1).correlationId());
+    }
+
+    /** A healthy cycle whose primary has {@code weakRules} as its pg_hba rules accepting md5. */
+    private List<Publication> securityCycle(List<String> weakRules) {
+        now = now.plusSeconds(5);
+        return watch.observe(
+                List.of(
+                        Samples.primary(
+                                        N1,
+                                        now,
+                                        PRIMARY_LSN,
+                                        List.of(Samples.streaming(N2, PRIMARY_LSN), Samples.streaming(N3, PRIMARY_LSN)))
+                                .withSecurity(new Security(
+                                        true, "scram-sha-256", List.of(), List.of(), weakRules, false, null)),
+                        Samples.standby(N2, now, PRIMARY_LSN, 0),
+                        Samples.standby(N3, now, PRIMARY_LSN, 0)),
+                t);
+    }
+
+    @Test
+    void aWeakPgHbaMethodIsASecurityFindingWithItsRemedyAndItsResolutionClosesIt() {
+        List<String> md5 = List.of("host all all 10.0.0.0/8 md5");
+        List<Publication> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.addAll(securityCycle(md5));
+        }
+        List<Publication> found = all.stream()
+                .filter(p -> p.event() instanceof SecurityFindingDetected)
+                .toList();
+        assertEquals(1, found.size(), all.toString());
+        SecurityFindingDetected f = (SecurityFindingDetected) found.getFirst().event();
+        assertEquals("hba-methods", f.finding());
+        assertEquals(N1, f.node());
+        assertEquals("warning", f.severity());
+        assertTrue(f.evidence().contains("host all all 10.0.0.0/8 md5"), f.evidence());
+        assertTrue(f.remedy().contains("scram-sha-256"), f.remedy());
+        HealthCheckFailed failed = all.stream()
+                .map(Publication::event)
+                .filter(e -> e instanceof HealthCheckFailed h && h.check().equals("hba-methods"))
+                .map(HealthCheckFailed.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(f.detectedAt(), failed.probedAt());
+        String incident = found.getFirst().correlationId();
+
+        List<Publication> after = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            after.addAll(securityCycle(List.of()));
+        }
+        SecurityFindingResolved resolved = after.stream()
+                .map(Publication::event)
+                .filter(e -> e instanceof SecurityFindingResolved)
+                .map(SecurityFindingResolved.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no resolution in " + after));
+        assertEquals("hba-methods", resolved.finding());
+        assertTrue(resolved.openForMillis() > 0);
+        assertEquals(
+                incident,
+                after.stream()
+                        .filter(p -> p.event() instanceof SecurityFindingResolved)
+                        .findFirst()
+                        .orElseThrow()
+                        .correlationId(),
+                "one incident from finding to resolution");
+        assertTrue(
+                all.stream()
+                        .noneMatch(p -> p.event() instanceof SecurityFindingDetected x
+                                && !x.finding().equals("hba-methods")),
+                "only the weak rule is a finding");
     }
 
     @Test
