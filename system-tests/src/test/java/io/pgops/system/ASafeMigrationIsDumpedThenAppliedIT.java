@@ -324,15 +324,7 @@ class ASafeMigrationIsDumpedThenAppliedIT {
         }
         assertEquals(maintenance, stack.restartService("maintenance-service"), "restarted on its port");
 
-        JsonNode done = await("the resumed migration applied or failed")
-                .atMost(MIGRATION_DONE.multipliedBy(2))
-                .pollInterval(Duration.ofMillis(250))
-                .until(
-                        () -> JSON.readTree(Http.get(location, TestStack.bearer(Tokens.VIEWER))
-                                .body()),
-                        m -> m.has("state")
-                                && (m.get("state").asText().equals("applied")
-                                        || m.get("state").asText().equals("failed")));
+        JsonNode done = awaitDone(location, MIGRATION_DONE.multipliedBy(2));
         assertEquals("applied", done.get("state").asText(), done.toString());
         assertEquals(correlation, done.get("correlationId").asText());
         assertEquals("10", sqlIn("SELECT count(*) FROM mig_resumed"));
@@ -370,8 +362,12 @@ class ASafeMigrationIsDumpedThenAppliedIT {
     }
 
     static JsonNode awaitDone(String location) {
+        return awaitDone(location, MIGRATION_DONE);
+    }
+
+    static JsonNode awaitDone(String location, Duration within) {
         return await("migration " + location + " applied or failed")
-                .atMost(MIGRATION_DONE)
+                .atMost(within)
                 .pollInterval(Duration.ofMillis(250))
                 .until(
                         () -> JSON.readTree(Http.get(location, TestStack.bearer(Tokens.VIEWER))

@@ -147,27 +147,38 @@ public class ConfigReview {
 
     /** One {@code ConfigDriftDetected} per host setting of {@code node} to change (source {@code host}). */
     void publishHost(ClusterId id, String node, List<Drift> drifts, String correlation, Requester who) {
-        Instant now = Instant.now();
-        for (Drift d : drifts) {
-            publisher.publish(
-                    new ConfigDriftDetected(
-                            id,
-                            NodeName.of(node),
-                            d.name(),
-                            d.recommended(),
-                            d.actual(),
-                            d.source(),
-                            false,
-                            "a setting of " + node + "'s host, as its agent reported it: " + d.reason()
-                                    + "; change it on the host (PostgreSQL needs no restart for it)",
-                            now),
-                    correlation,
-                    who);
-        }
+        emit(
+                id,
+                node,
+                drifts,
+                d -> false,
+                d -> "a setting of " + node + "'s host, as its agent reported it: " + d.reason()
+                        + "; change it on the host (PostgreSQL needs no restart for it)",
+                correlation,
+                who);
     }
 
     /** One {@code ConfigDriftDetected} per difference of {@code node} (who: null for the scheduler). */
     void publish(ClusterId id, HostFacts facts, String node, List<Drift> drifts, String correlation, Requester who) {
+        emit(
+                id,
+                node,
+                drifts,
+                Drift::pendingRestart,
+                d -> "recommended for " + describe(facts) + ": " + d.reason()
+                        + (d.restartNeeded() ? "; applying it needs a restart" : ""),
+                correlation,
+                who);
+    }
+
+    private void emit(
+            ClusterId id,
+            String node,
+            List<Drift> drifts,
+            java.util.function.Predicate<Drift> pendingRestart,
+            java.util.function.Function<Drift, String> reason,
+            String correlation,
+            Requester who) {
         Instant now = Instant.now();
         for (Drift d : drifts) {
             publisher.publish(
@@ -178,9 +189,8 @@ public class ConfigReview {
                             d.recommended(),
                             d.actual(),
                             d.source(),
-                            d.pendingRestart(),
-                            "recommended for " + describe(facts) + ": " + d.reason()
-                                    + (d.restartNeeded() ? "; applying it needs a restart" : ""),
+                            pendingRestart.test(d),
+                            reason.apply(d),
                             now),
                     correlation,
                     who);

@@ -48,7 +48,8 @@ public interface CoordinatorConfig {
     /**
      * Test hook, never set in production: {@code <step>:<text>} halts this JVM (as SIGKILL would) right
      * after the step ({@code started}: the decision committed; {@code fenced}: the old primary stopped;
-     * {@code promoted}: the candidate promoted and published) of a change whose reason contains the text.
+     * {@code promoted}: the candidate promoted and published) of a change whose reason contains the text; {@code
+     * *:<text>} after the step the reason names as {@code "<text> after <step>"}.
      */
     Optional<String> haltAt();
 

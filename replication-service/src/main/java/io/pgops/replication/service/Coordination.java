@@ -74,15 +74,18 @@ record Coordination(
 
     /**
      * The {@code halt-at} test hook: halts, as SIGKILL would, after {@code step} of a change whose text (an
-     * operator command's reason) contains the marker.
+     * operator command's reason) contains the marker; {@code *:<marker>} after the step the text names ({@code
+     * "<marker> after <step>"}), so one coordinator serves a test's several steps in turn.
      */
     void haltAfter(String step, String text) {
         config.haltAt().ifPresent(h -> {
             int colon = h.indexOf(':');
-            if (colon > 0
-                    && text != null
-                    && h.substring(0, colon).equals(step)
-                    && text.contains(h.substring(colon + 1))) {
+            if (colon <= 0 || text == null) {
+                return;
+            }
+            String at = h.substring(0, colon);
+            String marker = h.substring(colon + 1);
+            if (at.equals("*") ? text.contains(marker + " after " + step) : at.equals(step) && text.contains(marker)) {
                 LOG.warnf("halting after %s (test hook)", step);
                 Runtime.getRuntime().halt(137);
             }

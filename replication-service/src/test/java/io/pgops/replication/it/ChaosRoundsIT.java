@@ -120,6 +120,7 @@ class ChaosRoundsIT {
                                 .filter(x -> x.subject().value().equals(CLUSTER))
                                 .skip(Math.max(0, before - 1))
                                 .forEach(x -> System.out.println("chaos event: " + x.data()));
+                        h.printLogs(150);
                         throw e;
                     }
                     PgNode next = h.nodes.stream()

@@ -95,6 +95,23 @@ final class ReplicationHarness {
      * Stops this cluster's coordinators, agents and PostgreSQL nodes (SIGKILL / immediate), so a test that
      * builds several clusters in turn does not run the later ones on a machine loaded by the earlier.
      */
+    /**
+     * Prints the last {@code lines} lines of this cluster's coordinators', agents' and PostgreSQL nodes' logs:
+     * what a failed wait shows before the test stack deletes its directory.
+     */
+    void printLogs(int lines) {
+        for (String c : coordinatorNames) {
+            System.out.println("==== " + c + " ====\n" + logTail(c, lines));
+        }
+        door.agentNames()
+                .forEach((node, agent) ->
+                        System.out.println("==== " + agent + " (" + node + ") ====\n" + logTail(agent, lines)));
+        for (PgNode n : nodes) {
+            System.out.println("==== " + n.name() + " (PostgreSQL) ====\n"
+                    + io.pgops.stack.process.Daemons.tail(n.logFile(), lines));
+        }
+    }
+
     /** This cluster's replication events so far, oldest first. */
     List<EventEnvelope> events() {
         return KafkaTap.events(stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
@@ -399,6 +416,7 @@ final class ReplicationHarness {
      */
     final class Writer implements AutoCloseable {
         final Set<Long> acked = ConcurrentHashMap.newKeySet();
+        private final String table;
         private final Vertx vertx = Vertx.vertx();
         private final Pool pool;
         private final Thread thread;
@@ -414,12 +432,21 @@ final class ReplicationHarness {
             this(table, door.routing().bouncerPort(), 0);
         }
 
+        /** The table it writes to. */
+        String table() {
+            return table;
+        }
+
         /**
          * A writer on {@code port} (the front door's PgBouncer, or one node's own port, as an application that
          * bypasses the front door would), its ids starting after {@code firstId}.
          */
         Writer(String table, int port, long firstId) {
-            nodes.getFirst()
+            this.table = table;
+            nodes.stream()
+                    .filter(n -> n.isRunning() && "primary".equals(n.role()))
+                    .findFirst()
+                    .orElse(nodes.getFirst())
                     .sql("CREATE TABLE IF NOT EXISTS " + table
                             + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
             PgConnectOptions o = new PgConnectOptions()
