@@ -34,11 +34,13 @@ public class EmergencyActions {
     private final Policies policies;
     private final MaintenanceEventPublisher publisher;
     private final EmergencyTokens tokens;
+    private final String instance;
 
     public EmergencyActions(ClusterNodes nodes, Policies policies, MaintenanceEventPublisher publisher) {
         this.nodes = nodes;
         this.policies = policies;
         this.publisher = publisher;
+        this.instance = InstanceName.of(policies);
         this.tokens = policies.config()
                 .emergency()
                 .tokenKey()
@@ -116,16 +118,20 @@ public class EmergencyActions {
             String reason,
             Requester requester) {
         nodes.cluster(id);
-        EmergencyTokens.Issued dry = tokens.take(token, Instant.now())
+        EmergencyTokens.Taken taken = tokens.take(token, Instant.now())
                 .orElseThrow(() -> new NotConfirmed(
                         "the confirmation token is not one of this service's (another key), expired or already used:"
                                 + " do the dry run again and confirm what it shows within "
                                 + policies.config().emergency().tokenTtl().toSeconds() + " s"));
+        EmergencyTokens.Issued dry = taken.issued();
         if (!dry.cluster().equals(id.value())
                 || !dry.criteria().equals(c)
                 || (node != null && !node.equals(dry.node()))) {
             throw new NotConfirmed("the token was issued for a dry run of other criteria (" + dry.criteria() + " on "
                     + dry.cluster() + "/" + dry.node() + "): confirm exactly what the dry run showed");
+        }
+        if (tokens.shared()) {
+            claimAcrossInstances(id, taken);
         }
         Set<BackendSession.Key> seen = narrow(dry.seen(), pids);
         String correlation = UUID.randomUUID().toString();
@@ -186,6 +192,27 @@ public class EmergencyActions {
                     null,
                     correlation,
                     missed);
+        }
+    }
+
+    /**
+     * A token any instance with the key takes is claimed on the cluster's primary before anything is signalled, so
+     * it is taken once across the instances; the primary cannot record it: nothing is signalled (503).
+     */
+    private void claimAcrossInstances(ClusterId id, EmergencyTokens.Taken taken) {
+        java.util.Optional<EmergencyTokenLedger.Taken> before;
+        try (NodeSql sql = nodes.primary(id, policies.config().reportTimeout())) {
+            before = EmergencyTokenLedger.claim(sql, taken, instance);
+        } catch (NodeSql.SqlFailure | ClusterNodes.NoPrimary e) {
+            throw new NotRecorded("the primary could not record that this token is taken (" + e.getMessage()
+                    + "), and a shared token is taken once across the instances only with that record: no session"
+                    + " was signalled; do the dry run again once the primary answers");
+        }
+        if (before.isPresent()) {
+            throw new NotConfirmed("the confirmation token was already used, at "
+                    + before.get().by()
+                    + (before.get().at() == null ? "" : " at " + before.get().at())
+                    + ": do the dry run again and confirm what it shows");
         }
     }
 

@@ -33,8 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
  * key ({@code pgops.maintenance.emergency.token-key}, by reference) takes a token another issued, so a confirmation
  * may reach any instance behind a load balancer. Without a configured key each instance signs with a random key of
  * its own and takes only its own tokens. A token is taken once per instance (its nonce is remembered until it
- * expires); taken again at another instance within its life it hits only the sessions it names that still qualify —
- * those the first confirmation terminated are gone, their pids bound to their backend start.
+ * expires), and a shared one once across the instances as well ({@link EmergencyTokenLedger}, on the cluster's
+ * primary).
  */
 final class EmergencyTokens {
     private static final int KEPT = 10_000;
@@ -44,6 +44,9 @@ final class EmergencyTokens {
     /** What a dry run showed, as its token stands for it. */
     record Issued(
             String cluster, String node, EmergencyCriteria criteria, Set<BackendSession.Key> seen, Instant expiresAt) {}
+
+    /** A token taken: its nonce (hex; what names it in {@link EmergencyTokenLedger}) and its dry run. */
+    record Taken(String nonce, Issued issued) {}
 
     private final byte[] key;
     private final boolean shared;
@@ -120,9 +123,10 @@ final class EmergencyTokens {
 
     /**
      * The dry run the token stands for, if it is signed with this key, unexpired and not taken here before (it is
-     * taken now); empty otherwise.
+     * taken now); empty otherwise. A shared token is then claimed in {@link EmergencyTokenLedger} too, so that it is
+     * taken once across the instances.
      */
-    Optional<Issued> take(String token, Instant now) {
+    Optional<Taken> take(String token, Instant now) {
         int dot = token.indexOf('.');
         if (dot <= 0) {
             return Optional.empty();
@@ -138,7 +142,7 @@ final class EmergencyTokens {
         if (!MessageDigest.isEqual(mac(payload), tag)) {
             return Optional.empty();
         }
-        Decoded d;
+        Taken d;
         try {
             d = decode(payload);
         } catch (IOException | RuntimeException e) {
@@ -153,7 +157,7 @@ final class EmergencyTokens {
                 return Optional.empty();
             }
         }
-        return Optional.of(d.issued());
+        return Optional.of(d);
     }
 
     private void prune(Instant now) {
@@ -175,8 +179,6 @@ final class EmergencyTokens {
             throw new IllegalStateException(e);
         }
     }
-
-    private record Decoded(String nonce, Issued issued) {}
 
     private static byte[] encode(byte[] nonce, Issued i) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -212,7 +214,7 @@ final class EmergencyTokens {
         return bytes.toByteArray();
     }
 
-    private static Decoded decode(byte[] payload) throws IOException {
+    private static Taken decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             if (in.readByte() != VERSION) {
                 throw new IOException("unknown token version");
@@ -241,7 +243,7 @@ final class EmergencyTokens {
                 seen.add(new BackendSession.Key(pid, start));
             }
             EmergencyCriteria c = new EmergencyCriteria(action, longerThan, database, user, application, superusers);
-            return new Decoded(
+            return new Taken(
                     java.util.HexFormat.of().formatHex(nonce), new Issued(cluster, node, c, Set.copyOf(seen), expires));
         }
     }

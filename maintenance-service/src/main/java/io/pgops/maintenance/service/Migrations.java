@@ -75,20 +75,7 @@ public class Migrations {
         this.applier = applier;
         this.topologies = topologies;
         this.checks = new MigrationChecks(nodes, policies, topologies);
-        this.instance = policies.config().migration().instanceId().orElseGet(Migrations::defaultInstance);
-    }
-
-    private static String defaultInstance() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "localhost";
-        }
-        return host + ":"
-                + org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue("quarkus.http.port", String.class)
-                        .orElse("8080");
+        this.instance = InstanceName.of(policies);
     }
 
     void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {

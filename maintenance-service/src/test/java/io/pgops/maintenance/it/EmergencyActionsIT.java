@@ -6,12 +6,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.events.EventEnvelope;
+import io.pgops.events.Requester;
 import io.pgops.events.Topics;
 import io.pgops.events.maintenance.EmergencyActionRequested;
 import io.pgops.events.maintenance.MaintenanceCompleted;
+import io.pgops.events.model.ClusterId;
+import io.pgops.maintenance.config.Policies;
+import io.pgops.maintenance.domain.EmergencyAction;
+import io.pgops.maintenance.domain.EmergencyCriteria;
+import io.pgops.maintenance.messaging.MaintenanceEventPublisher;
+import io.pgops.maintenance.service.ClusterNodes;
+import io.pgops.maintenance.service.EmergencyActions;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.testkit.KafkaTap;
@@ -33,6 +42,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,11 +59,21 @@ import org.junit.jupiter.api.Test;
         value = PgopsTestResource.class,
         initArgs = @ResourceArg(name = "cluster", value = "true"),
         restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = SharedTokenKey.class, restrictToAnnotatedClass = true)
 class EmergencyActionsIT {
     static final String PASSWORD = "emg-it-not-a-secret";
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    ClusterNodes clusterNodes;
+
+    @Inject
+    Policies policies;
+
+    @Inject
+    MaintenanceEventPublisher publisher;
 
     final PgNode primary = TestStack.get().cluster().getFirst();
     final List<PgConnection> opened = new ArrayList<>();
@@ -236,6 +256,62 @@ class EmergencyActionsIT {
 
         JsonPath again = post("terminate-idle", confirm, Tokens.ADMIN, 409);
         assertEquals("Not confirmed", again.getString("title"));
+    }
+
+    /**
+     * Two instances given the same key (the service under test, and a second {@code EmergencyActions} built here with
+     * the same configuration and a memory of its own, as a second instance behind a load balancer has): the token one
+     * of them took is refused at the other, which signals nothing, and the primary's ledger names the first.
+     */
+    @Test
+    void aSharedTokenIsTakenOnceAcrossInstances() {
+        int pid = pid(open("emg_app", "emg-once"));
+        Map<String, Object> criteria = Map.of("application", "emg-once");
+        String token =
+                dryRunListing("terminate-idle", body(1, criteria), List.of(pid)).getString("token");
+        EmergencyActions second = new EmergencyActions(clusterNodes, policies, publisher);
+
+        Map<String, Object> confirm = new HashMap<>(criteria);
+        confirm.put("dryRun", false);
+        confirm.put("token", token);
+        String rowsBefore = tokenRows();
+        JsonPath done = post("terminate-idle", body(1, confirm), Tokens.ADMIN, 200);
+        assertEquals(List.of(pid), done.getList("sessions.pid", Integer.class));
+
+        EmergencyCriteria same = new EmergencyCriteria(
+                EmergencyAction.ofCode("terminate-idle").orElseThrow(),
+                Duration.ofSeconds(1),
+                null,
+                null,
+                "emg-once",
+                Set.of());
+        EmergencyActions.NotConfirmed refused = assertThrows(
+                EmergencyActions.NotConfirmed.class,
+                () -> second.confirm(
+                        ClusterId.of("it"),
+                        null,
+                        same,
+                        token,
+                        null,
+                        "the same confirmation, sent again to another instance",
+                        new Requester("emg-" + Tokens.ADMIN, List.of(Tokens.ADMIN))));
+        assertTrue(refused.getMessage().contains("already used"), refused.getMessage());
+        assertEquals(
+                Integer.parseInt(rowsBefore) + 1,
+                Integer.parseInt(tokenRows()),
+                "one row on the primary for the token, the first instance's");
+        assertEquals(
+                "f",
+                primary.sql("SELECT has_schema_privilege('public', 'pgops_ledger', 'USAGE')"),
+                "nothing of the ledger granted to PUBLIC");
+    }
+
+    /** The primary's ledger rows of tokens taken (0 before any). */
+    String tokenRows() {
+        // the count as dynamic SQL (query_to_xml), run only once the table exists: a plain subquery is parsed first
+        return primary.sql("SELECT CASE WHEN to_regclass('pgops_ledger.emergency_tokens') IS NULL THEN '0' ELSE"
+                + " (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM pgops_ledger.emergency_tokens',"
+                + " false, true, '')))[1]::text END");
     }
 
     @Test
