@@ -61,6 +61,12 @@ class ReportScaleBench {
                 bytes = r.asByteArray().length;
                 Object millis = status == 200 ? r.jsonPath().get("millis") : null;
                 service.add(millis == null ? -1L : ((Number) millis).longValue());
+                if (report.equals("bloat") && status == 200 && i == 0) {
+                    System.out.printf(
+                            "ReportScaleBench: the bloat report lists %d tables and %d indexes%n",
+                            r.jsonPath().getList("body.tables").size(),
+                            r.jsonPath().getList("body.indexes").size());
+                }
             }
             Collections.sort(wall);
             Collections.sort(service);
