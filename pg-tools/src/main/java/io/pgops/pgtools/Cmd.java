@@ -38,6 +38,12 @@ public final class Cmd {
         return this;
     }
 
+    /** Every entry of {@code vars} in the command's environment. */
+    public Cmd env(java.util.Map<String, String> vars) {
+        env.putAll(vars);
+        return this;
+    }
+
     public Cmd env(String key, String value) {
         env.put(key, value);
         return this;

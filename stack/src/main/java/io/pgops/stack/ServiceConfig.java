@@ -20,12 +20,16 @@ public final class ServiceConfig {
      * The inventory format every service reads: {@code pgops.clusters.<cluster-id>.nodes.<node>.*}.
      * Role hints are only the bootstrap roles: the live roles come from probes and the topology.
      */
-    public static Map<String, String> inventory(String clusterId, List<PgNode> nodes, Path passwordFile) {
+    public static Map<String, String> inventory(
+            String clusterId, List<PgNode> nodes, Path passwordFile, Path caCertificate) {
         Map<String, String> m = new LinkedHashMap<>();
         String prefix = "pgops.clusters." + clusterId + ".";
         m.put(prefix + "credentials.username", PgTopology.PGOPS_USER);
         m.put(prefix + "credentials.password-file", passwordFile.toString());
         m.put(prefix + "database", "postgres");
+        // every node serves the stack's certificate: the services check it against the stack's CA and the address
+        m.put(prefix + "sslmode", "verify-full");
+        m.put(prefix + "sslrootcert", caCertificate.toString());
         for (int i = 0; i < nodes.size(); i++) {
             PgNode n = nodes.get(i);
             String np = prefix + "nodes." + n.name() + ".";

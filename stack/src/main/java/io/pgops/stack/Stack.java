@@ -90,8 +90,8 @@ public final class Stack {
                 layout.pgBase().resolve(db.name() + ".log").toString()));
 
         Path inventory = layout.configDir().resolve("inventory.properties");
-        java.util.Map<String, String> inv = new java.util.LinkedHashMap<>(
-                ServiceConfig.inventory(StackLayout.CLUSTER_ID, nodes, secrets.file(PgTopology.PGOPS_USER)));
+        java.util.Map<String, String> inv = new java.util.LinkedHashMap<>(ServiceConfig.inventory(
+                StackLayout.CLUSTER_ID, nodes, secrets.file(PgTopology.PGOPS_USER), pg.caCertificate()));
         for (PgNode n : nodes) {
             inv.put(
                     "pgops.clusters." + StackLayout.CLUSTER_ID + ".nodes." + n.name() + ".agent-url",

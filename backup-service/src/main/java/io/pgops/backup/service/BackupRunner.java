@@ -437,7 +437,14 @@ public class BackupRunner {
         String passwordFile = config.account()
                 .map(BackupConfig.Account::passwordFile)
                 .orElse(c.credentials().passwordFile());
-        return new Source(cluster, node, host, port, user, Passwords.read(credentials(user, passwordFile)));
+        return new Source(
+                cluster,
+                node,
+                host,
+                port,
+                user,
+                Passwords.read(credentials(user, passwordFile)),
+                io.pgops.kit.inventory.PgTls.libpqEnv(c));
     }
 
     private static Inventory.Credentials credentials(String user, String file) {

@@ -50,19 +50,17 @@ public final class BaseBackup {
      * reason when the node is down or refuses the account.
      */
     public Identity identify(Source s) throws BackupFailure {
-        Cmd.Result r = withPassword(
-                        Cmd.of(
-                                bin.tool("psql"),
-                                "-X",
-                                "-A",
-                                "-t",
-                                "-w",
-                                "-c",
-                                "IDENTIFY_SYSTEM",
-                                "-c",
-                                "SHOW server_version_num",
-                                s.conninfo("pgops-backup", "dbname=replication", "replication=true")),
-                        s)
+        Cmd.Result r = s.environment(Cmd.of(
+                        bin.tool("psql"),
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-w",
+                        "-c",
+                        "IDENTIFY_SYSTEM",
+                        "-c",
+                        "SHOW server_version_num",
+                        s.conninfo("pgops-backup", "dbname=replication", "replication=true")))
                 .env("PGCONNECT_TIMEOUT", "10")
                 .timeoutSeconds(60)
                 .tryRun();
@@ -115,7 +113,7 @@ public final class BaseBackup {
                     "--verbose",
                     "--dbname=" + s.conninfo("pgops-backup")));
             argv.addAll(plan.arguments());
-            Cmd.Result r = withPassword(Cmd.of(argv), s)
+            Cmd.Result r = s.environment(Cmd.of(argv))
                     .env("PGCONNECT_TIMEOUT", "10")
                     .timeoutSeconds(timeout.toSeconds())
                     .tryRun();
@@ -164,11 +162,6 @@ public final class BaseBackup {
                 Trees.delete(partial);
             }
         }
-    }
-
-    /** The password through the environment only; without one, libpq's own means (PGPASSWORD, ~/.pgpass). */
-    private static Cmd withPassword(Cmd cmd, Source s) {
-        return s.password() == null ? cmd : cmd.env("PGPASSWORD", s.password());
     }
 
     private static List<String> storedFiles(Path dir) throws IOException {

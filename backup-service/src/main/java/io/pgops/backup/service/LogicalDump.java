@@ -87,7 +87,7 @@ public final class LogicalDump {
                     "--lock-wait-timeout=" + lockWait.toMillis(),
                     "--file=" + file,
                     "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(database))));
-            Cmd.Result dump = withPassword(Cmd.of(argv), s)
+            Cmd.Result dump = s.environment(Cmd.of(argv))
                     .env("PGCONNECT_TIMEOUT", "10")
                     .timeoutSeconds(timeout.toSeconds())
                     .tryRun();
@@ -156,18 +156,16 @@ public final class LogicalDump {
      * through the inventory's database.
      */
     public List<String> databases(Source s, String via) throws BackupFailure {
-        Cmd.Result r = withPassword(
-                        Cmd.of(
-                                bin.tool("psql"),
-                                "-X",
-                                "-A",
-                                "-t",
-                                "-v",
-                                "ON_ERROR_STOP=1",
-                                "-c",
-                                "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
-                                "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(via))),
-                        s)
+        Cmd.Result r = s.environment(Cmd.of(
+                        bin.tool("psql"),
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-c",
+                        "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
+                        "--dbname=" + s.conninfo("pgops-backup", "dbname=" + Source.quote(via))))
                 .env("PGCONNECT_TIMEOUT", "10")
                 .timeoutSeconds(60)
                 .tryRun();
@@ -214,9 +212,5 @@ public final class LogicalDump {
     /** The dump's file. */
     public Path file(DumpEntry e) {
         return layout.dump(e.cluster(), e.id()).resolve(e.file());
-    }
-
-    private static Cmd withPassword(Cmd cmd, Source s) {
-        return s.password() == null ? cmd : cmd.env("PGPASSWORD", s.password());
     }
 }

@@ -103,7 +103,13 @@ public class PreMigrationDumps {
                 envelope.correlationId());
         try {
             Source src = new Source(
-                    cluster, node, n.host(), n.port(), c.credentials().username(), Passwords.read(c.credentials()));
+                    cluster,
+                    node,
+                    n.host(),
+                    n.port(),
+                    c.credentials().username(),
+                    Passwords.read(c.credentials()),
+                    io.pgops.kit.inventory.PgTls.libpqEnv(c));
             DumpEntry e = dump.take(
                     src, r.database(), new LogicalDump.Request(envelope.id(), envelope.correlationId(), r.version()));
             LOG.infof(

@@ -90,7 +90,13 @@ public class ScheduledDumps {
         NodeName node = primaries.of(cluster, c);
         Inventory.Node n = c.nodes().get(node.value());
         Source src = new Source(
-                cluster, node, n.host(), n.port(), c.credentials().username(), Passwords.read(c.credentials()));
+                cluster,
+                node,
+                n.host(),
+                n.port(),
+                c.credentials().username(),
+                Passwords.read(c.credentials()),
+                io.pgops.kit.inventory.PgTls.libpqEnv(c));
         LogicalDump dump = new LogicalDump(
                 PgBinaries.locate(),
                 RepositoryLayout.within(Path.of(config.repositoryRoot()), null),

@@ -185,15 +185,13 @@ public final class WalReceiver implements AutoCloseable {
 
     /** Ensures the slot on {@code s}, runs pg_receivewal until it exits; says how it ended. */
     private String runOnce(Source s) {
-        Cmd.Result slot = withPassword(
-                        Cmd.of(
-                                bin.tool("pg_receivewal"),
-                                "--create-slot",
-                                "--if-not-exists",
-                                "--slot=" + settings.slot(),
-                                "--no-password",
-                                "--dbname=" + conninfo(s)),
-                        s)
+        Cmd.Result slot = s.environment(Cmd.of(
+                        bin.tool("pg_receivewal"),
+                        "--create-slot",
+                        "--if-not-exists",
+                        "--slot=" + settings.slot(),
+                        "--no-password",
+                        "--dbname=" + conninfo(s)))
                 .as(pgUser)
                 .env("PGCONNECT_TIMEOUT", "10")
                 .timeoutSeconds(60)
@@ -214,7 +212,7 @@ public final class WalReceiver implements AutoCloseable {
         if (!settings.compression().equals("none")) {
             argv.add("--compress=" + settings.compression());
         }
-        Process p = withPassword(Cmd.of(argv), s)
+        Process p = s.environment(Cmd.of(argv))
                 .as(pgUser)
                 .env("PGCONNECT_TIMEOUT", "10")
                 .start(log);
@@ -238,10 +236,6 @@ public final class WalReceiver implements AutoCloseable {
 
     private String conninfo(Source s) {
         return s.conninfo("pgops-wal-" + dir.getParent().getFileName());
-    }
-
-    private static Cmd withPassword(Cmd cmd, Source s) {
-        return s.password() == null ? cmd : cmd.env("PGPASSWORD", s.password());
     }
 
     /** The receiver's last lines of output. */

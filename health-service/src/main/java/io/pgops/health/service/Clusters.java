@@ -10,6 +10,7 @@ import io.pgops.health.domain.ClusterWatch;
 import io.pgops.health.domain.Thresholds;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
+import io.pgops.kit.inventory.PgTlsOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.annotation.PreDestroy;
@@ -81,6 +82,10 @@ public class Clusters {
 
     /** Connection options read when connecting, so a rotated password file is picked up. */
     static PgConnectOptions options(Inventory.Cluster cluster, Inventory.Node node, HealthConfig config) {
+        return PgTlsOptions.apply(plainOptions(node, cluster, config), cluster);
+    }
+
+    private static PgConnectOptions plainOptions(Inventory.Node node, Inventory.Cluster cluster, HealthConfig config) {
         return new PgConnectOptions()
                 .setHost(node.host())
                 .setPort(node.port())

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgops.events.backup.BackupCompleted;
 import io.pgops.events.model.ClusterId;
@@ -84,8 +85,9 @@ class SurfacesIT {
                         "nodes.find { it.node == 'node1' }.checks.find { it.check == 'connections-critical' }.threshold",
                         equalTo(0.9f))
                 .body(
+                        // the test kit's nodes serve TLS with its CA (issue 20), and the service connects verify-full
                         "nodes.find { it.node == 'node1' }.checks.find { it.check == 'ssl' }.evidence",
-                        equalTo("ssl is off"))
+                        equalTo("ssl is on"))
                 // the test cluster's network rules are all scram-sha-256: read from pg_hba_file_rules, not assumed
                 .body(
                         "nodes.find { it.node == 'node2' }.checks.find { it.check == 'hba-methods' }.evidence",
@@ -96,9 +98,9 @@ class SurfacesIT {
     }
 
     @Test
-    void theReportIsHealthyOnCriticalChecksAndUnhealthyWhenWarningsCountBecauseSslIsOff() {
+    void theReportIsHealthyOnCriticalChecksAndUnhealthyWhenWarningsCountBecausePgauditIsNotLoaded() {
         awaitFirstProbes();
-        await("ssl breached on node1 (the test cluster runs without ssl)")
+        await("pgaudit breached on node1 (the test cluster does not load it)")
                 .atMost(Deadlines.BREACH)
                 .until(() ->
                         RestAssured.get("/clusters/it/report?fail-on=warning").statusCode() == 503);
@@ -106,7 +108,26 @@ class SurfacesIT {
                 .then()
                 .statusCode(503)
                 .body("healthy", equalTo(false))
-                .body("problems", hasItem(containsString("ssl (warning): ssl is off")));
+                .body(
+                        "problems",
+                        hasItem(containsString("pgaudit (warning): pgaudit is not in shared_preload_libraries")));
+    }
+
+    /** Issue 20: the probes connect under the inventory's sslmode (the test kit's: verify-full with its CA). */
+    @Test
+    void theProbesSessionsAreEncrypted() {
+        awaitFirstProbes();
+        io.pgops.stack.postgres.PgNode node1 =
+                io.pgops.stack.testkit.TestStack.get().cluster().getFirst();
+        String seen = await("pgops-health's sessions on node1")
+                .atMost(Deadlines.BREACH)
+                .until(
+                        () -> node1.sql(
+                                "SELECT count(*) FILTER (WHERE s.ssl) || '/' || count(*) FROM pg_stat_activity a"
+                                        + " JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'pgops-health'"),
+                        v -> !v.endsWith("/0"));
+        String[] n = seen.split("/");
+        assertEquals(n[1], n[0], "encrypted/all sessions of pgops-health: " + seen);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
+import io.pgops.kit.inventory.PgTlsOptions;
 import io.pgops.maintenance.config.MaintenanceConfig;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -95,6 +96,7 @@ public class ClusterNodes {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setReconnectAttempts(0)
                 .addProperty("application_name", APPLICATION_NAME);
+        PgTlsOptions.apply(options, c);
         return NodeSql.connect(vertx, node, options, config.connectTimeout(), statementTimeout);
     }
 

@@ -448,7 +448,8 @@ public class AgentNode {
                 bin,
                 OsUser.forPostgres(),
                 new NodeHandle.Account(c.credentials().username(), Passwords.read(c.credentials())),
-                new NodeHandle.Account(config.replication().username(), replicationPassword)));
+                new NodeHandle.Account(config.replication().username(), replicationPassword),
+                io.pgops.kit.inventory.PgTls.libpqEnv(c)));
         actions = a;
         return a;
     }

@@ -6,6 +6,7 @@ import io.pgops.events.model.Term;
 import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
+import io.pgops.kit.inventory.PgTlsOptions;
 import io.pgops.replication.config.AgentConfig;
 import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.NodeStatus;
@@ -236,6 +237,7 @@ public class LocalNode {
                     .setPassword(Passwords.read(c.credentials()))
                     .setConnectTimeout((int) config.statusTimeout().toMillis())
                     .addProperty("application_name", "pgops-agent");
+            PgTlsOptions.apply(options, c);
             return PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(2))
                     .connectingTo(options)

@@ -39,6 +39,7 @@ public final class NodeActions {
                         "-d",
                         "postgres")
                 .env("PGPASSWORD", node.superuser().password())
+                .env(node.libpq())
                 .env("PGCONNECT_TIMEOUT", "5")
                 .input(sql)
                 .timeoutSeconds(90)
@@ -300,6 +301,7 @@ public final class NodeActions {
                                     + node.superuser().user() + " dbname=postgres")
                     .as(node.osUser())
                     .env("PGPASSWORD", node.superuser().password())
+                    .env(node.libpq())
                     .timeoutSeconds(600)
                     .run();
             method = "rewind";
@@ -337,6 +339,7 @@ public final class NodeActions {
                         "-w")
                 .as(node.osUser())
                 .env("PGPASSWORD", node.replication().password())
+                .env(node.libpq())
                 .timeoutSeconds(1800)
                 .run();
     }
@@ -369,8 +372,19 @@ public final class NodeActions {
      */
     private String conninfo(String host, int port) {
         Path passfile = passFile();
-        return "host=" + host + " port=" + port + " user=" + node.replication().user() + " passfile="
-                + conninfoValue(passfile.toString()) + " application_name=" + node.name();
+        StringBuilder c = new StringBuilder(
+                "host=" + host + " port=" + port + " user=" + node.replication().user() + " passfile="
+                        + conninfoValue(passfile.toString()) + " application_name=" + node.name());
+        // the WAL receiver's connection under the cluster's sslmode and CA, as the agent's own tools
+        String mode = node.libpq().get("PGSSLMODE");
+        if (mode != null) {
+            c.append(" sslmode=").append(conninfoValue(mode));
+        }
+        String ca = node.libpq().get("PGSSLROOTCERT");
+        if (ca != null) {
+            c.append(" sslrootcert=").append(conninfoValue(ca));
+        }
+        return c.toString();
     }
 
     private Path passFile() {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * @param logFile where pg_ctl writes the server log
  * @param superuser a superuser account (pg_rewind reads the source through it)
  * @param replication the replication account (pg_basebackup, primary_conninfo)
+ * @param libpq libpq's TLS environment for the tools' connections ({@code PGSSLMODE}, {@code PGSSLROOTCERT}: the
+ *     cluster's {@code sslmode} and CA, {@link io.pgops.kit.inventory.PgTls#libpqEnv})
  */
 public record NodeHandle(
         String name,
@@ -24,7 +26,26 @@ public record NodeHandle(
         PgBinaries bin,
         OsUser osUser,
         Account superuser,
-        Account replication) {
+        Account replication,
+        java.util.Map<String, String> libpq) {
+
+    public NodeHandle {
+        libpq = java.util.Map.copyOf(libpq);
+    }
+
+    /** Without TLS settings: libpq's defaults. */
+    public NodeHandle(
+            String name,
+            Path dataDir,
+            int port,
+            String serverOptions,
+            Path logFile,
+            PgBinaries bin,
+            OsUser osUser,
+            Account superuser,
+            Account replication) {
+        this(name, dataDir, port, serverOptions, logFile, bin, osUser, superuser, replication, java.util.Map.of());
+    }
 
     /** A login whose password is held in memory only for the tool's environment, never on a command line. */
     public record Account(String user, String password) {

@@ -3,6 +3,7 @@ package io.pgops.replication.service;
 import io.pgops.events.model.ClusterId;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
+import io.pgops.kit.inventory.PgTlsOptions;
 import io.pgops.replication.config.CoordinatorConfig;
 import io.pgops.replication.domain.NodeSpec;
 import io.vertx.mutiny.core.Vertx;
@@ -59,6 +60,7 @@ public class PrimaryProbe {
                     .setPassword(Passwords.read(c.credentials()))
                     .setConnectTimeout((int) config.probeTimeout().toMillis())
                     .addProperty("application_name", "pgops-coordinator-probe");
+            PgTlsOptions.apply(options, c);
             return PgBuilder.pool()
                     .with(new PoolOptions()
                             .setMaxSize(1)

@@ -34,6 +34,21 @@ public interface Inventory {
          * replication coordinator's {@code pgops.coordinator.synchronous-mode}.
          */
         Optional<String> synchronousMode();
+
+        /**
+         * libpq's {@code sslmode} for pgops' connections to this cluster's nodes: {@code disable}, {@code allow},
+         * {@code prefer} (the default, as libpq's: encrypted when the server offers it, unverified), {@code
+         * require}, {@code verify-ca} or {@code verify-full} (the server's certificate signed by {@link
+         * #sslrootcert()} and naming the host connected to). See {@link PgTls}.
+         */
+        @WithDefault("prefer")
+        String sslmode();
+
+        /**
+         * The CA certificate (PEM file) that signed the nodes' server certificates: needed by {@code verify-ca} and
+         * {@code verify-full}; with {@code require} or below it is used when given, as libpq does.
+         */
+        Optional<String> sslrootcert();
     }
 
     interface Node {

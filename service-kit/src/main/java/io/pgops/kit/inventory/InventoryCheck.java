@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Refuses to start on an inventory a service could misuse: every cluster id and node name must be a
  * valid {@link ClusterId} / {@link NodeName} (they end up in SQL, file names and event keys), every
- * port in range, every password file readable. One message lists every problem.
+ * port in range, every password file readable, every {@code sslmode} libpq's with the CA its verification needs
+ * ({@link PgTls}). One message lists every problem.
  */
 @Startup
 @ApplicationScoped
@@ -41,6 +42,7 @@ public class InventoryCheck {
                     problems.add("node " + id + "/" + name + " has port " + node.port() + ", not 1-65535");
                 }
             });
+            check(problems, () -> PgTls.check(id, cluster));
             Path pw = Path.of(cluster.credentials().passwordFile());
             if (!Files.isReadable(pw)) {
                 problems.add("cluster " + id + ": password file " + pw + " is not readable");

@@ -49,6 +49,11 @@ class InventoryCheckTest {
     }
 
     static Inventory.Cluster cluster(Map<String, Inventory.Node> nodes, Path passwordFile) {
+        return cluster(nodes, passwordFile, "prefer", null);
+    }
+
+    static Inventory.Cluster cluster(
+            Map<String, Inventory.Node> nodes, Path passwordFile, String sslmode, Path rootCert) {
         return new Inventory.Cluster() {
             public Map<String, Inventory.Node> nodes() {
                 return nodes;
@@ -60,6 +65,14 @@ class InventoryCheckTest {
 
             public Optional<String> synchronousMode() {
                 return Optional.empty();
+            }
+
+            public String sslmode() {
+                return sslmode;
+            }
+
+            public Optional<String> sslrootcert() {
+                return Optional.ofNullable(rootCert).map(Path::toString);
             }
 
             public Inventory.Credentials credentials() {
@@ -98,5 +111,22 @@ class InventoryCheckTest {
         Path pw = Files.writeString(dir.resolve("pw"), "s3cret-value\n");
         List<String> problems = InventoryCheck.problems(Map.of("x", cluster(Map.of("BAD", node(1)), pw)));
         assertTrue(problems.stream().noneMatch(p -> p.contains("s3cret-value")));
+    }
+
+    @Test
+    void anUnknownSslmodeAndAVerifyingOneWithoutItsCaAreRefused() throws IOException {
+        Path pw = Files.writeString(dir.resolve("pw"), "secret\n");
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        Map<String, Inventory.Node> nodes = Map.of("db1", node(5432));
+        assertEquals(
+                List.of(), InventoryCheck.problems(Map.of("a", cluster(nodes, pw, "verify-full", ca))), "verify-full");
+        List<String> typo = InventoryCheck.problems(Map.of("a", cluster(nodes, pw, "verify_full", ca)));
+        assertTrue(
+                typo.getFirst().contains("one of disable, allow, prefer, require, verify-ca, verify-full"),
+                typo.toString());
+        List<String> noCa = InventoryCheck.problems(Map.of("a", cluster(nodes, pw, "verify-ca", null)));
+        assertTrue(noCa.getFirst().contains("needs pgops.clusters.a.sslrootcert"), noCa.toString());
+        List<String> missing = InventoryCheck.problems(Map.of("a", cluster(nodes, pw, "require", dir.resolve("none"))));
+        assertTrue(missing.getFirst().contains("cannot be read"), missing.toString());
     }
 }

@@ -74,6 +74,29 @@ public final class PgTopology {
         this.bin = bin;
         this.osUser = osUser;
         this.secrets = secrets;
+        this.ca = new ClusterCa(base.resolve("tls"), secrets.dir());
+    }
+
+    private final ClusterCa ca;
+
+    /**
+     * The CA that signed the managed clusters' server certificate (every node serves TLS, {@code ssl = on}): the
+     * inventory's {@code sslrootcert}, with which the services connect {@code sslmode=verify-full}.
+     */
+    public Path caCertificate() {
+        return ca.caCertificate();
+    }
+
+    /**
+     * A node's TLS: the stack's server certificate in its data directory and {@code ssl = on}, once (a node cloned
+     * from one that has them has them already; a node of an older stack gets them at its next start).
+     */
+    private void ensureTls(PgNode node) {
+        if (Files.exists(node.dataDir().resolve("server.crt"))) {
+            return;
+        }
+        ca.ensure().install(node.dataDir(), osUser);
+        node.appendConf("# pgops local stack: TLS with the stack's CA (tls/cluster-ca.crt)\nssl = on");
     }
 
     public PgNode node(String name, int port) {
@@ -98,12 +121,14 @@ public final class PgTopology {
         if (!primary.isInitialised()) {
             bootstrapPrimary(primary, nodes.subList(1, nodes.size()));
         } else {
+            ensureTls(primary);
             primary.start();
         }
         for (PgNode standby : nodes.subList(1, nodes.size())) {
             if (!standby.isInitialised()) {
                 standby.cloneFrom(primary, REPLICATION_USER, passFile(), slotName(standby.name()));
             }
+            ensureTls(standby);
             standby.start();
         }
         // set only once the standby is attached: a name set before makes the first commit hang
@@ -121,6 +146,7 @@ public final class PgTopology {
         primary.initdb(superuserPasswordFile());
         primary.appendConf(CLUSTER_CONF);
         primary.appendHba(HBA);
+        ensureTls(primary);
         primary.start();
         primary.sql("CREATE ROLE " + REPLICATION_USER + " WITH REPLICATION LOGIN PASSWORD '"
                 + secrets.password(REPLICATION_USER) + "'");

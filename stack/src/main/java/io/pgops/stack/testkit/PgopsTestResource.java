@@ -25,7 +25,7 @@ public class PgopsTestResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>(stack.serviceConfig());
         if (withCluster) {
             config.putAll(ServiceConfig.inventory(
-                    "it", stack.cluster(), stack.secrets().file(PgTopology.PGOPS_USER)));
+                    "it", stack.cluster(), stack.secrets().file(PgTopology.PGOPS_USER), stack.caCertificate()));
         }
         return config;
     }

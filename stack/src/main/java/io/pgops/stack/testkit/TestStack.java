@@ -329,6 +329,11 @@ public final class TestStack {
         }
     }
 
+    /** The CA that signed the test clusters' server certificate ({@code sslrootcert}). */
+    public Path caCertificate() {
+        return pg.caCertificate();
+    }
+
     /** Starts a killed service again with the same configuration and port; its URL. */
     public synchronized String restartService(String name) {
         Process p = services.get(name);
@@ -345,7 +350,7 @@ public final class TestStack {
      */
     public synchronized Map<String, String> inventory(String clusterId, List<PgNode> nodes) {
         Map<String, String> m = new java.util.LinkedHashMap<>(
-                ServiceConfig.inventory(clusterId, nodes, secrets.file(PgTopology.PGOPS_USER)));
+                ServiceConfig.inventory(clusterId, nodes, secrets.file(PgTopology.PGOPS_USER), pg.caCertificate()));
         Map<String, String> urls = agentUrls.getOrDefault(clusterId, Map.of());
         urls.forEach((node, url) -> m.put("pgops.clusters." + clusterId + ".nodes." + node + ".agent-url", url));
         return m;
