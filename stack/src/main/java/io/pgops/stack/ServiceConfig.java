@@ -51,17 +51,31 @@ public final class ServiceConfig {
      * Kafka, pgops' own database and the stack's token key ({@link Tokens}); holds a password, so it is
      * written with mode 600.
      */
-    public static void writeSuite(Path file, String bootstrap, PgNode pgopsDb, Secrets secrets, Tokens tokens) {
-        String text = String.join(
-                "\n",
+    public static void writeSuite(
+            Path file, String bootstrap, PgNode pgopsDb, Secrets secrets, Tokens tokens, Path caCertificate) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "# pgops suite connections, written by the local stack (mode 600: holds a password)",
                 "kafka.bootstrap.servers=" + bootstrap,
                 "quarkus.datasource.reactive.url=postgresql://127.0.0.1:" + pgopsDb.port() + "/pgops",
                 "quarkus.datasource.username=" + PgTopology.PGOPS_USER,
                 "quarkus.datasource.password=" + secrets.password("pgops-db"),
                 "mp.jwt.verify.publickey.location=" + tokens.keySetFile(),
-                "mp.jwt.verify.issuer=" + Tokens.ISSUER,
-                "");
-        Secrets.writePrivate(file, text);
+                "mp.jwt.verify.issuer=" + Tokens.ISSUER));
+        pgopsDbTls(caCertificate).forEach((k, v) -> lines.add(k + "=" + v));
+        lines.add("");
+        Secrets.writePrivate(file, String.join("\n", lines));
+    }
+
+    /**
+     * pgops' own database over TLS verified as the managed nodes are ({@code verify-full} against the stack's CA), in
+     * Quarkus' reactive datasource settings.
+     */
+    public static Map<String, String> pgopsDbTls(Path caCertificate) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("quarkus.datasource.reactive.postgresql.ssl-mode", "verify-full");
+        m.put("quarkus.datasource.reactive.trust-certificate-pem", "true");
+        m.put("quarkus.datasource.reactive.trust-certificate-pem.certs", caCertificate.toString());
+        m.put("quarkus.datasource.reactive.hostname-verification-algorithm", "HTTPS");
+        return m;
     }
 }

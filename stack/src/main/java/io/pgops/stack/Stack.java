@@ -99,7 +99,8 @@ public final class Stack {
         }
         writeFile(inventory, ServiceConfig.properties("pgops cluster inventory, written by the local stack", inv));
         Path suite = layout.configDir().resolve("suite.properties");
-        ServiceConfig.writeSuite(suite, kafka.bootstrapServers(), db, secrets, Tokens.in(layout.secretsDir()));
+        ServiceConfig.writeSuite(
+                suite, kafka.bootstrapServers(), db, secrets, Tokens.in(layout.secretsDir()), pg.caCertificate());
 
         if (withServices) {
             Tokens agentCommands = Tokens.agentCommands(layout.secretsDir());

@@ -57,6 +57,21 @@ class AuditTrailIT {
         audit = stack.startService("audit-service", false, Map.of("pgops.audit.checkpoint.interval", "2s"));
     }
 
+    /** Issue 20: the service reaches pgops' own database over TLS verified against the stack's CA. */
+    @Test
+    void theServicesSessionsOnPgopsOwnDatabaseAreEncrypted() {
+        String seen = await("the audit-service's sessions on pgops-db")
+                .atMost(RECORDED)
+                .until(
+                        () -> stack.pgopsDb()
+                                .sql("SELECT count(*) FILTER (WHERE s.ssl) || '/' || count(*) FROM pg_stat_activity a"
+                                        + " JOIN pg_stat_ssl s USING (pid) WHERE a.usename = 'pgops'"
+                                        + " AND a.datname = 'pgops' AND a.backend_type = 'client backend'"),
+                        v -> !v.endsWith("/0"));
+        String[] n = seen.split("/");
+        org.junit.jupiter.api.Assertions.assertEquals(n[1], n[0], "encrypted/all sessions of pgops: " + seen);
+    }
+
     @Test
     void replayingEveryTopicFromOffsetZeroAddsNoRowAndCountsEachEventAsADuplicate() throws Exception {
         String cluster = "replay-" + System.nanoTime() % 100000;

@@ -283,40 +283,35 @@ final class ChangeRunner {
             if (ex.outcomeUnknown()) {
                 // the promotion may have happened or may still happen: restarting the old primary now could
                 // leave two writable nodes. The topology names the candidate; the old primary stays fenced.
-                o.fenceLsn = null; // the change ends here
-                o.pendingPromotion =
-                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, t0);
-                o.refuse(
-                        e.correlationId(),
+                promotionFailed(
+                        e,
                         kind,
                         cand,
                         Refusal.PROMOTE_OUTCOME_UNKNOWN,
                         ex.getMessage() + "; " + old + " stays fenced, " + cand
-                                + " is the target and is promoted again until it is");
+                                + " is the target and is promoted again until it is",
+                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, o.sync, t0));
                 return;
             }
             if (force && waitPast != null) {
                 try {
                     promotion = c.agents().promote(o.cluster, cand, term, null, syncNames);
                 } catch (AgentClient.AgentCallException again) {
-                    o.fenceLsn = null; // the change ends here
-                    o.refuse(e.correlationId(), kind, cand, Refusal.PROMOTE_FAILED, again.getMessage());
+                    promotionFailed(e, kind, cand, Refusal.PROMOTE_FAILED, again.getMessage(), null);
                     return;
                 }
             } else if (oldAlive) {
                 giveBack(e, kind, old, cand, Refusal.PROMOTE_FAILED, ex.getMessage());
                 return;
             } else {
-                o.fenceLsn = null; // the change ends here
-                o.pendingPromotion =
-                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, t0);
-                o.refuse(
-                        e.correlationId(),
+                promotionFailed(
+                        e,
                         kind,
                         cand,
                         Refusal.PROMOTE_FAILED,
                         ex.getMessage() + "; the cluster has no primary: " + cand
-                                + " is promoted again as soon as its agent can");
+                                + " is promoted again as soon as its agent can",
+                        new OwnedCluster.PendingPromotion(e.correlationId(), kind, old, cand, syncNames, o.sync, t0));
                 return;
             }
         }
@@ -413,6 +408,33 @@ final class ChangeRunner {
                 throw new LostOwnership("interrupted while waiting out the old primary's lease", false, ex);
             }
         }
+    }
+
+    /**
+     * A promotion that failed once the old primary was fenced ends the change with the candidate as the target (and,
+     * given {@code pending}, promoted again until it is: {@link Reconciler}). The candidate took no write, so the
+     * commits acknowledged so far are on the old primary's synchronous standbys, not on those the candidate was to
+     * name: the topology published with the refusal records the former, so a failover decided later — the candidate
+     * lost in its turn, by this coordinator or a successor reading the topology — never promotes one of the latter as
+     * if it held them. The candidate's own set comes with its promotion.
+     */
+    private void promotionFailed(
+            Incident e,
+            LeadershipChange kind,
+            NodeName cand,
+            Refusal code,
+            String why,
+            OwnedCluster.PendingPromotion pending) {
+        o.fenceLsn = null; // the change ends here
+        o.pendingPromotion = pending;
+        o.sync = syncBefore;
+        LOG.infof("%s: refused (%s): %s", o.cluster, code.code(), why);
+        o.publishTopology(
+                o.observe(),
+                "the promotion of " + cand + " failed: " + why,
+                e.correlationId(),
+                List.of(new FailoverRefused(
+                        o.cluster, o.term, kind, o.target, cand, code.code(), why, OwnedCluster.now())));
     }
 
     /** A change failed before the candidate was promoted: the old primary gets its role back, in a new term. */

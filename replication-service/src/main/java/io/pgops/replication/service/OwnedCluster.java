@@ -82,6 +82,8 @@ final class OwnedCluster {
      * @param old the fenced old primary
      * @param candidate the node the topology names and that is to be promoted
      * @param syncNames the synchronous_standby_names it starts with
+     * @param newSync its synchronous standbys, recorded once it takes writes (until then the old primary's are:
+     *     they hold every acknowledged commit)
      * @param startedNanos when the change began
      */
     record PendingPromotion(
@@ -90,6 +92,7 @@ final class OwnedCluster {
             NodeName old,
             NodeName candidate,
             String syncNames,
+            List<NodeName> newSync,
             long startedNanos) {}
 
     /** Standbys about to be rebuilt: the synchronous role moves off them first. */

@@ -148,6 +148,7 @@ final class Reconciler {
         }
         if (st.report(p.candidate()).map(AgentReport::writable).orElse(false)) {
             o.pendingPromotion = null; // the promotion whose outcome was unknown happened
+            o.sync = p.newSync(); // it takes writes with the standbys it was promoted with
             LOG.infof("%s: %s is writable: its earlier promotion went through", o.cluster, p.candidate());
             return false;
         }
@@ -164,6 +165,7 @@ final class Reconciler {
         }
         o.ordered(p.candidate()); // the new primary holds a lease from its promotion
         o.pendingPromotion = null;
+        o.sync = p.newSync(); // its synchronous standbys from its first write, as the topology now records
         Timeline newTl = pr.newTl();
         Lsn switchLsn = pr.switchAt();
         long millis = (System.nanoTime() - p.startedNanos()) / 1_000_000;

@@ -167,11 +167,13 @@ public final class PgTopology {
             db.initdb(superuserPasswordFile());
             db.appendConf(PGOPS_DB_CONF);
             db.appendHba("host all all 127.0.0.1/32 scram-sha-256");
+            ensureTls(db);
             db.start();
             db.sql("CREATE ROLE " + PGOPS_USER + " WITH LOGIN CREATEDB PASSWORD '" + secrets.password("pgops-db")
                     + "'");
             db.sql("CREATE DATABASE pgops OWNER " + PGOPS_USER);
         } else {
+            ensureTls(db);
             db.start();
         }
         return db;

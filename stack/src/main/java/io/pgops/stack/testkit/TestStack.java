@@ -496,7 +496,7 @@ public final class TestStack {
 
     /** What a service needs to reach this stack's Kafka and pgops' own database, and to verify its tokens. */
     public Map<String, String> serviceConfig() {
-        return Map.of(
+        Map<String, String> m = new java.util.HashMap<>(Map.of(
                 "mp.jwt.verify.publickey.location",
                 tokens.keySetFile().toString(),
                 "mp.jwt.verify.issuer",
@@ -508,7 +508,9 @@ public final class TestStack {
                 "quarkus.datasource.username",
                 PgTopology.PGOPS_USER,
                 "quarkus.datasource.password",
-                secrets.password("pgops-db"));
+                secrets.password("pgops-db")));
+        m.putAll(ServiceConfig.pgopsDbTls(pg.caCertificate()));
+        return Map.copyOf(m);
     }
 
     private static void awaitExit(Process p) {
