@@ -27,7 +27,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The coordinator fails over by itself, in strict synchronous mode (the default): kill -9 of the primary's
@@ -35,13 +39,36 @@ import org.junit.jupiter.api.Test;
  * acknowledged write, one incident id from start to end; the old node, back, rejoins as a standby. Killing
  * only the primary's agent is no failover: the coordinator's direct probe still reaches PostgreSQL.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AutomaticFailoverIT {
     /** Detection (2 looks) + promotion, with room for a loaded machine. */
     private static final Duration FAILED_OVER = scaled(Duration.ofSeconds(30));
 
+    /**
+     * The cluster of the first two cases (the same default settings): the agent-only kill first, which leaves it
+     * settled on its first primary, then the host's death; released by the second (building a cluster costs more
+     * than a case).
+     */
+    private static ReplicationHarness shared;
+
+    private static ReplicationHarness shared() {
+        if (shared == null) {
+            shared = new ReplicationHarness("af", 1);
+        }
+        return shared;
+    }
+
+    @AfterAll
+    static void releaseShared() {
+        if (shared != null) {
+            shared.release();
+        }
+    }
+
     @Test
+    @Order(2)
     void theHostOfThePrimaryDiesAndTheSyncStandbyTakesOverWithEveryAcknowledgedWrite() {
-        ReplicationHarness h = new ReplicationHarness("af", 1);
+        ReplicationHarness h = shared();
         try {
             h.awaitSettledOn(h.name(1));
             PgNode old = h.node(1);
@@ -108,53 +135,50 @@ class AutomaticFailoverIT {
     }
 
     @Test
+    @Order(1)
     void killingOnlyThePrimarysAgentIsNoFailover() {
-        ReplicationHarness h = new ReplicationHarness("ag", 1);
-        try {
-            h.awaitSettledOn(h.name(1));
-            PgNode primary = h.node(1);
-            long term = h.term();
-            try (ReplicationHarness.Writer w = h.new Writer("agw")) {
-                w.awaitAcked(20);
-                long killed = System.nanoTime();
-                h.stack.killService(h.door.agentNames().get(primary.name()));
-                // 20 s: many times the detection (two looks 300 ms apart), the primary-start-timeout aside
-                long until = killed + Duration.ofSeconds(20).toNanos();
-                await("20 s without a failover")
-                        .atMost(Duration.ofSeconds(40))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> {
-                            assertEquals("primary", primary.role(), "PostgreSQL stays the primary");
-                            assertEquals(
-                                    List.of(),
-                                    KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
-                                            .filter(e -> e.data() instanceof FailoverStarted f
-                                                    && f.cluster().value().equals("ag"))
-                                            .toList(),
-                                    "no FailoverStarted");
-                            return System.nanoTime() > until;
-                        });
-                assertEquals(term, h.term(), "no new term but the takeover's");
-                // scenario 3's write gap: what the agent's absence costs beyond its own restart (HAProxy cannot
-                // route to a primary whose agent does not answer /primary, by design)
-                long restarting = System.nanoTime();
-                h.stack.restartService(h.door.agentNames().get(primary.name()));
-                long ready = System.nanoTime();
-                w.awaitAcked(1);
-                long firstWrite = w.ackedAt.values().stream()
-                        .mapToLong(Long::longValue)
-                        .filter(t -> t - restarting > 0)
-                        .min()
-                        .orElseThrow();
-                System.out.printf(
-                        "agent killed alone: no failover; started again, ready in %d ms; the first write %d ms after"
-                                + " it was ready%n",
-                        (ready - restarting) / 1_000_000, (firstWrite - ready) / 1_000_000);
-            }
-            h.awaitSettledOn(primary.name());
-        } finally {
-            h.release();
+        ReplicationHarness h = shared();
+        h.awaitSettledOn(h.name(1));
+        PgNode primary = h.node(1);
+        long term = h.term();
+        try (ReplicationHarness.Writer w = h.new Writer("agw")) {
+            w.awaitAcked(20);
+            long killed = System.nanoTime();
+            h.stack.killService(h.door.agentNames().get(primary.name()));
+            // 20 s: many times the detection (two looks 300 ms apart), the primary-start-timeout aside
+            long until = killed + Duration.ofSeconds(20).toNanos();
+            await("20 s without a failover")
+                    .atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertEquals("primary", primary.role(), "PostgreSQL stays the primary");
+                        assertEquals(
+                                List.of(),
+                                KafkaTap.events(h.stack.kafkaBootstrap(), Topics.REPLICATION_EVENTS).stream()
+                                        .filter(e -> e.data() instanceof FailoverStarted f
+                                                && f.cluster().value().equals(h.cluster))
+                                        .toList(),
+                                "no FailoverStarted");
+                        return System.nanoTime() > until;
+                    });
+            assertEquals(term, h.term(), "no new term but the takeover's");
+            // scenario 3's write gap: what the agent's absence costs beyond its own restart (HAProxy cannot
+            // route to a primary whose agent does not answer /primary, by design)
+            long restarting = System.nanoTime();
+            h.stack.restartService(h.door.agentNames().get(primary.name()));
+            long ready = System.nanoTime();
+            w.awaitAcked(1);
+            long firstWrite = w.ackedAt.values().stream()
+                    .mapToLong(Long::longValue)
+                    .filter(t -> t - restarting > 0)
+                    .min()
+                    .orElseThrow();
+            System.out.printf(
+                    "agent killed alone: no failover; started again, ready in %d ms; the first write %d ms after"
+                            + " it was ready%n",
+                    (ready - restarting) / 1_000_000, (firstWrite - ready) / 1_000_000);
         }
+        h.awaitSettledOn(primary.name());
     }
 
     /**
