@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -213,17 +212,12 @@ class LeaseIT {
                 how == KafkaOutage.PAUSED
                         ? Long.getLong("pgops.test.kafka-outage", how.defaultSeconds)
                         : Long.getLong("pgops.test.kafka-kill-outage", how.defaultSeconds));
-        // both outages on one cluster (built once: it costs more than a case), each starting from where the one
-        // before left it, settled on its first primary; the last one releases it
-        if (outageCluster == null) {
-            outageCluster = new ReplicationHarness("lk", 1);
-        }
-        ReplicationHarness h = outageCluster;
-        String table = "acked_" + how.name().toLowerCase(java.util.Locale.ROOT);
+        String cluster = how == KafkaOutage.PAUSED ? "lk" : "lkk";
+        ReplicationHarness h = new ReplicationHarness(cluster, 1);
         try {
             h.awaitSettledOn(h.name(1));
             PgNode primary = h.node(1);
-            try (ReplicationHarness.Writer w = h.new Writer(table)) {
+            try (ReplicationHarness.Writer w = h.new Writer("acked")) {
                 w.awaitAcked(30);
                 w.resetPause();
                 long stopped = System.nanoTime();
@@ -260,24 +254,17 @@ class LeaseIT {
                 assertTrue(
                         longest < WRITE_GAP.toMillis(),
                         "the writer waited " + longest + " ms (goal < 1 s; bound " + WRITE_GAP.toMillis() + " ms)");
-                assertEquals(List.of(), ReplicationHarness.missing(primary, table, w.acked), "acknowledged rows lost");
+                assertEquals(
+                        List.of(), ReplicationHarness.missing(primary, "acked", w.acked), "acknowledged rows lost");
             }
             h.awaitSettledOn(primary.name());
+        } catch (AssertionError | RuntimeException e) {
+            // CI run 6 saw the primary stop during a Kafka kill when this case shared its cluster with the pause
+            // before it (not reproduced by hand): the logs say why the next time
+            h.printLogs(120);
+            throw e;
         } finally {
-            if (how == KafkaOutage.values()[KafkaOutage.values().length - 1]) {
-                releaseOutageCluster();
-            }
-        }
-    }
-
-    /** The cluster of the Kafka outages. */
-    private static ReplicationHarness outageCluster;
-
-    @AfterAll
-    static void releaseOutageCluster() {
-        if (outageCluster != null) {
-            outageCluster.release();
-            outageCluster = null;
+            h.release();
         }
     }
 
