@@ -40,6 +40,11 @@ class FailedPromotionIT {
                 Map.of(
                         "pgops.coordinator.failover-cooldown",
                         "2s",
+                        // a promotion tried again when the candidate's agent dies mid-request is re-asked until this
+                        // ends (120 s by default), holding the cluster's decisions that long (CI saw it): the
+                        // promotions here take well under a second
+                        "pgops.coordinator.agent-timeout",
+                        "15s",
                         "pgops.clusters." + CLUSTER + ".synchronous-mode",
                         "strict"));
         PgNode old = h.node(1);
@@ -86,7 +91,7 @@ class FailedPromotionIT {
                 h.stack.killService(h.door.agentNames().get(cand.name()));
                 cand.kill();
                 FailoverRefused held = await("the coordinator to hold with " + cand.name() + " lost too")
-                        .atMost(scaled(Duration.ofSeconds(60)))
+                        .atMost(scaled(Duration.ofSeconds(90)))
                         .pollInterval(Duration.ofMillis(200))
                         .until(
                                 () -> h.events(FailoverRefused.class).stream()
