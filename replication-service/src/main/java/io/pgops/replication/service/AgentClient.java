@@ -49,6 +49,13 @@ public class AgentClient {
     private static final Duration REPORT_TIMEOUT = Duration.ofMillis(1500);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RUNNING_POLL = Duration.ofMillis(200);
+    /**
+     * How long an agent that was sent an operation may refuse connections before the call ends as "outcome
+     * unknown". Nothing listens on its port: the process that held the operation is gone, and with it its memory
+     * of the operation ({@link Operations}), so waiting for the rest of {@code agent-timeout} learns nothing while
+     * the caller (a cluster's only decision loop) waits; a restarted agent is asked anew by the caller's next look.
+     */
+    static final Duration GONE_GRACE = Duration.ofSeconds(1);
 
     /**
      * An agent refused or failed an operation: {@code status} is the agent's HTTP status (409 a term
@@ -315,8 +322,9 @@ public class AgentClient {
      * One operation on an agent, under an operation id of its own and a deadline by which it must start.
      * When a request times out (a promotion that waits for replay can outlast it) the same operation id
      * is asked again: the agent answers "running" or the outcome, never runs it twice. The wait ends
-     * after {@code agent-timeout}; an operation whose end was not seen then is "outcome unknown", which
-     * the caller must not treat as "did not happen".
+     * after {@code agent-timeout}, or {@link #GONE_GRACE} after the agent it was sent to stopped accepting
+     * connections; an operation whose end was not seen then is "outcome unknown", which the caller must not treat
+     * as "did not happen".
      */
     private <T> T call(ClusterId cluster, NodeName node, String op, Term term, Fields fields, Operation<T> operation) {
         String u = url(cluster, node)
@@ -331,6 +339,7 @@ public class AgentClient {
         long giveUp = System.nanoTime() + config.agentTimeout().toNanos();
         boolean sent = false;
         String last = "no answer";
+        long refusedSince = 0; // System.nanoTime() of the first refused connection after the operation was sent
         while (true) {
             long left = giveUp - System.nanoTime();
             if (left <= 0) {
@@ -350,6 +359,7 @@ public class AgentClient {
                         u, Duration.ofNanos(Math.min(left, REQUEST_TIMEOUT.toNanos())), operation, credential, command);
             } catch (AgentClients.Answered a) {
                 sent = true;
+                refusedSince = 0;
                 if (a.status == 202 && AgentApi.Running.RUNNING.equals(state(a.body))) {
                     last = "still running";
                     pause(RUNNING_POLL);
@@ -377,11 +387,22 @@ public class AgentClient {
                                 node + ": " + op + ": agent not reachable: "
                                         + AgentClients.rootCause(e).getMessage());
                     }
+                    long now = System.nanoTime();
+                    if (refusedSince == 0) {
+                        refusedSince = now;
+                    } else if (now - refusedSince >= GONE_GRACE.toNanos()) {
+                        throw new AgentCallException(
+                                OUTCOME_UNKNOWN,
+                                node + ": " + op + " (operation " + id + "): the agent went away after it was sent"
+                                        + " (connections refused for " + GONE_GRACE.toMillis() + " ms: "
+                                        + AgentClients.rootCause(e).getMessage() + "); its outcome is unknown");
+                    }
                     last = "agent not reachable since: "
                             + AgentClients.rootCause(e).getMessage();
                     pause(RUNNING_POLL);
                 } else { // a timeout or a broken connection: the operation may be running
                     sent = true;
+                    refusedSince = 0;
                     last = AgentClients.describe(e);
                 }
             }

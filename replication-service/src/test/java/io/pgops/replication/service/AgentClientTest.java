@@ -294,6 +294,39 @@ class AgentClientTest {
     }
 
     @Test
+    void anAgentThatGoesAwayMidOperationEndsTheCallAsOutcomeUnknownWithoutWaitingForTheAgentTimeout() throws Exception {
+        int port = ConfigProvider.getConfig().getValue("test.fake-agents.gone-port", Integer.class);
+        HttpServer agent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        agent.createContext("/", x -> {
+            asked.incrementAndGet();
+            x.getRequestBody().readAllBytes();
+            byte[] running = "{\"operationId\":\"x\",\"state\":\"running\"}".getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(202, running.length);
+            x.getResponseBody().write(running);
+            x.close();
+            Thread.ofPlatform().start(() -> agent.stop(0)); // the agent dies with the promotion running
+        });
+        agent.start();
+        try {
+            long t0 = System.nanoTime();
+            AgentClient.AgentCallException e = assertThrows(
+                    AgentClient.AgentCallException.class,
+                    () -> client.promote(FAKE, NodeName.of("node6"), TERM, null, null));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertEquals(1, asked.get(), "the operation was sent once");
+            assertTrue(e.outcomeUnknown(), e.getMessage());
+            assertTrue(e.getMessage().contains("the agent went away after it was sent"), e.getMessage());
+            assertTrue(
+                    took.compareTo(AgentClient.GONE_GRACE) >= 0 && took.compareTo(Duration.ofMillis(2500)) < 0,
+                    "given up once connections were refused for the grace, not at agent-timeout (3 s): " + took);
+        } finally {
+            agent.stop(0);
+        }
+    }
+
+    @Test
     void anAnswerOfANewerAgentIsReadTolerantly() throws Exception {
         script(
                 "/node2/agent/reinit",

@@ -13,17 +13,20 @@ import java.util.Map;
  * Wiring for {@link AgentClientTest}: an inventory of cluster {@code fake} whose agents {@code node1},
  * {@code node2} and {@code node4} are the test's own HTTP server (on {@code test.fake-agents.port}, by path
  * prefix); {@code node3}'s agent-url is a port where nothing listens; {@code self} is this very test
- * application (an instance that is no agent); {@code node5} has no agent-url. No coordinator, Kafka on a
- * port where nothing listens, agent-timeout 3 s.
+ * application (an instance that is no agent); {@code node5} has no agent-url; {@code node6}'s agent is one the
+ * test starts on {@code test.fake-agents.gone-port} and stops mid-operation. No coordinator, Kafka on a port where
+ * nothing listens, agent-timeout 3 s.
  */
 public class FakeAgents implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         int fake = Ports.free();
         int self = Ports.free();
+        int gone = Ports.free();
         String base = "http://127.0.0.1:" + fake;
         Map<String, String> config = new HashMap<>();
         config.put("test.fake-agents.port", Integer.toString(fake));
+        config.put("test.fake-agents.gone-port", Integer.toString(gone));
         config.put("pgops.coordinator.enabled", "false");
         config.put("pgops.coordinator.agent-timeout", "3s");
         config.put("quarkus.http.test-port", Integer.toString(self));
@@ -49,8 +52,9 @@ public class FakeAgents implements QuarkusTestResourceLifecycleManager {
                 "node2", base + "/node2/",
                 "node3", "http://127.0.0.1:" + Ports.free(),
                 "node4", base + "/node4",
+                "node6", "http://127.0.0.1:" + gone,
                 "self", "http://127.0.0.1:" + self);
-        for (String node : List.of("node1", "node2", "node3", "node4", "node5", "self")) {
+        for (String node : List.of("node1", "node2", "node3", "node4", "node5", "node6", "self")) {
             config.put("pgops.clusters.fake.nodes." + node + ".host", "127.0.0.1");
             config.put("pgops.clusters.fake.nodes." + node + ".port", Integer.toString(Ports.free()));
             if (urls.containsKey(node)) {
