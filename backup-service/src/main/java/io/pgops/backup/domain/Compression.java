@@ -55,6 +55,11 @@ public enum Compression {
                 "PostgreSQL " + serverMajor + " cannot compress on the server: client-side gzip instead of " + code);
     }
 
+    /** What the archives of this compression end with ({@code .tar.zst}). */
+    public String archiveSuffix() {
+        return suffix;
+    }
+
     /** The name of the base archive this compression produces ({@code base.tar.zst}). */
     public String baseArchive() {
         return "base" + suffix;

@@ -12,11 +12,13 @@ import io.pgops.events.model.Timeline;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,12 +126,13 @@ public final class BaseBackup {
                         ToolOutput.lastLines(r.output(), TAIL));
             }
             ManifestSummary m = Manifests.read(partial.resolve("backup_manifest"));
-            List<String> files = storedFiles(partial);
-            long stored = size(partial, files);
-            long wal = files.stream()
+            long wal = storedFiles(partial).stream()
                     .filter(f -> f.startsWith("pg_wal.tar"))
                     .mapToLong(f -> sizeOf(partial.resolve(f)))
-                    .sum();
+                    .sum(); // before compressing it: raw bytes
+            compressWal(partial, plan.used());
+            List<String> files = storedFiles(partial);
+            long stored = size(partial, files);
             long millis = (System.nanoTime() - t0) / 1_000_000;
             CatalogueEntry entry = new CatalogueEntry(
                     id,
@@ -162,6 +165,50 @@ public final class BaseBackup {
                 Trees.delete(partial);
             }
         }
+    }
+
+    /**
+     * The WAL streamed beside the data ({@code pg_wal.tar}) compressed like the data archive: pg_basebackup writes
+     * it uncompressed when the server compresses, and after a fast checkpoint it is mostly whole segments of
+     * little content (16 MiB of a pgbench scale 50 backup of 52 MB). The compressed file is synced before the
+     * uncompressed one is removed; without the tool (or when it fails) the WAL stays uncompressed, which restores
+     * the same.
+     */
+    static void compressWal(Path dir, Compression used) throws IOException {
+        Path wal = dir.resolve("pg_wal.tar");
+        if (used == Compression.NONE || !Files.isRegularFile(wal)) {
+            return;
+        }
+        Path out = dir.resolve("pg_wal" + used.archiveSuffix());
+        List<String> argv = switch (used) {
+            case ZSTD -> List.of("zstd", "-q", "-f", "-T0", wal.toString(), "-o", out.toString());
+            case LZ4 -> List.of("lz4", "-q", "-f", wal.toString(), out.toString());
+            case GZIP -> List.of("sh", "-c", "gzip -c -6 \"$1\" > \"$2\"", "gzip", wal.toString(), out.toString());
+            case NONE -> List.of();
+        };
+        Cmd.Result r;
+        try {
+            r = Cmd.of(argv).timeoutSeconds(timeoutOf(wal)).tryRun();
+        } catch (RuntimeException e) { // the tool is not installed
+            Files.deleteIfExists(out);
+            return;
+        }
+        if (r.exitCode() != 0 || !Files.isRegularFile(out)) {
+            Files.deleteIfExists(out);
+            return;
+        }
+        try (FileChannel c = FileChannel.open(out, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        Files.delete(wal);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the new name and the removal
+        }
+    }
+
+    /** A generous bound: a minute per GiB, at least a minute. */
+    private static long timeoutOf(Path file) throws IOException {
+        return 60 + Files.size(file) / (1L << 30) * 60;
     }
 
     private static List<String> storedFiles(Path dir) throws IOException {

@@ -67,6 +67,14 @@ class BackupCliIT {
         assertEquals("verified", taken.get("verification").asText());
         assertEquals("restore", taken.get("verificationMethod").asText());
         assertTrue(taken.get("storedBytes").asLong() < taken.get("rawBytes").asLong(), taken.toString());
+        try (var stored = java.nio.file.Files.list(
+                java.nio.file.Path.of(repo, "cli", taken.get("id").asText()))) {
+            List<String> names =
+                    stored.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(
+                    names.contains("pg_wal.tar.lz4") && !names.contains("pg_wal.tar"),
+                    "the streamed WAL is compressed like the data, and the drill restored from it: " + names);
+        }
         assertFalse(
                 err.toString(StandardCharsets.UTF_8).contains(env.get("PGPASSWORD")), "the password is never printed");
         System.out.println("bin/pgops backup take: " + taken);

@@ -118,7 +118,7 @@ class S3BackupIT {
         assertTrue(
                 keys.containsAll(List.of(
                         "nightly/s3it/" + id + "/backup_manifest",
-                        "nightly/s3it/" + id + "/pg_wal.tar",
+                        "nightly/s3it/" + id + "/pg_wal.tar.zst",
                         "nightly/s3it/" + id + "/" + CatalogueEntry.FILE)),
                 keys.toString());
         assertTrue(isEmptyOrAbsent(staging().resolve("s3it")), "nothing of the backup stays in the staging directory");
