@@ -69,9 +69,25 @@ public interface BackupConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How often; the first round starts one interval after the service started (6 h, as many shops run). */
+        /**
+         * When each cluster's databases are dumped: an interval ({@code 6h}, {@code PT6H}; 6 h, as many shops run),
+         * a Quartz cron expression with seconds in UTC ({@code 0 30 1/6 * * ?}), or {@code off}. An interval counts
+         * from the cluster's newest full dump (a restarted service neither repeats a round nor forgets one that
+         * came due while it was down), else from the service's start.
+         */
         @WithDefault("6h")
-        Duration interval();
+        String schedule();
+
+        /** How often the schedules are looked at: a round starts at most this late. */
+        @WithDefault("30s")
+        Duration tick();
+
+        /** Per cluster id: {@code pgops.backup.logical.clusters.<id>.schedule} overrides {@link #schedule()}. */
+        Map<String, ClusterLogical> clusters();
+
+        interface ClusterLogical {
+            Optional<String> schedule();
+        }
 
         /** Databases never dumped on the schedule (their names, exactly). */
         Optional<java.util.List<String>> exclude();

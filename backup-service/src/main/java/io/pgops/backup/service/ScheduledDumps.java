@@ -4,7 +4,9 @@ import io.pgops.backup.config.BackupConfig;
 import io.pgops.backup.domain.DumpEntry;
 import io.pgops.backup.domain.DumpPlan;
 import io.pgops.backup.domain.DumpRetention;
+import io.pgops.backup.domain.Recurrence;
 import io.pgops.backup.domain.RepositoryLayout;
+import io.pgops.backup.domain.ScheduleDecision;
 import io.pgops.backup.messaging.BackupEventPublisher;
 import io.pgops.events.EventIds;
 import io.pgops.events.backup.BackupCompleted;
@@ -29,20 +31,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Scheduled logical backups: every {@code pgops.backup.logical.interval} (6 h) each database of each inventory
- * cluster is dumped from its primary with {@code pg_dump -Fc}, read back with {@code pg_restore --list} and
- * catalogued beside the pre-migration dumps; per database {@code BackupRequested} (principal {@code scheduler}),
- * {@code BackupStarted}, then {@code BackupCompleted} or {@code BackupFailed}, kind {@code logical}, under a
- * correlation id of its own. One round at a time, on a thread of its own (a long base backup does not hold it).
+ * Scheduled logical backups: on each cluster's schedule ({@code pgops.backup.logical.schedule}, 6 h by default, or
+ * a cron expression; {@code clusters.<id>.schedule} per cluster) each of its databases is dumped from its primary
+ * with {@code pg_dump -Fc}, read back with {@code pg_restore --list} and catalogued beside the pre-migration dumps;
+ * per database {@code BackupRequested} (principal {@code scheduler}), {@code BackupStarted}, then {@code
+ * BackupCompleted} or {@code BackupFailed}, kind {@code logical}, under a correlation id of its own. The schedules
+ * are asked {@link ScheduleDecision#decide} every {@code tick}; one round at a time, on a thread of its own (a long
+ * base backup does not hold it), so a round that comes due while another runs starts when that one ends.
  */
 @ApplicationScoped
 public class ScheduledDumps {
@@ -64,29 +70,101 @@ public class ScheduledDumps {
         this.primaries = primaries;
     }
 
+    /** One cluster's schedule and when it last came due. */
+    private static final class Entry {
+        final ClusterId cluster;
+        final Inventory.Cluster inventory;
+        final Recurrence recurrence;
+        Instant last;
+
+        Entry(ClusterId cluster, Inventory.Cluster inventory, Recurrence recurrence, Instant last) {
+            this.cluster = cluster;
+            this.inventory = inventory;
+            this.recurrence = recurrence;
+            this.last = last;
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
     void start(@Observes StartupEvent ignored) {
         if (!config.logical().enabled()) {
             return;
         }
-        long every = config.logical().interval().toMillis();
-        timer.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
-        LOG.infof(
-                "logical dumps of every inventory database every %s",
-                config.logical().interval());
+        config.logical().clusters().keySet().stream()
+                .filter(id -> !inventory.clusters().containsKey(id))
+                .findFirst()
+                .ifPresent(id -> {
+                    throw new IllegalStateException("pgops.backup.logical.clusters." + id
+                            + " names a cluster that is not in the inventory (pgops.clusters.*)");
+                });
+        Instant now = Instant.now();
+        for (Map.Entry<String, Inventory.Cluster> e : inventory.clusters().entrySet()) {
+            String text = Optional.ofNullable(config.logical().clusters().get(e.getKey()))
+                    .flatMap(BackupConfig.Logical.ClusterLogical::schedule)
+                    .orElse(config.logical().schedule());
+            Optional<Recurrence> r;
+            try {
+                r = Recurrences.parse(text);
+            } catch (IllegalArgumentException x) {
+                throw new IllegalStateException(
+                        "pgops.backup.logical schedule of cluster " + e.getKey() + ": " + x.getMessage());
+            }
+            ClusterId cluster = ClusterId.of(e.getKey());
+            if (r.isEmpty()) {
+                LOG.infof("cluster %s: no scheduled logical dumps", cluster.value());
+                continue;
+            }
+            entries.add(new Entry(
+                    cluster, e.getValue(), r.get(), newestFullDump(cluster).orElse(now)));
+            LOG.infof(
+                    "cluster %s: logical dumps of every database %s",
+                    cluster.value(), r.get().describe());
+        }
+        long tick = config.logical().tick().toMillis();
+        timer.scheduleWithFixedDelay(() -> tick(Instant.now()), tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    /** One round over every cluster; a cluster that fails does not stop the others. */
-    void round() {
-        for (Map.Entry<String, Inventory.Cluster> e : inventory.clusters().entrySet()) {
+    private Optional<Instant> newestFullDump(ClusterId cluster) {
+        try {
+            return dumps().list(cluster).stream()
+                    .filter(d -> DumpEntry.FULL.equals(d.scope()))
+                    .map(DumpEntry::startedAt)
+                    .max(Instant::compareTo);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cluster %s: the dump catalogue could not be read (%s): its schedule starts from now", cluster, e);
+            return Optional.empty();
+        }
+    }
+
+    /** Looks at every cluster's schedule once; a cluster that fails does not stop the others. */
+    void tick(Instant now) {
+        for (Entry e : entries) {
+            ScheduleDecision.Decision d = ScheduleDecision.decide(
+                    "logical dumps of " + e.cluster.value(), e.recurrence, e.last, now, Optional.empty());
+            if (d.action() != ScheduleDecision.Action.RUN) {
+                continue;
+            }
+            e.last = now;
+            LOG.infof("%s", d.reason());
             try {
-                cluster(ClusterId.of(e.getKey()), e.getValue());
+                cluster(e.cluster, e.inventory, e.recurrence);
             } catch (RuntimeException x) {
-                LOG.errorf(x, "scheduled logical dumps of %s stopped", e.getKey());
+                LOG.errorf(x, "scheduled logical dumps of %s stopped", e.cluster.value());
             }
         }
     }
 
-    private void cluster(ClusterId cluster, Inventory.Cluster c) {
+    private LogicalDump dumps() {
+        return new LogicalDump(
+                PgBinaries.locate(),
+                RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
+                config.logical().toolTimeout(),
+                config.preMigration().lockWaitTimeout());
+    }
+
+    private void cluster(ClusterId cluster, Inventory.Cluster c, Recurrence recurrence) {
         NodeName node = primaries.of(cluster, c);
         Inventory.Node n = c.nodes().get(node.value());
         Source src = new Source(
@@ -97,11 +175,7 @@ public class ScheduledDumps {
                 c.credentials().username(),
                 Passwords.read(c.credentials()),
                 io.pgops.kit.inventory.PgTls.libpqEnv(c));
-        LogicalDump dump = new LogicalDump(
-                PgBinaries.locate(),
-                RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
-                config.logical().toolTimeout(),
-                config.preMigration().lockWaitTimeout());
+        LogicalDump dump = dumps();
         String repo =
                 Path.of(config.repositoryRoot()).toAbsolutePath().normalize().toString();
         List<String> listed;
@@ -117,7 +191,7 @@ public class ScheduledDumps {
             LOG.infof("scheduled logical dumps of %s leave out %s", cluster, plan.leftOut());
         }
         for (String database : plan.databases()) {
-            one(dump, src, database, repo);
+            one(dump, src, database, repo, recurrence);
         }
         expire(dump, cluster, repo);
     }
@@ -172,7 +246,7 @@ public class ScheduledDumps {
         }
     }
 
-    private void one(LogicalDump dump, Source src, String database, String repo) {
+    private void one(LogicalDump dump, Source src, String database, String repo, Recurrence recurrence) {
         String correlation = EventIds.newId();
         ClusterId cluster = src.cluster();
         long t0 = System.nanoTime();
@@ -185,8 +259,7 @@ public class ScheduledDumps {
                         src.node(),
                         null,
                         "scheduler",
-                        "scheduled logical dump of database " + database + " every "
-                                + config.logical().interval()),
+                        "scheduled logical dump of database " + database + " (" + recurrence.describe() + ")"),
                 correlation);
         publish(
                 new BackupStarted(

@@ -12,9 +12,16 @@ class CompressionTest {
     void zstdIsCompressedOnTheServerFromPostgres15() {
         Compression.Plan p = Compression.ZSTD.planFor(15);
         assertEquals(Compression.ZSTD, p.used());
-        assertEquals(List.of("--compress=server-zstd"), p.arguments());
+        assertEquals(List.of("--compress=server-zstd:level=1"), p.arguments());
         assertEquals("base.tar.zst", p.used().baseArchive());
         assertTrue(p.reason().contains("on the server"), p.reason());
+    }
+
+    @Test
+    void lz4IsCompressedOnTheServerAtItsDefaultLevel() {
+        Compression.Plan p = Compression.LZ4.planFor(16);
+        assertEquals(List.of("--compress=server-lz4"), p.arguments());
+        assertEquals("base.tar.lz4", p.used().baseArchive());
     }
 
     @Test
