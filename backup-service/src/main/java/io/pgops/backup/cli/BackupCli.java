@@ -44,6 +44,7 @@ public final class BackupCli {
     static final String USAGE = String.join(
             "\n",
             "usage: bin/pgops backup take --host H --port P --user U --repo DIR [--compress zstd|lz4|gzip|none]",
+            "                             [--compress-workers N (zstd threads on the source server; 1)]",
             "                             [--cluster ID] [--node NAME] [--fast-checkpoint] [--password-file F]",
             "                             [--no-verify] [--drill]",
             "       bin/pgops backup list --repo DIR [--cluster ID]",
@@ -275,7 +276,8 @@ public final class BackupCli {
                         Path.of(repo),
                         staging,
                         Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))),
-                        S3Options.key(o, env, Usage::new));
+                        S3Options.key(o, env, Usage::new),
+                        compressWorkers(o));
             } catch (IllegalArgumentException e) {
                 throw new Usage(e.getMessage());
             }
@@ -304,7 +306,16 @@ public final class BackupCli {
                 PgBinaries.locate(),
                 OsUser.forPostgres(),
                 new RepositoryLayout(dir),
-                Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))));
+                Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-seconds", "7200"))),
+                compressWorkers(o));
+    }
+
+    private static int compressWorkers(Map<String, String> o) {
+        String n = o.getOrDefault("compress-workers", "1");
+        if (!n.matches("[1-9][0-9]{0,2}")) {
+            throw new Usage("--compress-workers: a number of threads from 1, not '" + n + "'");
+        }
+        return Integer.parseInt(n);
     }
 
     private String password(Map<String, String> o) {
@@ -327,6 +338,7 @@ public final class BackupCli {
             "user",
             "repo",
             "compress",
+            "compress-workers",
             "cluster",
             "node",
             "password-file",

@@ -39,6 +39,14 @@ public enum Compression {
 
     /** What is actually used against a server of major version {@code serverMajor}, and why. */
     public Plan planFor(int serverMajor) {
+        return planFor(serverMajor, 1);
+    }
+
+    /**
+     * As {@link #planFor(int)}, zstd compressed by {@code workers} threads on the server when more than one (the
+     * source node's CPU: a standby's by default).
+     */
+    public Plan planFor(int serverMajor, int workers) {
         if (this == NONE) {
             return new Plan(NONE, List.of("--compress=none"), "no compression requested");
         }
@@ -47,8 +55,9 @@ public enum Compression {
             // one walsender) and no larger (127 against 131 MB), backup-service/bench/backup-bench
             return new Plan(
                     this,
-                    List.of("--compress=server-zstd:level=1"),
-                    "zstd level 1 on the server (PostgreSQL " + serverMajor + " compresses before sending)");
+                    List.of("--compress=server-zstd:level=1" + (workers > 1 ? ",workers=" + workers : "")),
+                    "zstd level 1" + (workers > 1 ? " in " + workers + " threads" : "") + " on the server (PostgreSQL "
+                            + serverMajor + " compresses before sending)");
         }
         if (serverMajor >= 15) {
             return new Plan(

@@ -35,11 +35,17 @@ public final class BackupEngine implements Backups {
      * @param toolTimeout how long pg_basebackup may run
      */
     public BackupEngine(PgBinaries bin, OsUser pgUser, RepositoryLayout repository, Duration toolTimeout) {
+        this(bin, pgUser, repository, toolTimeout, 1);
+    }
+
+    /** @param compressWorkers threads the source server compresses zstd in ({@link BaseBackup}) */
+    public BackupEngine(
+            PgBinaries bin, OsUser pgUser, RepositoryLayout repository, Duration toolTimeout, int compressWorkers) {
         this.layout = repository;
         this.bin = bin;
         this.pgUser = pgUser;
         this.catalogue = new Catalogue(repository);
-        this.base = new BaseBackup(bin, toolTimeout);
+        this.base = new BaseBackup(bin, toolTimeout, compressWorkers);
         this.verifier = new Verifier(bin, pgUser, repository.root().resolve(".scratch"));
         try {
             if (!Files.isDirectory(repository.root())) {

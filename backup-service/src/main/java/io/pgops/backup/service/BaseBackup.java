@@ -38,10 +38,20 @@ public final class BaseBackup {
 
     private final PgBinaries bin;
     private final Duration timeout;
+    private final int compressWorkers;
 
     public BaseBackup(PgBinaries bin, Duration timeout) {
+        this(bin, timeout, 1);
+    }
+
+    /** @param compressWorkers threads the source server compresses zstd in (1: its walsender alone) */
+    public BaseBackup(PgBinaries bin, Duration timeout, int compressWorkers) {
+        if (compressWorkers < 1) {
+            throw new IllegalArgumentException("compress workers must be at least 1, not " + compressWorkers);
+        }
         this.bin = bin;
         this.timeout = timeout;
+        this.compressWorkers = compressWorkers;
     }
 
     /** What the node says before the backup: its timeline and WAL position, its server version. */
@@ -87,7 +97,7 @@ public final class BaseBackup {
     public CatalogueEntry take(
             RepositoryLayout layout, Source s, BackupId id, Compression requested, boolean fastCheckpoint, Identity who)
             throws BackupFailure {
-        Compression.Plan plan = requested.planFor(who.serverMajor());
+        Compression.Plan plan = requested.planFor(who.serverMajor(), compressWorkers);
         Path partial = layout.partial(s.cluster(), id);
         Path done = layout.backup(s.cluster(), id);
         Instant startedAt = Instant.now();

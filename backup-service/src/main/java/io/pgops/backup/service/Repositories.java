@@ -38,7 +38,8 @@ public class Repositories {
     /** Backups in the repository at {@code layout}: encrypted when a key is configured. */
     public Backups backups(RepositoryLayout layout) {
         if (key.isEmpty()) {
-            return new BackupEngine(PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout());
+            return new BackupEngine(
+                    PgBinaries.locate(), OsUser.forPostgres(), layout, config.toolTimeout(), config.compressWorkers());
         }
         return S3Backups.directory(
                 PgBinaries.locate(),
@@ -46,6 +47,7 @@ public class Repositories {
                 layout.root(),
                 Path.of(config.staging()),
                 config.toolTimeout(),
-                key);
+                key,
+                config.compressWorkers());
     }
 }

@@ -49,13 +49,26 @@ public final class S3Backups implements Backups {
             Path staging,
             Duration toolTimeout,
             Optional<EncryptionKey> key) {
+        return directory(bin, pgUser, repository, staging, toolTimeout, key, 1);
+    }
+
+    /** As above, zstd compressed in {@code compressWorkers} threads on the source server. */
+    public static S3Backups directory(
+            PgBinaries bin,
+            OsUser pgUser,
+            Path repository,
+            Path staging,
+            Duration toolTimeout,
+            Optional<EncryptionKey> key,
+            int compressWorkers) {
         Path repo = repository.toAbsolutePath().normalize();
         Path stage = staging.toAbsolutePath().normalize();
         if (stage.startsWith(repo) || repo.startsWith(stage)) {
             throw new IllegalArgumentException("the staging directory " + stage + " must lie outside the repository "
                     + repo + " (it holds plain copies)");
         }
-        BackupEngine engine = new BackupEngine(bin, pgUser, new RepositoryLayout(stage, repo), toolTimeout);
+        BackupEngine engine =
+                new BackupEngine(bin, pgUser, new RepositoryLayout(stage, repo), toolTimeout, compressWorkers);
         return new S3Backups(
                 engine, new S3Repository(S3Layout.directory(), new DirectoryStore(repo), key, repo.toString()));
     }

@@ -87,6 +87,13 @@ class BackupCliTest {
     }
 
     @Test
+    void compressWorkersThatAreNoPositiveNumberAreAUsageError() {
+        for (String n : List.of("0", "-1", "two", "1000")) {
+            assertEquals(2, run("list", "--repo", "/nonexistent/repo", "--compress-workers", n), n);
+        }
+    }
+
+    @Test
     void aWalSegmentSizeThatIsNoPowerOfTwoIsAUsageError() {
         assertEquals(2, run("wal-check", "--repo", "/nonexistent/repo", "--wal-segment-size", "1000"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("power of two"));

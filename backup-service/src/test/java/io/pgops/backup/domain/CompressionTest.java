@@ -18,6 +18,19 @@ class CompressionTest {
     }
 
     @Test
+    void zstdWorkersAreAskedOfTheServerOnlyWhenMoreThanOne() {
+        Compression.Plan p = Compression.ZSTD.planFor(15, 2);
+        assertEquals(List.of("--compress=server-zstd:level=1,workers=2"), p.arguments());
+        assertTrue(p.reason().contains("in 2 threads"), p.reason());
+        assertEquals(
+                List.of("--compress=server-zstd:level=1"),
+                Compression.ZSTD.planFor(15, 1).arguments());
+        assertEquals(
+                List.of("--compress=server-lz4"), Compression.LZ4.planFor(15, 2).arguments());
+        assertEquals(List.of("--compress=6"), Compression.ZSTD.planFor(14, 2).arguments());
+    }
+
+    @Test
     void lz4IsCompressedOnTheServerAtItsDefaultLevel() {
         Compression.Plan p = Compression.LZ4.planFor(16);
         assertEquals(List.of("--compress=server-lz4"), p.arguments());
