@@ -12,6 +12,8 @@ import io.pgops.backup.service.BackupFailure;
 import io.pgops.backup.service.Backups;
 import io.pgops.backup.service.BaseBackup;
 import io.pgops.backup.service.CatalogueJson;
+import io.pgops.backup.service.ChunkedGcm;
+import io.pgops.backup.service.EncryptionKey;
 import io.pgops.backup.service.S3Backups;
 import io.pgops.backup.service.Source;
 import io.pgops.backup.service.Verifier;
@@ -19,10 +21,15 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -53,12 +60,15 @@ public final class BackupCli {
             "                             [--target-time T | --target-lsn L | --target-xid X | --target-name N]",
             "                             [--exclusive] [--start --port P]",
             "       bin/pgops backup wal-check --repo DIR [--cluster ID] [--wal-segment-size BYTES]",
+            "       bin/pgops backup decrypt --in FILE --out FILE --encryption-key file:/path | env:NAME",
             "  take     a full physical backup (pg_basebackup, tar + manifest, WAL streamed), verified by default",
             "  list     the repository's catalogue, one JSON line per backup",
             "  verify   pg_verifybackup on an unpacked copy (default: the newest backup); --drill also starts it",
             "  restore  point-in-time restore into a new data directory: the newest backup before the target plus",
             "           the WAL archive (no target: all of it), then promote; --start starts it and waits for that",
             "  wal-check  the WAL archive's range per timeline and its gaps (exit 1 when there is a gap)",
+            "  decrypt  one file pgops stored encrypted (a logical dump of a service with an encryption key) back",
+            "           to plain, for pg_restore; a wrong key or an altered byte exits 1 and leaves no output file",
             "  password: PGPASSWORD, --password-file F, or ~/.pgpass; never on the command line",
             "  --repo s3://BUCKET/PREFIX: an S3-compatible repository for take, list, verify and restore, with",
             "           [--s3-endpoint URL] [--s3-path-style] [--s3-region R] [--s3-credentials-file F]",
@@ -110,6 +120,7 @@ public final class BackupCli {
                 case "verify" -> verify(opts);
                 case "restore" -> new WalCommands(err, this::json).restore(() -> engine(opts), opts);
                 case "wal-check" -> new WalCommands(err, this::json).walCheck(() -> filesystem(opts), opts);
+                case "decrypt" -> decrypt(opts);
                 default -> throw new Usage("unknown command '" + args.getFirst() + "'");
             };
         } catch (Usage e) {
@@ -248,6 +259,55 @@ public final class BackupCli {
         return m;
     }
 
+    /** {@code decrypt}: the plain file (mode 600, never over an existing one), or nothing. */
+    private int decrypt(Map<String, String> o) {
+        Path in = Path.of(required(o, "in"));
+        Path out = Path.of(required(o, "out"));
+        EncryptionKey key =
+                S3Options.key(o, env, Usage::new).orElseThrow(() -> new Usage("decrypt needs --encryption-key"));
+        if (!Files.isRegularFile(in)) {
+            throw new Usage("--in: " + in + " is not a file");
+        }
+        if (Files.exists(out)) {
+            throw new Usage("--out: " + out + " exists; decrypt writes a new file only");
+        }
+        long t0 = System.nanoTime();
+        try (InputStream i = new BufferedInputStream(Files.newInputStream(in), ChunkedGcm.DEFAULT_CHUNK);
+                OutputStream w = new BufferedOutputStream(
+                        Files.newOutputStream(Files.createFile(
+                                out,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))),
+                        1 << 16)) {
+            ChunkedGcm.decrypt(i, w, key);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException ignored) {
+                // reported below
+            }
+            err.println("pgops backup: " + in + " not decrypted: " + e.getMessage());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("result", "failed");
+            m.put("file", in.toString());
+            m.put("error", e.getMessage());
+            json(m);
+            return 1;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("result", "decrypted");
+        m.put("file", in.toString());
+        m.put("out", out.toString());
+        m.put("keyId", key.id());
+        try {
+            m.put("bytes", Files.size(out));
+        } catch (IOException e) {
+            m.put("bytes", null);
+        }
+        m.put("seconds", (System.nanoTime() - t0) / 1e9);
+        json(m);
+        return 0;
+    }
+
     private void json(Map<String, Object> line) {
         try {
             out.println(CatalogueJson.MAPPER.writeValueAsString(line));
@@ -356,7 +416,9 @@ public final class BackupCli {
             "s3-credentials-file",
             "s3-part-size-mib",
             "s3-parallel",
-            "encryption-key");
+            "encryption-key",
+            "in",
+            "out");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> m = new HashMap<>();

@@ -25,6 +25,7 @@ import java.time.Instant;
  * @param durationMillis from start until catalogued, milliseconds
  * @param startedAt when pg_dump started
  * @param completedAt when it was catalogued
+ * @param encryptionKeyId the id of the key its file is encrypted with (AES-256-GCM, {@code ChunkedGcm}); null: plain
  */
 public record DumpEntry(
         BackupId id,
@@ -41,7 +42,8 @@ public record DumpEntry(
         String migrationVersion,
         long durationMillis,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        String encryptionKeyId) {
     public static final String FILE = "dump.json";
     /** A {@code --schema-only} dump (the pre-migration backup). */
     public static final String SCHEMA = "schema";

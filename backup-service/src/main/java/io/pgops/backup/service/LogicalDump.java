@@ -7,13 +7,20 @@ import io.pgops.backup.domain.ToolOutput;
 import io.pgops.events.model.ClusterId;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +36,9 @@ import java.util.stream.Stream;
  * verified with {@code pg_restore --list} (the custom
  * format's table of contents must read whole), then {@code dump.json} beside it and the directory renamed to its
  * id: the catalogue holds only dumps that were written and verified. The password travels in the environment,
- * the database name inside a quoted conninfo value, never on a command line of its own.
+ * the database name inside a quoted conninfo value, never on a command line of its own. With the repository's key
+ * ({@code pgops.backup.encryption-key}) the dump is stored encrypted and {@code bin/pgops backup decrypt} gives the
+ * plain file back for {@code pg_restore}.
  */
 public final class LogicalDump {
     private static final int TAIL = 8;
@@ -38,12 +47,34 @@ public final class LogicalDump {
     private final RepositoryLayout layout;
     private final Duration timeout;
     private final Duration lockWait;
+    private final Optional<EncryptionKey> key;
+    private final Path staging;
 
     public LogicalDump(PgBinaries bin, RepositoryLayout layout, Duration timeout, Duration lockWait) {
+        this(bin, layout, timeout, lockWait, Optional.empty(), null);
+    }
+
+    /**
+     * Dumps stored encrypted with {@code key} when one is given: pg_dump writes and pg_restore reads the plain dump
+     * in a scratch directory under {@code staging} (outside the repository, mode 700, removed after), and only the
+     * encrypted file ({@link ChunkedGcm}, AES-256-GCM in 1 MiB chunks) reaches the repository.
+     */
+    public LogicalDump(
+            PgBinaries bin,
+            RepositoryLayout layout,
+            Duration timeout,
+            Duration lockWait,
+            Optional<EncryptionKey> key,
+            Path staging) {
+        if (key.isPresent() && staging == null) {
+            throw new IllegalArgumentException("an encrypted dump needs a staging directory");
+        }
         this.bin = bin;
         this.layout = layout;
         this.timeout = timeout;
         this.lockWait = lockWait;
+        this.key = key;
+        this.staging = staging;
     }
 
     /** Who asked: the command event's id, its correlation id and the migration's version. */
@@ -75,8 +106,12 @@ public final class LogicalDump {
         } catch (IOException e) {
             throw new BackupFailure("store", "cannot create " + partial + ": " + e.getMessage(), "");
         }
+        Path scratch = null;
         try {
-            Path file = partial.resolve(fileName);
+            if (key.isPresent()) {
+                scratch = Extraction.scratch(staging, "dump-");
+            }
+            Path file = (scratch == null ? partial : scratch).resolve(fileName);
             List<String> argv = new ArrayList<>(List.of(bin.tool("pg_dump")));
             if (DumpEntry.SCHEMA.equals(scope)) {
                 argv.add("--schema-only");
@@ -109,6 +144,10 @@ public final class LogicalDump {
                         ToolOutput.lastLines(list.output(), TAIL));
             }
             int entries = tocEntries(list.output());
+            Path stored = partial.resolve(fileName);
+            if (key.isPresent()) {
+                encrypt(file, stored, key.get());
+            }
             DumpEntry entry = new DumpEntry(
                     id,
                     s.cluster(),
@@ -117,14 +156,15 @@ public final class LogicalDump {
                     s.node(),
                     s.hostPort(),
                     fileName,
-                    Files.size(file),
+                    Files.size(stored),
                     entries,
                     request.eventId(),
                     request.correlationId(),
                     request.migrationVersion(),
                     (System.nanoTime() - t0) / 1_000_000,
                     startedAt,
-                    Instant.now());
+                    Instant.now(),
+                    key.map(EncryptionKey::id).orElse(null));
             CatalogueJson.MAPPER
                     .writerWithDefaultPrettyPrinter()
                     .writeValue(partial.resolve(DumpEntry.FILE).toFile(), entry);
@@ -137,9 +177,26 @@ public final class LogicalDump {
         } catch (IOException | RuntimeException e) {
             throw new BackupFailure("store", "the dump could not be stored: " + e.getMessage(), "");
         } finally {
+            if (scratch != null) {
+                Trees.delete(scratch);
+            }
             if (Files.exists(partial)) {
                 Trees.delete(partial);
             }
+        }
+    }
+
+    /** {@code plain} encrypted into {@code out} (mode 600), synced. */
+    static void encrypt(Path plain, Path out, EncryptionKey key) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(plain), ChunkedGcm.DEFAULT_CHUNK);
+                FileChannel ch = FileChannel.open(
+                        out,
+                        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+            ChunkedGcm.encrypt(in, o, key, ChunkedGcm.DEFAULT_CHUNK);
+            o.flush();
+            ch.force(true);
         }
     }
 

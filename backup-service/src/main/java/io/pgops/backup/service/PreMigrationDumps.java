@@ -45,8 +45,15 @@ public class PreMigrationDumps {
     private final BackupEventPublisher publisher;
     private final Primaries primaries;
 
+    private final Repositories repositories;
+
     public PreMigrationDumps(
-            Inventory inventory, BackupConfig config, BackupEventPublisher publisher, Primaries primaries) {
+            Inventory inventory,
+            BackupConfig config,
+            BackupEventPublisher publisher,
+            Primaries primaries,
+            Repositories repositories) {
+        this.repositories = repositories;
         this.inventory = inventory;
         this.config = config;
         this.publisher = publisher;
@@ -157,7 +164,9 @@ public class PreMigrationDumps {
                 PgBinaries.locate(),
                 layout(),
                 config.preMigration().toolTimeout(),
-                config.preMigration().lockWaitTimeout());
+                config.preMigration().lockWaitTimeout(),
+                repositories.key(),
+                Path.of(config.staging()));
     }
 
     private RepositoryLayout layout() {

@@ -30,6 +30,11 @@ public class Repositories {
         }
     }
 
+    /** The key new backups and dumps are encrypted with, if any. */
+    public Optional<EncryptionKey> key() {
+        return key;
+    }
+
     /** The id of the key new backups are encrypted with, if any. */
     public Optional<String> keyId() {
         return key.map(EncryptionKey::id);

@@ -62,8 +62,15 @@ public class ScheduledDumps {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("logical-dumps").factory());
 
+    private final Repositories repositories;
+
     public ScheduledDumps(
-            Inventory inventory, BackupConfig config, BackupEventPublisher publisher, Primaries primaries) {
+            Inventory inventory,
+            BackupConfig config,
+            BackupEventPublisher publisher,
+            Primaries primaries,
+            Repositories repositories) {
+        this.repositories = repositories;
         this.inventory = inventory;
         this.config = config;
         this.publisher = publisher;
@@ -161,7 +168,9 @@ public class ScheduledDumps {
                 PgBinaries.locate(),
                 RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
                 config.logical().toolTimeout(),
-                config.preMigration().lockWaitTimeout());
+                config.preMigration().lockWaitTimeout(),
+                repositories.key(),
+                Path.of(config.staging()));
     }
 
     private void cluster(ClusterId cluster, Inventory.Cluster c, Recurrence recurrence) {

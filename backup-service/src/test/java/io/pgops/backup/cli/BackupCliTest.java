@@ -1,14 +1,21 @@
 package io.pgops.backup.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgops.backup.service.ChunkedGcm;
+import io.pgops.backup.service.EncryptionKey;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BackupCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -84,6 +91,83 @@ class BackupCliTest {
         assertEquals(2, run("restore", "--repo", "/nonexistent/repo", "--to", "/nonexistent/pgdata", "--start"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--start needs --port"));
         assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/nonexistent")), "nothing written");
+    }
+
+    @Test
+    void decryptGivesThePlainFileBackWithItsKeyAndNothingWithAnotherOrAnAlteredByte(@TempDir Path dir)
+            throws Exception {
+        byte[] a = new byte[32];
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(a);
+        new java.security.SecureRandom().nextBytes(b);
+        Files.write(dir.resolve("a.key"), a);
+        Files.write(dir.resolve("b.key"), b);
+        byte[] plain = "PGDMP a logical dump\n".repeat(100_000).getBytes(StandardCharsets.UTF_8);
+        Path enc = dir.resolve("full.dump");
+        try (var o = Files.newOutputStream(enc)) {
+            ChunkedGcm.encrypt(
+                    new java.io.ByteArrayInputStream(plain),
+                    o,
+                    EncryptionKey.fromReference("file:" + dir.resolve("a.key"), Map.of()),
+                    ChunkedGcm.DEFAULT_CHUNK);
+        }
+        Path back = dir.resolve("plain.dump");
+        assertEquals(
+                0,
+                run(
+                        "decrypt",
+                        "--in",
+                        enc.toString(),
+                        "--out",
+                        back.toString(),
+                        "--encryption-key",
+                        "file:" + dir.resolve("a.key")),
+                err.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(plain, Files.readAllBytes(back));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(back)));
+        assertEquals(
+                2,
+                run(
+                        "decrypt",
+                        "--in",
+                        enc.toString(),
+                        "--out",
+                        back.toString(),
+                        "--encryption-key",
+                        "file:" + dir.resolve("a.key")),
+                "never over an existing file");
+
+        Path wrong = dir.resolve("wrong.dump");
+        assertEquals(
+                1,
+                run(
+                        "decrypt",
+                        "--in",
+                        enc.toString(),
+                        "--out",
+                        wrong.toString(),
+                        "--encryption-key",
+                        "file:" + dir.resolve("b.key")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("encrypted with the key of id"), err.toString());
+        assertFalse(Files.exists(wrong), "no output from a wrong key");
+
+        byte[] altered = Files.readAllBytes(enc);
+        altered[altered.length / 2] ^= 0x01;
+        Files.write(enc, altered);
+        assertEquals(
+                1,
+                run(
+                        "decrypt",
+                        "--in",
+                        enc.toString(),
+                        "--out",
+                        wrong.toString(),
+                        "--encryption-key",
+                        "file:" + dir.resolve("a.key")));
+        assertFalse(Files.exists(wrong), "no output from an altered file");
+        assertEquals(2, run("decrypt", "--in", enc.toString(), "--out", wrong.toString()), "the key is required");
     }
 
     @Test

@@ -32,7 +32,8 @@ class DumpRetentionTest {
                 null,
                 100,
                 at.minusSeconds(1),
-                at);
+                at,
+                null);
     }
 
     static List<String> gone(List<DumpRetention.Verdict> vs) {

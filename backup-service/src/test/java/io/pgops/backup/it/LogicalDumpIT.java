@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgops.backup.domain.DumpEntry;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.service.BackupFailure;
+import io.pgops.backup.service.ChunkedGcm;
+import io.pgops.backup.service.EncryptionKey;
 import io.pgops.backup.service.LogicalDump;
 import io.pgops.backup.service.Source;
 import io.pgops.events.model.ClusterId;
@@ -96,6 +98,47 @@ class LogicalDumpIT {
                 schema.storedBytes(),
                 schema.tocEntries(),
                 schema.durationMillis());
+    }
+
+    @Test
+    void withTheRepositorysKeyADumpIsStoredEncryptedAndDecryptsToOneThatPgRestoreReads() throws Exception {
+        Path dir = TestStack.get().dir().resolve("logical-enc");
+        Files.createDirectories(dir);
+        byte[] raw = new byte[32];
+        new java.security.SecureRandom().nextBytes(raw);
+        Path keyFile = dir.resolve("dump.key");
+        Files.write(keyFile, raw);
+        EncryptionKey key = EncryptionKey.fromReference("file:" + keyFile, java.util.Map.of());
+        Path staging = dir.resolve("staging");
+        LogicalDump encrypted = new LogicalDump(
+                PgBinaries.locate(),
+                new RepositoryLayout(dir.resolve("repo")),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5),
+                java.util.Optional.of(key),
+                staging);
+        DumpEntry e = encrypted.take(source(), DB, new LogicalDump.Request(null, "c-enc", null), DumpEntry.FULL);
+        assertEquals(key.id(), e.encryptionKeyId());
+        byte[] stored = Files.readAllBytes(encrypted.file(e));
+        assertEquals(e.storedBytes(), stored.length);
+        assertEquals("PGOPSGCM", new String(stored, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+        assertFalse(
+                new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("ld_rows"),
+                "no table name in the clear");
+        try (var left = Files.list(staging)) {
+            assertEquals(0, left.count(), "no plain copy stays in the staging directory");
+        }
+        Path plain = dir.resolve("plain.dump");
+        try (var in = Files.newInputStream(encrypted.file(e));
+                var out = Files.newOutputStream(plain)) {
+            ChunkedGcm.decrypt(in, out, key);
+        }
+        String toc = Cmd.of(PgBinaries.locate().tool("pg_restore"), "--list", plain.toString())
+                .run();
+        assertTrue(toc.contains("TABLE DATA public ld_rows"), toc);
+        assertEquals(
+                List.of(e.id()),
+                encrypted.list(CLUSTER).stream().map(DumpEntry::id).toList());
     }
 
     @Test
