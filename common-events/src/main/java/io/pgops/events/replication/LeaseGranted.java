@@ -17,7 +17,9 @@ import java.time.Instant;
  * @param cluster the cluster
  * @param term the term the lease is granted under (the request's, which is the owner's current term)
  * @param node the primary the lease is granted to
- * @param requestId the id of the request this answers
+ * @param requestId the id of the request this answers; {@code takeover-term-<term>} for the credential a new owner
+ *     hands the target primary with its takeover topology, which answers no request and renews nothing (the agent
+ *     keeps only its credential, for the failsafe)
  * @param ttlMillis how long the lease lasts, in milliseconds, counted by the agent from when it sent the request
  * @param coordinator the instance that granted it
  * @param grantedAt when the coordinator granted it (UTC instant)

@@ -209,7 +209,7 @@ final class ClusterWorker {
                 + last.map(t -> " from term " + t.term().value()
                                 + (t.coordinator() == null ? "" : " of " + t.coordinator()))
                         .orElse(" (first topology; primary found: " + o.target + ")");
-        o.publishTopology(st, reason, null, List.of());
+        o.publishTakeover(st, reason);
         LOG.infof("%s: coordinator of %s, term %s, target primary %s", c.instance(), cluster, o.term, o.target);
         return o;
     }

@@ -76,6 +76,8 @@ public class LeaseKeeper {
     private long lastFailsafeNanos;
     /** The lease credential of the last grant (null before the first, or from a coordinator that cannot sign). */
     private volatile String credential;
+    /** The term {@link #credential} was granted under. */
+    private volatile Term credentialTerm = Term.ZERO;
 
     private final List<Thread> threads = new ArrayList<>();
 
@@ -235,12 +237,26 @@ public class LeaseKeeper {
         synchronized (sent) {
             at = sent.get(g.requestId());
         }
+        if (at == null
+                && targetIsMe()
+                && g.requestId().startsWith(OwnedCluster.TAKEOVER_CREDENTIAL)
+                && g.credential() != null
+                && g.term().compareTo(credentialTerm) > 0) {
+            // a new owner's credential of its term: the failsafe may show it; the lease itself is not renewed
+            credential = g.credential();
+            credentialTerm = g.term();
+            LOG.infof(
+                    "%s/%s: lease credential of term %d from %s, which took the cluster over",
+                    agent.cluster(), agent.node(), g.term().value(), g.coordinator());
+            return;
+        }
         if (at == null || !targetIsMe()) {
             return; // not a request of this life, or no longer the primary
         }
         lease.grant(at, "granted by " + g.coordinator() + " in term " + g.term().value());
         if (g.credential() != null) {
             credential = g.credential(); // shown to the other agents should Kafka go away (the failsafe)
+            credentialTerm = g.term();
         }
     }
 

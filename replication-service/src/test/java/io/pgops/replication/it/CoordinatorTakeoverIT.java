@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two replication-service instances in the coordinators' group: when the one deciding for the cluster
  * is killed with SIGKILL, the other takes the cluster over with a higher term and serves the next
- * command.
+ * command. The primary keeps running throughout: it is killed as soon as its takeover shows, before it answered any
+ * of the primary's lease requests, so the primary's lease rests on the failsafe and the takeover's credential.
  */
 class CoordinatorTakeoverIT {
 
@@ -25,6 +26,7 @@ class CoordinatorTakeoverIT {
         String otherInstance = h.instanceOf(other);
         long term = h.term();
 
+        long postmaster = h.node(1).pid().orElseThrow();
         h.stack.killService(h.coordinatorNames.get(owner));
         await("the other coordinator to take tk over with a higher term")
                 .atMost(ReplicationHarness.SETTLE)
@@ -39,6 +41,13 @@ class CoordinatorTakeoverIT {
         System.out.printf(
                 "takeover: the new owner's topology showed every standby streaming %d ms after it took over%n",
                 (System.nanoTime() - tookOver) / 1_000_000);
+        // the owner died as soon as its takeover showed, before it answered any lease request: the primary lives
+        // on its failsafe, which holds with the credential of the new term the takeover handed it (before, the
+        // other agents refused its old term's credential and the primary was stopped at the lease's end)
+        assertEquals(
+                postmaster,
+                h.node(1).pid().orElse(-1),
+                "the primary kept running through the takeovers, the same postmaster");
 
         HttpResponse<String> r = post(
                 h.coordinators.get(other) + "/clusters/tk/switchover?wait=120",
