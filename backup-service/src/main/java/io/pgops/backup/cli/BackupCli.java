@@ -21,15 +21,10 @@ import io.pgops.events.model.ClusterId;
 import io.pgops.events.model.NodeName;
 import io.pgops.pgtools.OsUser;
 import io.pgops.pgtools.PgBinaries;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -272,19 +267,9 @@ public final class BackupCli {
             throw new Usage("--out: " + out + " exists; decrypt writes a new file only");
         }
         long t0 = System.nanoTime();
-        try (InputStream i = new BufferedInputStream(Files.newInputStream(in), ChunkedGcm.DEFAULT_CHUNK);
-                OutputStream w = new BufferedOutputStream(
-                        Files.newOutputStream(Files.createFile(
-                                out,
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))),
-                        1 << 16)) {
-            ChunkedGcm.decrypt(i, w, key);
+        try {
+            ChunkedGcm.decryptFile(in, out, key);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(out);
-            } catch (IOException ignored) {
-                // reported below
-            }
             err.println("pgops backup: " + in + " not decrypted: " + e.getMessage());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("result", "failed");

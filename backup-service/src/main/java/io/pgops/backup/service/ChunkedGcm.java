@@ -1,14 +1,25 @@
 package io.pgops.backup.service;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Set;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -61,6 +72,36 @@ public final class ChunkedGcm {
             cur = next;
         }
     }
+
+    /** {@code plain} encrypted into the new file {@code out} (mode 600), synced before this returns. */
+    public static void encryptFile(Path plain, Path out, EncryptionKey key) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(plain), DEFAULT_CHUNK);
+                FileChannel ch = FileChannel.open(
+                        out, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
+                OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+            encrypt(in, o, key, DEFAULT_CHUNK);
+            o.flush();
+            ch.force(true);
+        }
+    }
+
+    /**
+     * {@code encrypted} decrypted into the new file {@code out} (mode 600); when a chunk does not authenticate (or
+     * anything else fails) {@code out} is removed and the failure thrown: no partial plain file is left.
+     */
+    public static void decryptFile(Path encrypted, Path out, EncryptionKey key) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(encrypted), DEFAULT_CHUNK);
+                OutputStream o =
+                        new BufferedOutputStream(Files.newOutputStream(Files.createFile(out, OWNER_ONLY)), 1 << 16)) {
+            decrypt(in, o, key);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out);
+            throw e;
+        }
+    }
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** Decrypts into {@code out}; throws {@link Refused} at the first chunk that does not authenticate. */
     public static void decrypt(InputStream in, OutputStream out, EncryptionKey key) throws IOException {

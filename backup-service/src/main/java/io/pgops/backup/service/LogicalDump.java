@@ -7,20 +7,13 @@ import io.pgops.backup.domain.ToolOutput;
 import io.pgops.events.model.ClusterId;
 import io.pgops.pgtools.Cmd;
 import io.pgops.pgtools.PgBinaries;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,7 +139,7 @@ public final class LogicalDump {
             int entries = tocEntries(list.output());
             Path stored = partial.resolve(fileName);
             if (key.isPresent()) {
-                encrypt(file, stored, key.get());
+                ChunkedGcm.encryptFile(file, stored, key.get());
             }
             DumpEntry entry = new DumpEntry(
                     id,
@@ -183,20 +176,6 @@ public final class LogicalDump {
             if (Files.exists(partial)) {
                 Trees.delete(partial);
             }
-        }
-    }
-
-    /** {@code plain} encrypted into {@code out} (mode 600), synced. */
-    static void encrypt(Path plain, Path out, EncryptionKey key) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(plain), ChunkedGcm.DEFAULT_CHUNK);
-                FileChannel ch = FileChannel.open(
-                        out,
-                        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-            ChunkedGcm.encrypt(in, o, key, ChunkedGcm.DEFAULT_CHUNK);
-            o.flush();
-            ch.force(true);
         }
     }
 

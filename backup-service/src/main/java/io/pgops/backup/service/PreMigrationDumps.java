@@ -17,7 +17,6 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
-import io.pgops.pgtools.PgBinaries;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -160,13 +159,7 @@ public class PreMigrationDumps {
     }
 
     private LogicalDump dumper() {
-        return new LogicalDump(
-                PgBinaries.locate(),
-                layout(),
-                config.preMigration().toolTimeout(),
-                config.preMigration().lockWaitTimeout(),
-                repositories.key(),
-                Path.of(config.staging()));
+        return repositories.logicalDumps(config.preMigration().toolTimeout());
     }
 
     private RepositoryLayout layout() {

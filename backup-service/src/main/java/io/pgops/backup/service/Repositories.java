@@ -7,6 +7,7 @@ import io.pgops.pgtools.PgBinaries;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,9 +31,18 @@ public class Repositories {
         }
     }
 
-    /** The key new backups and dumps are encrypted with, if any. */
-    public Optional<EncryptionKey> key() {
-        return key;
+    /**
+     * The logical dump engine over the configured repository, {@code pg_dump} running at most {@code toolTimeout}:
+     * dumps encrypted with the key when one is configured (plain only in a scratch directory under the staging one).
+     */
+    public LogicalDump logicalDumps(Duration toolTimeout) {
+        return new LogicalDump(
+                PgBinaries.locate(),
+                RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
+                toolTimeout,
+                config.preMigration().lockWaitTimeout(),
+                key,
+                Path.of(config.staging()));
     }
 
     /** The id of the key new backups are encrypted with, if any. */

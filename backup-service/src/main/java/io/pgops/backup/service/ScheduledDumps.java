@@ -21,7 +21,6 @@ import io.pgops.events.model.NodeName;
 import io.pgops.events.model.Timeline;
 import io.pgops.kit.inventory.Inventory;
 import io.pgops.kit.inventory.Passwords;
-import io.pgops.pgtools.PgBinaries;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -164,13 +163,7 @@ public class ScheduledDumps {
     }
 
     private LogicalDump dumps() {
-        return new LogicalDump(
-                PgBinaries.locate(),
-                RepositoryLayout.within(Path.of(config.repositoryRoot()), null),
-                config.logical().toolTimeout(),
-                config.preMigration().lockWaitTimeout(),
-                repositories.key(),
-                Path.of(config.staging()));
+        return repositories.logicalDumps(config.logical().toolTimeout());
     }
 
     private void cluster(ClusterId cluster, Inventory.Cluster c, Recurrence recurrence) {

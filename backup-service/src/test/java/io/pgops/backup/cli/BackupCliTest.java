@@ -96,78 +96,47 @@ class BackupCliTest {
     @Test
     void decryptGivesThePlainFileBackWithItsKeyAndNothingWithAnotherOrAnAlteredByte(@TempDir Path dir)
             throws Exception {
-        byte[] a = new byte[32];
-        byte[] b = new byte[32];
-        new java.security.SecureRandom().nextBytes(a);
-        new java.security.SecureRandom().nextBytes(b);
-        Files.write(dir.resolve("a.key"), a);
-        Files.write(dir.resolve("b.key"), b);
+        Path a = key(dir, "a.key");
+        Path b = key(dir, "b.key");
         byte[] plain = "PGDMP a logical dump\n".repeat(100_000).getBytes(StandardCharsets.UTF_8);
         Path enc = dir.resolve("full.dump");
         try (var o = Files.newOutputStream(enc)) {
             ChunkedGcm.encrypt(
                     new java.io.ByteArrayInputStream(plain),
                     o,
-                    EncryptionKey.fromReference("file:" + dir.resolve("a.key"), Map.of()),
+                    EncryptionKey.fromReference("file:" + a, Map.of()),
                     ChunkedGcm.DEFAULT_CHUNK);
         }
         Path back = dir.resolve("plain.dump");
-        assertEquals(
-                0,
-                run(
-                        "decrypt",
-                        "--in",
-                        enc.toString(),
-                        "--out",
-                        back.toString(),
-                        "--encryption-key",
-                        "file:" + dir.resolve("a.key")),
-                err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, decrypt(enc, back, a), err.toString(StandardCharsets.UTF_8));
         assertArrayEquals(plain, Files.readAllBytes(back));
         assertEquals(
                 "rw-------",
                 java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(back)));
-        assertEquals(
-                2,
-                run(
-                        "decrypt",
-                        "--in",
-                        enc.toString(),
-                        "--out",
-                        back.toString(),
-                        "--encryption-key",
-                        "file:" + dir.resolve("a.key")),
-                "never over an existing file");
+        assertEquals(2, decrypt(enc, back, a), "never over an existing file");
 
         Path wrong = dir.resolve("wrong.dump");
-        assertEquals(
-                1,
-                run(
-                        "decrypt",
-                        "--in",
-                        enc.toString(),
-                        "--out",
-                        wrong.toString(),
-                        "--encryption-key",
-                        "file:" + dir.resolve("b.key")));
+        assertEquals(1, decrypt(enc, wrong, b));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("encrypted with the key of id"), err.toString());
         assertFalse(Files.exists(wrong), "no output from a wrong key");
 
         byte[] altered = Files.readAllBytes(enc);
         altered[altered.length / 2] ^= 0x01;
         Files.write(enc, altered);
-        assertEquals(
-                1,
-                run(
-                        "decrypt",
-                        "--in",
-                        enc.toString(),
-                        "--out",
-                        wrong.toString(),
-                        "--encryption-key",
-                        "file:" + dir.resolve("a.key")));
+        assertEquals(1, decrypt(enc, wrong, a));
         assertFalse(Files.exists(wrong), "no output from an altered file");
         assertEquals(2, run("decrypt", "--in", enc.toString(), "--out", wrong.toString()), "the key is required");
+    }
+
+    private int decrypt(Path in, Path out, Path key) {
+        return run("decrypt", "--in", in.toString(), "--out", out.toString(), "--encryption-key", "file:" + key);
+    }
+
+    /** A random 32-byte key in a file of {@code dir}. */
+    private static Path key(Path dir, String name) throws java.io.IOException {
+        byte[] raw = new byte[32];
+        new java.security.SecureRandom().nextBytes(raw);
+        return Files.write(dir.resolve(name), raw);
     }
 
     @Test
