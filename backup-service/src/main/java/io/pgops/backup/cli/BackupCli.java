@@ -340,8 +340,8 @@ public final class BackupCli {
     private BackupEngine filesystem(Map<String, String> o) {
         String repo = required(o, "repo");
         if (S3Location.isS3(repo)) {
-            throw new Usage("wal-check reads a filesystem repository's WAL archive (WAL archiving to S3 is not there"
-                    + " yet)");
+            throw new Usage("wal-check reads a filesystem repository's WAL archive (the copy in a bucket is made"
+                    + " from the backup-service's local archive, which its gap check reads)");
         }
         return localEngine(Path.of(repo), o);
     }

@@ -33,6 +33,45 @@ public interface BackupConfig {
     @WithDefault("${PGOPS_DATA_DIR:/var/tmp/pgops-${user.name}}/backup-staging")
     String staging();
 
+    /**
+     * Store the physical backups in an S3-compatible bucket instead of the filesystem repository: taken and verified
+     * in {@link #staging}, uploaded (multipart, parallel parts, encrypted with {@link #encryptionKey} when set), the
+     * catalogue object last; drills, restores, retention and metrics read the bucket. The WAL archive is written
+     * under {@link #repositoryRoot} and copied into the bucket ({@code wal.copy-interval}); the logical dumps stay
+     * under the root.
+     */
+    S3 s3();
+
+    /** {@code pgops.backup.s3.*}: the bucket and how to reach it. */
+    interface S3 {
+        /** {@code s3://bucket/prefix}; unset: backups go to the filesystem repository. */
+        Optional<String> location();
+
+        /** The server's URL for an S3-compatible server (MinIO, Ceph, s3proxy, …); unset: AWS's own. */
+        Optional<java.net.URI> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** {@code http://host/bucket/key} addressing (most S3-compatible servers want it). */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /**
+         * A properties file with {@code access-key-id} and {@code secret-access-key}; unset: the environment's
+         * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}. The keys themselves are never configured.
+         */
+        Optional<String> credentialsFile();
+
+        /** MiB per multipart part (5–512). */
+        @WithDefault("16")
+        int partSizeMib();
+
+        /** Parts uploaded at once (each buffered in memory). */
+        @WithDefault("4")
+        int parallelParts();
+    }
+
     /** Compression of the data archive: {@code zstd}, {@code lz4}, {@code gzip} or {@code none}. */
     @WithDefault("zstd")
     String compression();
@@ -161,6 +200,13 @@ public interface BackupConfig {
         /** How often the archive is checked for missing segments ({@code WalArchiveGapDetected}). */
         @WithDefault("1m")
         Duration gapCheckInterval();
+
+        /**
+         * When the backups live in a bucket ({@code pgops.backup.s3.location}): how often the complete segments and
+         * history files of the local archive are copied there (encrypted with the repository's key, if any).
+         */
+        @WithDefault("10s")
+        Duration copyInterval();
 
         /** The first wait before pg_receivewal is started again after it exited; it doubles up to the maximum. */
         @WithDefault("1s")

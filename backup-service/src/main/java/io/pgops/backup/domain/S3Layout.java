@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * {@code pg_wal.tar} and {@code backup_manifest}, and {@code <prefix>/<cluster>/<backup-id>/backup.json}, the
  * catalogue object, uploaded last. Object stores have no rename, so completeness is the catalogue object itself:
  * a backup is in the catalogue only when its {@code backup.json} exists, and objects of a backup without one are
- * an upload that has not finished (or died) and are never listed.
+ * an upload that has not finished (or died) and are never listed. The copy of the cluster's WAL archive lies beside
+ * its backups, {@code <prefix>/<cluster>/wal/<file>} ({@code wal} is never a backup id).
  */
 public record S3Layout(S3Location location) {
 
@@ -39,6 +40,19 @@ public record S3Layout(S3Location location) {
             throw new IllegalArgumentException("'" + file + "' is not a stored file's name");
         }
         return backup(cluster, id) + file;
+    }
+
+    /** The key prefix of the cluster's WAL archive copy, ending with a slash. */
+    public String wal(ClusterId cluster) {
+        return cluster(cluster) + RepositoryLayout.WAL + "/";
+    }
+
+    /** The key of one WAL archive object: a segment or a history file, as {@link WalShipping#objectName} names it. */
+    public String walObject(ClusterId cluster, String objectName) {
+        if (!objectName.matches("([0-9A-F]{24}(\\.(gz|lz4|zst))?|[0-9A-F]{8}\\.history)(\\.gcm)?")) {
+            throw new IllegalArgumentException("'" + objectName + "' is not a WAL archive file's name");
+        }
+        return wal(cluster) + objectName;
     }
 
     /** The catalogue object, whose existence makes the backup complete. */
@@ -83,6 +97,11 @@ public record S3Layout(S3Location location) {
         }
         String name = commonPrefix.substring(base().length(), commonPrefix.length() - 1);
         return name.matches(ClusterId.PATTERN) ? ClusterId.of(name) : null;
+    }
+
+    /** The backup a child prefix {@code <prefix>/<cluster>/<backup-id>/} names, or null (the WAL copy, anything else). */
+    public BackupId backupIn(ClusterId cluster, String childPrefix) {
+        return backupOf(cluster, childPrefix);
     }
 
     private BackupId backupOf(ClusterId cluster, String key) {

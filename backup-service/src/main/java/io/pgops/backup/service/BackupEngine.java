@@ -57,6 +57,11 @@ public final class BackupEngine implements Backups {
         }
     }
 
+    /** The account PostgreSQL's tools run as (a restored server reads its WAL archive as it). */
+    public OsUser pgUser() {
+        return pgUser;
+    }
+
     public RepositoryLayout layout() {
         return layout;
     }

@@ -13,13 +13,17 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
  * The backup-service's Prometheus metrics, per cluster of the inventory, read from the repository's
- * catalogue at each scrape (so they survive a restart and count backups the command line took too):
+ * catalogue at each scrape (a bucket's at most every 5 s), so they survive a restart and count backups the command
+ * line took too:
  *
  * <ul>
  *   <li>{@code pgops_backup_last_completed_timestamp_seconds} when the newest catalogued backup completed (its
@@ -36,12 +40,22 @@ import org.jboss.logging.Logger;
 public class BackupMetrics {
     private static final Logger LOG = Logger.getLogger(BackupMetrics.class);
 
-    private final MeterRegistry registry;
-    private final Path root;
+    /** How long one read of a cluster's catalogue serves the scrapes (each reads six gauges from it). */
+    private static final long CATALOGUE_FRESH_NANOS = 5_000_000_000L;
 
-    public BackupMetrics(MeterRegistry registry, Inventory inventory, BackupConfig config) {
+    private final MeterRegistry registry;
+    private final Repositories repositories;
+    private final RepositoryLayout layout;
+    private final Map<ClusterId, Read> reads = new ConcurrentHashMap<>();
+    private final List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A cluster's catalogue as last read, and when (nanoTime). */
+    private record Read(List<CatalogueEntry> entries, long atNanos) {}
+
+    public BackupMetrics(MeterRegistry registry, Inventory inventory, BackupConfig config, Repositories repositories) {
         this.registry = registry;
-        this.root = Path.of(config.repositoryRoot());
+        this.repositories = repositories;
+        this.layout = new RepositoryLayout(Path.of(config.repositoryRoot()));
         for (String name : inventory.clusters().keySet()) {
             ClusterId cluster = ClusterId.of(name);
             gauge(
@@ -78,31 +92,43 @@ public class BackupMetrics {
                         case Verification.FAILED -> 0.0;
                         default -> Double.NaN;
                     });
-            Gauge.builder(
+            gauges.add(Gauge.builder(
                             "pgops.backup.catalogued.backups",
                             this,
                             m -> m.catalogue(cluster).size())
                     .description("backups the repository's catalogue holds for the cluster")
                     .tag("cluster", name)
-                    .register(registry);
+                    .register(registry));
             for (String outcome : new String[] {"completed", "failed"}) {
                 runs(cluster, outcome);
             }
             expired(cluster);
             expiredBytes(cluster);
             walRemoved(cluster);
+            walCopied(cluster, 0);
         }
     }
 
     /** Counts a backup this instance ran. */
     public void ran(ClusterId cluster, boolean completed) {
+        reads.remove(cluster);
         runs(cluster, completed ? "completed" : "failed").increment();
     }
 
     /** Counts a backup retention deleted and what it took in the repository. */
     public void expired(ClusterId cluster, long storedBytes) {
+        reads.remove(cluster);
         expired(cluster).increment();
         expiredBytes(cluster).increment(storedBytes);
+    }
+
+    /** Counts WAL archive files copied into the bucket. */
+    public void walCopied(ClusterId cluster, int files) {
+        Counter.builder("pgops.backup.wal.copied.files")
+                .description("WAL archive files (segments and history files) copied into the bucket")
+                .tag("cluster", cluster.value())
+                .register(registry)
+                .increment(files);
     }
 
     /** Counts WAL segment files retention removed from the archive. */
@@ -142,23 +168,45 @@ public class BackupMetrics {
 
     private void gauge(
             ClusterId cluster, String name, String unit, String help, ToDoubleFunction<CatalogueEntry> value) {
-        Gauge.builder(
+        gauges.add(Gauge.builder(
                         name,
                         this,
                         m -> m.newest(cluster).map(value::applyAsDouble).orElse(Double.NaN))
                 .description(help)
                 .baseUnit(unit)
                 .tag("cluster", cluster.value())
-                .register(registry);
+                .register(registry));
     }
 
-    private java.util.List<CatalogueEntry> catalogue(ClusterId cluster) {
+    /**
+     * The gauges read this instance: removed with it, so an instance after it (a restarted application in the same
+     * JVM, as the tests restart it) registers its own instead of finding these, which read a stale repository.
+     */
+    @jakarta.annotation.PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+
+    /**
+     * The cluster's catalogue: the directory's at each scrape; a bucket's at most every few seconds (a listing and
+     * one request per backup), and afresh after this instance ran a backup.
+     */
+    private List<CatalogueEntry> catalogue(ClusterId cluster) {
+        long now = System.nanoTime();
+        Read r = reads.get(cluster);
+        if (r != null && repositories.inBucket() && now - r.atNanos() < CATALOGUE_FRESH_NANOS) {
+            return r.entries();
+        }
+        List<CatalogueEntry> entries;
         try {
-            return new Catalogue(new RepositoryLayout(root)).list(cluster);
+            entries = repositories.catalogue(layout).list(cluster);
         } catch (RuntimeException e) {
             LOG.debugf("cannot read the catalogue of %s for metrics: %s", cluster, e.getMessage());
-            return java.util.List.of();
+            entries = List.of();
         }
+        reads.put(cluster, new Read(entries, now));
+        return entries;
     }
 
     private Optional<CatalogueEntry> newest(ClusterId cluster) {

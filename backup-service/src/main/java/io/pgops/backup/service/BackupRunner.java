@@ -115,7 +115,7 @@ public class BackupRunner {
                         NodeName.of(e.getKey()), e.getValue().roleHint()))
                 .toList();
         SourceChoice.Choice choice = SourceChoice.choose(candidates, node);
-        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), repository.orElse(null));
+        RepositoryLayout layout = layout(repository);
         String correlation = EventIds.newId();
         BackupId id = BackupId.at(Instant.now(), choice.node());
         publish(
@@ -130,11 +130,7 @@ public class BackupRunner {
                 requester);
         submit(cluster, () -> run(cluster, c, choice, id, layout, fastCheckpoint, correlation, Optional.empty()));
         return new Accepted(
-                id.value(),
-                correlation,
-                choice.node().value(),
-                choice.reason(),
-                layout.root().toString());
+                id.value(), correlation, choice.node().value(), choice.reason(), repositories.location(layout));
     }
 
     /**
@@ -168,7 +164,7 @@ public class BackupRunner {
                                 cluster,
                                 BackupId.at(Instant.now(), fallback),
                                 null,
-                                layout.root().toString(),
+                                repositories.location(layout),
                                 "start",
                                 chosen.reason(),
                                 System.nanoTime()),
@@ -208,7 +204,7 @@ public class BackupRunner {
     public Optional<Accepted> drill(ClusterId cluster, Requester requester) {
         Inventory.Cluster c = cluster(cluster);
         RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), null);
-        List<CatalogueEntry> all = new Catalogue(layout).list(cluster);
+        List<CatalogueEntry> all = repositories.catalogue(layout).list(cluster);
         if (all.isEmpty()) {
             return Optional.empty();
         }
@@ -217,7 +213,7 @@ public class BackupRunner {
         String user = config.account()
                 .map(BackupConfig.Account::username)
                 .orElse(c.credentials().username());
-        String repo = layout.root().toString();
+        String repo = repositories.location(layout);
         submit(cluster, () -> {
             Backups engine = repositories.backups(layout);
             Optional<Verifier.Outcome> o;
@@ -257,8 +253,22 @@ public class BackupRunner {
     /** The catalogue of a cluster in the configured repository (or one inside it). */
     public List<CatalogueEntry> list(ClusterId cluster, Optional<String> repository) {
         cluster(cluster);
-        RepositoryLayout layout = RepositoryLayout.within(repositoryRoot(), repository.orElse(null));
-        return new Catalogue(layout).list(cluster);
+        return repositories.catalogue(layout(repository)).list(cluster);
+    }
+
+    /**
+     * The filesystem repository a request names, inside the configured root (the root itself by default); when the
+     * backups live in a bucket a request may name none.
+     *
+     * @throws IllegalArgumentException the repository lies outside the root, or the backups live in a bucket
+     */
+    private RepositoryLayout layout(Optional<String> repository) {
+        if (repository.isPresent() && repositories.inBucket()) {
+            throw new IllegalArgumentException("this service stores its backups in "
+                    + repositories.location(RepositoryLayout.within(repositoryRoot(), null))
+                    + ": a repository directory applies only to a filesystem repository");
+        }
+        return RepositoryLayout.within(repositoryRoot(), repository.orElse(null));
     }
 
     private Inventory.Cluster cluster(ClusterId cluster) {
@@ -278,7 +288,7 @@ public class BackupRunner {
             boolean fast,
             String correlation,
             Optional<Timeline> least) {
-        String repo = layout.root().toString();
+        String repo = repositories.location(layout);
         long t0 = System.nanoTime();
         try {
             Inventory.Node n = c.nodes().get(choice.node().value());

@@ -91,6 +91,18 @@ public final class Catalogue implements BackupRepository {
         write(layout.backup(entry.cluster(), entry.id()), entry);
     }
 
+    /** Takes the backup out of the catalogue with one rename ({@code .expired-<id>}), then deletes its files. */
+    static void delete(RepositoryLayout layout, CatalogueEntry e) {
+        Path dir = layout.backup(e.cluster(), e.id());
+        Path gone = layout.cluster(e.cluster()).resolve(RetentionRunner.EXPIRED_PREFIX + e.id().value());
+        try {
+            Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot take backup " + e.id() + " out of the catalogue", x);
+        }
+        Trees.delete(gone);
+    }
+
     /** Writes {@code entry} as {@code backup.json} into {@code dir} through a temporary file and a rename. */
     static void write(Path dir, CatalogueEntry entry) {
         Path tmp = dir.resolve("." + CatalogueEntry.FILE + ".tmp");

@@ -289,9 +289,10 @@ public final class PointInTimeRestore {
     }
 
     /** pg_control offers no event to wait on: it is read again after a fifth of a second. */
+    /** Between two reads of pg_control (a few milliseconds each): a restore of a small backup takes ~2 s in all. */
     private static void pause() {
         try {
-            Thread.sleep(200);
+            Thread.sleep(50);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for recovery", e);

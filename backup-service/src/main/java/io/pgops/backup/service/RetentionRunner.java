@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +41,17 @@ public class RetentionRunner {
     private final BackupEventPublisher publisher;
     private final BackupMetrics metrics;
     private final BackupsInUse inUse;
+    private final Repositories repositories;
     private final ConcurrentHashMap<ClusterId, Object> locks = new ConcurrentHashMap<>();
 
     public RetentionRunner(
-            BackupConfig config, BackupEventPublisher publisher, BackupMetrics metrics, BackupsInUse inUse) {
+            BackupConfig config,
+            BackupEventPublisher publisher,
+            BackupMetrics metrics,
+            BackupsInUse inUse,
+            Repositories repositories) {
         this.config = config;
+        this.repositories = repositories;
         this.publisher = publisher;
         this.metrics = metrics;
         this.inUse = inUse;
@@ -108,8 +113,8 @@ public class RetentionRunner {
             ClusterId cluster, RepositoryLayout layout, boolean dryRun, String correlation, Requester requester) {
         RetentionPolicy policy = policy(cluster);
         synchronized (locks.computeIfAbsent(cluster, k -> new Object())) {
-            Catalogue catalogue = new Catalogue(layout);
-            if (!dryRun) {
+            BackupRepository catalogue = repositories.catalogue(layout);
+            if (!dryRun && !repositories.inBucket()) {
                 sweepLeftovers(layout.cluster(cluster));
             }
             List<Retention.Verdict> verdicts =
@@ -124,7 +129,7 @@ public class RetentionRunner {
                 if (v.keep() || dryRun) {
                     continue;
                 }
-                delete(layout, e);
+                repositories.delete(layout, e);
                 deleted++;
                 freed += e.storedBytes();
                 metrics.expired(cluster, e.storedBytes());
@@ -134,7 +139,7 @@ public class RetentionRunner {
                                 new BackupExpired(
                                         cluster,
                                         e.id().value(),
-                                        layout.root().toString(),
+                                        repositories.location(layout),
                                         e.timeline(),
                                         e.startLsn(),
                                         e.stopLsn(),
@@ -159,6 +164,11 @@ public class RetentionRunner {
                             : WalRetention.plan(walSegments(layout.wal(cluster)), kept, segmentSize());
             if (!dryRun && !wal.remove().isEmpty()) {
                 removeWal(layout.wal(cluster), wal.remove());
+                repositories.deleteWalCopies(
+                        cluster,
+                        wal.remove().stream()
+                                .map(w -> w.fileName(segmentSize()))
+                                .toList());
                 metrics.walRemoved(cluster, wal.remove().size());
                 LOG.infof("cluster %s: WAL retention: %s", cluster.value(), wal.reason());
             }
@@ -194,18 +204,6 @@ public class RetentionRunner {
                 throw new UncheckedIOException("cannot remove WAL segment " + s.fileName(size) + " from " + dir, x);
             }
         }
-    }
-
-    /** Takes the backup out of the catalogue with one rename, then deletes its files. */
-    private static void delete(RepositoryLayout layout, CatalogueEntry e) {
-        Path dir = layout.backup(e.cluster(), e.id());
-        Path gone = layout.cluster(e.cluster()).resolve(EXPIRED_PREFIX + e.id().value());
-        try {
-            Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException x) {
-            throw new UncheckedIOException("cannot take backup " + e.id() + " out of the catalogue", x);
-        }
-        Trees.delete(gone);
     }
 
     /** Deletes what an earlier run renamed but could not delete (the process died in between). */

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * a local staging repository (a {@link BackupEngine} on a directory): a backup is taken there, verified there
  * before it is uploaded (the catalogue object records that verification), uploaded with its catalogue object last
  * and then removed locally; a verification or a restore downloads the backup into the staging directory first and
- * removes it afterwards. Only backups go to S3: the WAL archive stays on a filesystem repository, so a restore from
- * S3 replays the WAL the backup carries ({@code pg_wal.tar}) and a later target is not reached.
+ * removes it afterwards. The backup-service copies its WAL archive into the bucket too ({@code
+ * <prefix>/<cluster>/wal/}, {@link WalShipper}); a restore by the command line downloads that copy into the staging
+ * directory and replays it to the target (the service replays its own archive).
  */
 public final class S3Backups implements Backups {
     private final BackupEngine staging;
@@ -123,6 +124,28 @@ public final class S3Backups implements Backups {
     @Override
     public PointInTimeRestore.Outcome restore(PointInTimeRestore.Request r, Consumer<String> progress)
             throws BackupFailure {
+        // the command line elsewhere has no local archive: the bucket's copy of it comes into staging first (the
+        // service replays its own archive, which the copy was made from)
+        Path localWal = staging.layout().wal(r.cluster());
+        boolean walFromBucket =
+                staging.layout().walRoot().equals(staging.layout().root());
+        if (walFromBucket) {
+            try {
+                int n = s3.downloadWal(r.cluster(), localWal);
+                // the restored server's restore_command reads it as PostgreSQL's account
+                staging.pgUser().own(localWal);
+                traversable(staging.layout().root());
+                traversable(staging.layout().cluster(r.cluster()));
+                progress.accept(
+                        n == 0
+                                ? "the bucket holds no WAL archive of " + r.cluster()
+                                        + ": replay ends with the backup's own WAL"
+                                : n + " WAL archive file(s) downloaded from " + s3.location() + " into " + localWal);
+            } catch (IOException | RuntimeException e) {
+                throw new BackupFailure(
+                        "fetch", "cannot download the WAL archive from " + s3.location() + ": " + e.getMessage(), "");
+            }
+        }
         RestorePlan plan;
         try {
             plan = RestorePlan.decide(
@@ -139,8 +162,9 @@ public final class S3Backups implements Backups {
         progress.accept(
                 "downloading " + chosen.id() + " from " + s3.location() + " (" + chosen.storedBytes() + " bytes)");
         Path dir = stage(chosen);
+        boolean done = false;
         try {
-            return staging.restore(
+            PointInTimeRestore.Outcome o = staging.restore(
                     new PointInTimeRestore.Request(
                             r.cluster(),
                             r.dataDir(),
@@ -150,9 +174,25 @@ public final class S3Backups implements Backups {
                             r.port(),
                             r.timeout()),
                     progress);
+            done = true;
+            return o;
         } finally {
             Trees.delete(dir);
+            if (walFromBucket && (r.port().isPresent() || !done)) {
+                Trees.delete(localWal); // a started server has replayed it; a failed restore needs it no more
+            } else if (walFromBucket) {
+                progress.accept("the restored directory's restore_command reads " + localWal
+                        + ": keep it until the server has recovered");
+            }
         }
+    }
+
+    /** Lets other accounts pass through a directory (not list it): PostgreSQL's reaches the WAL below it. */
+    private static void traversable(Path dir) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> p = java.nio.file.Files.getPosixFilePermissions(dir);
+        p.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
+        p.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+        java.nio.file.Files.setPosixFilePermissions(dir, p);
     }
 
     /** Downloads a backup into the staging repository, where the engine finds it under its id. */

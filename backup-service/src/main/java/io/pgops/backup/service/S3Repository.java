@@ -3,6 +3,7 @@ package io.pgops.backup.service;
 import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.S3Layout;
+import io.pgops.backup.domain.WalShipping;
 import io.pgops.events.model.ClusterId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,10 +53,16 @@ public final class S3Repository implements BackupRepository {
 
     @Override
     public List<CatalogueEntry> list(ClusterId cluster) {
+        // one listing of the cluster's child prefixes (not of every key: the WAL copy lies beside the backups), then
+        // each backup's catalogue object, which only a complete backup has
         List<CatalogueEntry> out = new ArrayList<>();
-        for (BackupId id : layout.complete(cluster, store.keys(layout.cluster(cluster)))) {
-            find(cluster, id).ifPresent(out::add);
+        for (String child : store.children(layout.cluster(cluster))) {
+            BackupId id = layout.backupIn(cluster, child);
+            if (id != null) {
+                find(cluster, id).ifPresent(out::add);
+            }
         }
+        out.sort(java.util.Comparator.comparing(CatalogueEntry::id));
         return out;
     }
 
@@ -178,6 +185,116 @@ public final class S3Repository implements BackupRepository {
             Files.deleteIfExists(enc);
             Files.deleteIfExists(plain);
         }
+    }
+
+    /**
+     * Deletes a backup: its catalogue object first (from then on it is not listed, and what a failure leaves behind
+     * is an unfinished backup's objects, {@link #unfinished}), then every other object under the backup's prefix.
+     */
+    public void delete(CatalogueEntry entry) {
+        store.delete(layout.catalogue(entry.cluster(), entry.id()));
+        deleteObjects(entry.cluster(), entry.id());
+    }
+
+    /** Deletes every object under a backup's prefix (an unfinished upload's leftovers, or an expired backup's). */
+    public void deleteObjects(ClusterId cluster, BackupId id) {
+        for (String k : store.keys(layout.backup(cluster, id))) {
+            store.delete(k);
+        }
+    }
+
+    // ---- the copy of the WAL archive -------------------------------------------------------------------------
+
+    /** The local file names the bucket holds a copy of ({@code .gcm} taken off). */
+    public java.util.Set<String> walFiles(ClusterId cluster) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        String prefix = layout.wal(cluster);
+        for (String k : store.keys(prefix)) {
+            out.add(WalShipping.fileName(k.substring(prefix.length())));
+        }
+        return out;
+    }
+
+    /**
+     * Copies one file of the local WAL archive into the bucket, encrypted ({@code .gcm}) when this repository has a
+     * key. The object appears whole or not at all (one PUT, or a multipart upload completed at its end).
+     */
+    public void putWal(ClusterId cluster, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String objectKey = layout.walObject(cluster, WalShipping.objectName(name, key.isPresent()));
+        if (key.isEmpty()) {
+            store.upload(file, objectKey);
+            return;
+        }
+        Path enc = Files.createTempFile(
+                "pgops-wal-",
+                ".gcm",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (var in = Files.newInputStream(file);
+                    var out = Files.newOutputStream(enc)) {
+                ChunkedGcm.encrypt(in, out, key.get(), ChunkedGcm.DEFAULT_CHUNK);
+            }
+            store.upload(enc, objectKey);
+        } finally {
+            Files.deleteIfExists(enc);
+        }
+    }
+
+    /** Deletes the copies of local WAL archive files (retention removed them locally). */
+    public void deleteWal(ClusterId cluster, java.util.Collection<String> fileNames) {
+        java.util.Set<String> names = java.util.Set.copyOf(fileNames);
+        String prefix = layout.wal(cluster);
+        for (String k : store.keys(prefix)) {
+            if (names.contains(WalShipping.fileName(k.substring(prefix.length())))) {
+                store.delete(k);
+            }
+        }
+    }
+
+    /**
+     * Downloads the bucket's copy of the WAL archive into {@code dir} (created, mode 700), decrypting what is
+     * encrypted (refused without its key or when altered); files already there are left as they are. Returns how
+     * many files came.
+     */
+    public int downloadWal(ClusterId cluster, Path dir) throws IOException {
+        Files.createDirectories(
+                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        String prefix = layout.wal(cluster);
+        int n = 0;
+        for (String k : store.keys(prefix)) {
+            String objectName = k.substring(prefix.length());
+            String name = WalShipping.fileName(objectName);
+            Path target = dir.resolve(name);
+            if (Files.exists(target)) {
+                continue;
+            }
+            if (objectName.equals(name)) {
+                store.download(k, target);
+            } else {
+                if (key.isEmpty()) {
+                    throw new ChunkedGcm.Refused("the WAL file " + name + " in " + location
+                            + " is encrypted: give its key (--encryption-key)");
+                }
+                Path enc = dir.resolve("." + name + ".gcm");
+                Path plain = dir.resolve("." + name + ".plain");
+                try {
+                    store.download(k, enc);
+                    try (var in = Files.newInputStream(enc);
+                            var out = Files.newOutputStream(plain)) {
+                        ChunkedGcm.decrypt(in, out, key.get());
+                    } catch (ChunkedGcm.Refused e) {
+                        throw new ChunkedGcm.Refused("the WAL file " + name + ": " + e.getMessage());
+                    }
+                    Files.move(plain, target);
+                } finally {
+                    Files.deleteIfExists(enc);
+                    Files.deleteIfExists(plain);
+                }
+            }
+            n++;
+        }
+        return n;
     }
 
     /** The ids of {@code cluster}'s backups whose upload never finished (objects without a catalogue object). */

@@ -48,7 +48,20 @@ public class WalArchiving {
     /** The latest topology per cluster, also one read before archiving started (the consumer may be first). */
     private final Map<ClusterId, TopologyChanged> latest = new ConcurrentHashMap<>();
 
+    /** The backups' catalogue, in the repository root or in a bucket. */
+    @jakarta.inject.Inject
+    Repositories repositories;
+
+    /** The backup metrics (the WAL files copied to the bucket). */
+    @jakarta.inject.Inject
+    BackupMetrics metrics;
+
     private ScheduledExecutorService checker;
+    /** Copies the archives into the bucket, when the backups live in one. */
+    private WalShipper shipper;
+
+    private final Map<ClusterId, Long> copies = new ConcurrentHashMap<>();
+    private final Map<ClusterId, String> copyErrors = new ConcurrentHashMap<>();
     private BackupEngine engine;
 
     public WalArchiving(Inventory inventory, BackupConfig config, BackupEventPublisher publisher) {
@@ -83,6 +96,31 @@ public class WalArchiving {
                 Thread.ofPlatform().daemon().name("wal-gap-check").factory());
         long every = config.wal().gapCheckInterval().toMillis();
         checker.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+        repositories.bucket().ifPresent(b -> {
+            shipper = new WalShipper(b, config.wal().segmentSize());
+            long copyEvery = config.wal().copyInterval().toMillis();
+            LOG.infof("the WAL archives are copied to %s every %d ms", b.location(), copyEvery);
+            checker.scheduleWithFixedDelay(this::copyAll, copyEvery, copyEvery, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** One copy pass per cluster into the bucket; a failure is logged once per new reason and tried again. */
+    void copyAll() {
+        for (ClusterId id : receivers.keySet()) {
+            WalShipper.Pass p = shipper.ship(id, engine.layout().wal(id));
+            copies.merge(id, (long) p.copied(), Long::sum);
+            metrics.walCopied(id, p.copied());
+            String was = copyErrors.get(id);
+            if (p.error() != null) {
+                if (!p.error().equals(was)) {
+                    LOG.warnf("WAL archive of %s: %s (%d file(s) wait)", id, p.error(), p.waiting());
+                }
+                copyErrors.put(id, p.error());
+            } else if (was != null) {
+                LOG.infof("WAL archive of %s: copying to the bucket works again", id);
+                copyErrors.remove(id);
+            }
+        }
     }
 
     private void archive(ClusterId id, Inventory.Cluster c) {
@@ -167,9 +205,17 @@ public class WalArchiving {
             m.put("lastExit", st.lastExit());
             out.put("receiver", m);
         }
+        repositories.bucket().ifPresent(b -> {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("location", b.location());
+            copy.put("copied", copies.getOrDefault(id, 0L));
+            copy.put("error", copyErrors.get(id));
+            out.put("copy", copy);
+        });
         try {
             out.putAll(WalArchive.describe(
-                    WalArchive.check(layout.wal(id), new Catalogue(layout).list(id), size),
+                    WalArchive.check(
+                            layout.wal(id), repositories.catalogue(layout).list(id), size),
                     layout.wal(id).toString(),
                     size));
         } catch (java.io.IOException e) {
@@ -192,7 +238,15 @@ public class WalArchiving {
     /** Checks one archive and publishes its new gaps; returns them. */
     List<WalArchiveGapDetected> check(ClusterId id) {
         long size = config.wal().segmentSize();
-        WalGaps.Report report = engine.walCheck(id, size);
+        RepositoryLayout layout = engine.layout();
+        WalGaps.Report report;
+        try {
+            // the backups that need the archive: the directory's, or the bucket's when the backups live in one
+            report = WalArchive.check(
+                    layout.wal(id), repositories.catalogue(layout).list(id), size);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the WAL archive " + layout.wal(id), e);
+        }
         List<WalArchiveGapDetected> gaps =
                 ledgers.get(id).newGaps(id, engine.layout().wal(id).toString(), report, size, Instant.now());
         for (WalArchiveGapDetected g : gaps) {

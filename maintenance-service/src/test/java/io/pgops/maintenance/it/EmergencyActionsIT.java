@@ -179,7 +179,17 @@ class EmergencyActionsIT {
         int superPid = pid(open("emg_su", "emg-su"));
         int ownPid = pid(open("emg_app", "pgops-it-own"));
 
-        JsonPath dry = dryRunListing("terminate-idle", body(1, Map.of()), List.of(idlePid));
+        // the sessions were opened one after another: each qualifies (or is spared) once idle for 1 s of its own,
+        // so the listing is awaited until it also spares the two opened after the idle one (CI run 1 of the sixth
+        // session read it when the idle session had just qualified and pgops' own was not yet 1 s old)
+        JsonPath dry = await("terminate-idle dry run listing " + idlePid + " and sparing " + superPid + ", " + ownPid)
+                .atMost(Deadlines.STATS)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> post("terminate-idle", body(1, Map.of()), Tokens.OPERATOR, 200),
+                        r -> r.getList("sessions.pid", Integer.class).equals(List.of(idlePid))
+                                && r.getList("spared.pids.flatten()", Integer.class)
+                                        .containsAll(List.of(superPid, ownPid)));
         Map<String, Object> listed = dry.getMap("sessions[0]");
         assertEquals("emg_app", listed.get("user"));
         assertEquals("postgres", listed.get("database"));

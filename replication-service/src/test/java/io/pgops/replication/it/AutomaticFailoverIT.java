@@ -145,10 +145,11 @@ class AutomaticFailoverIT {
             w.awaitAcked(20);
             long killed = System.nanoTime();
             h.stack.killService(h.door.agentNames().get(primary.name()));
-            // 20 s: many times the detection (two looks 300 ms apart), the primary-start-timeout aside
-            long until = killed + Duration.ofSeconds(20).toNanos();
-            await("20 s without a failover")
-                    .atMost(Duration.ofSeconds(40))
+            // 12 s: many times the detection (two looks 300 ms apart), and more than the 3 lease ttls (9 s) after
+            // which an answering agent that renews nothing would count as cut off
+            long until = killed + Duration.ofSeconds(12).toNanos();
+            await("12 s without a failover")
+                    .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         assertEquals("primary", primary.role(), "PostgreSQL stays the primary");
