@@ -107,7 +107,12 @@ public class WalArchiving {
     /** One copy pass per cluster into the bucket; a failure is logged once per new reason and tried again. */
     void copyAll() {
         for (ClusterId id : receivers.keySet()) {
-            WalShipper.Pass p = shipper.ship(id, engine.layout().wal(id));
+            WalShipper.Pass p;
+            try {
+                p = shipper.ship(id, engine.layout().wal(id));
+            } catch (RuntimeException e) { // never out of the scheduled task, which would end it for good
+                p = new WalShipper.Pass(0, -1, String.valueOf(e));
+            }
             copies.merge(id, (long) p.copied(), Long::sum);
             metrics.walCopied(id, p.copied());
             String was = copyErrors.get(id);
