@@ -68,4 +68,23 @@ class S3LayoutTest {
         assertThrows(IllegalArgumentException.class, () -> S3Location.parse("s3://Bad_Bucket/x"));
         assertThrows(IllegalArgumentException.class, () -> S3Location.parse("s3://bucket/a/../b"));
     }
+
+    @Test
+    void theWalCopyLiesBesideTheBackupsAndIsNeverTakenForOne() {
+        assertEquals(
+                "prod/eu/main/wal/000000010000000000000003.lz4", layout.walObject(C, "000000010000000000000003.lz4"));
+        assertEquals("prod/eu/main/wal/00000002.history.gcm", layout.walObject(C, "00000002.history.gcm"));
+        assertNull(layout.backupIn(C, "prod/eu/main/wal/"));
+        assertEquals(A, layout.backupIn(C, "prod/eu/main/20261207T010000000Z-node1/"));
+        List<String> keys = List.of(layout.walObject(C, "000000010000000000000003.lz4"), layout.catalogue(C, A));
+        assertEquals(List.of(A), layout.complete(C, keys));
+        assertEquals(List.of(), layout.unfinished(C, keys));
+    }
+
+    @Test
+    void aNameThatIsNoWalFileIsRefusedAsAWalObject() {
+        for (String bad : List.of("../x", "000000010000000000000003.partial", "pg_receivewal.log", "backup.json", "")) {
+            assertThrows(IllegalArgumentException.class, () -> layout.walObject(C, bad), bad);
+        }
+    }
 }
