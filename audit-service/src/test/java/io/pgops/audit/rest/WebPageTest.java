@@ -51,9 +51,6 @@ class WebPageTest {
 
     @Test
     void thePageShowsAJustRecordedFailoverAsATimelineUnderItsClusterAndTheChainAsIntact() throws Exception {
-        assertTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                CHROMIUM + " and " + CHROMEDRIVER + " are needed: apt-get install -y chromium chromium-driver");
         String cluster = "ui-" + System.nanoTime() % 1_000_000;
         List<EventEnvelope> story = Samples.failover(cluster, Instant.parse("2026-11-25T02:15:00Z"));
         KafkaBatch batch = KafkaBatch.of(story);
@@ -61,6 +58,62 @@ class WebPageTest {
         batch.awaitAck();
         String flow = story.getFirst().correlationId();
 
+        withBrowser(browser -> {
+            browser.get(page + "#token=" + TestStack.get().tokens().forRole(Tokens.VIEWER));
+            WebDriverWait wait = new WebDriverWait(browser, PAGE_SHOWS_IT);
+            By incident = By.cssSelector("section[data-cluster='" + cluster + "'] [data-incident='" + flow + "']");
+            WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(incident));
+            List<WebElement> steps = shown.findElements(By.cssSelector("li.step"));
+            assertEquals(5, steps.size(), shown.getText());
+            assertTrue(steps.getFirst().getText().contains("health.primary-unreachable"), shown.getText());
+            assertTrue(steps.getLast().getText().startsWith("+6.5 s replication.failover-completed"), shown.getText());
+            wait.until(ExpectedConditions.attributeToBe(By.id("chain"), "data-intact", "true"));
+            assertTrue(browser.findElement(By.id("chain-state")).getText().startsWith("Hash chain intact"));
+        });
+    }
+
+    @Test
+    void withoutATokenThePageAsksForOneRefusesAForgedOneAndForgetsItOnSigningOut() throws Exception {
+        withBrowser(browser -> {
+            browser.get(page.toString());
+            WebDriverWait wait = new WebDriverWait(browser, PAGE_SHOWS_IT);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+            assertEquals(
+                    "sign in to verify the hash chain",
+                    browser.findElement(By.id("chain-state")).getText());
+            assertEquals(List.of(), browser.findElements(By.cssSelector("section.cluster")));
+
+            signIn(browser, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.forged");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-message"), "was refused"));
+            assertTrue(browser.findElement(By.id("signin")).isDisplayed(), "the form stays for a refused token");
+
+            signIn(browser, TestStack.get().tokens().forRole(Tokens.VIEWER));
+            wait.until(ExpectedConditions.attributeToBe(By.id("chain"), "data-intact", "true"));
+            assertTrue(browser.findElement(By.id("signout")).isDisplayed());
+            assertTrue(!browser.findElement(By.id("signin")).isDisplayed(), "no form once signed in");
+
+            browser.findElement(By.id("signout")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+            assertEquals(
+                    "signed out", browser.findElement(By.id("signin-message")).getText());
+            assertEquals(List.of(), browser.findElements(By.cssSelector("section.cluster")));
+            browser.navigate().refresh(); // the token is gone from the tab, not only from the view
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+        });
+    }
+
+    private static void signIn(WebDriver browser, String token) {
+        WebElement input = browser.findElement(By.id("token-input"));
+        input.clear();
+        input.sendKeys(token);
+        browser.findElement(By.id("signin-button")).click();
+    }
+
+    /** Headless Debian chromium through its chromedriver, with a profile of its own removed afterwards. */
+    private static void withBrowser(java.util.function.Consumer<WebDriver> use) throws Exception {
+        assertTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                CHROMIUM + " and " + CHROMEDRIVER + " are needed: apt-get install -y chromium chromium-driver");
         Path profile = Files.createTempDirectory("pgops-chromium-");
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
@@ -75,16 +128,7 @@ class WebPageTest {
                 .build();
         WebDriver browser = new ChromeDriver(service, options);
         try {
-            browser.get(page + "#token=" + TestStack.get().tokens().forRole(Tokens.VIEWER));
-            WebDriverWait wait = new WebDriverWait(browser, PAGE_SHOWS_IT);
-            By incident = By.cssSelector("section[data-cluster='" + cluster + "'] [data-incident='" + flow + "']");
-            WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(incident));
-            List<WebElement> steps = shown.findElements(By.cssSelector("li.step"));
-            assertEquals(5, steps.size(), shown.getText());
-            assertTrue(steps.getFirst().getText().contains("health.primary-unreachable"), shown.getText());
-            assertTrue(steps.getLast().getText().startsWith("+6.5 s replication.failover-completed"), shown.getText());
-            wait.until(ExpectedConditions.attributeToBe(By.id("chain"), "data-intact", "true"));
-            assertTrue(browser.findElement(By.id("chain-state")).getText().startsWith("Hash chain intact"));
+            use.accept(browser);
         } finally {
             browser.quit();
             service.stop();
