@@ -17,13 +17,15 @@ public final class StackCli {
     private StackCli() {}
 
     /**
-     * {@code token --role R [--ttl 1h] [--principal name]}: a token signed with the stack's key (made on first
-     * use in its secrets directory), for {@code Authorization: Bearer}.
+     * {@code token --role R [--cluster ID] [--ttl 1h] [--principal name]}: a token signed with the stack's key (made
+     * on first use in its secrets directory), for {@code Authorization: Bearer}; with {@code --cluster} the role holds
+     * on that cluster's endpoints only ({@code pgops-operator:ID}, the service-kit's {@code ClusterRoles}).
      */
     static String token(StackLayout layout, List<String> args) {
         String role = null;
         Duration ttl = Duration.ofHours(1);
         String principal = null;
+        String cluster = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -31,12 +33,23 @@ public final class StackCli {
                 case "--role" -> role = value;
                 case "--ttl" -> ttl = ttl(value);
                 case "--principal" -> principal = value;
+                case "--cluster" -> cluster = value;
                 default -> throw new IllegalArgumentException("token: unknown argument " + a);
             }
             i++;
         }
         if (role == null || !Tokens.ROLES.contains(role)) {
             throw new IllegalArgumentException("token: --role must be one of " + String.join(", ", Tokens.ROLES));
+        }
+        if (cluster != null) {
+            if (!cluster.matches(io.pgops.events.model.ClusterId.PATTERN)) {
+                throw new IllegalArgumentException(
+                        "token: --cluster must be a cluster id (" + io.pgops.events.model.ClusterId.PATTERN + ")");
+            }
+            if (principal == null) {
+                principal = role + "." + cluster + "@local";
+            }
+            role = role + ":" + cluster;
         }
         Tokens tokens = Tokens.in(layout.secretsDir());
         return principal == null ? tokens.forRole(role, ttl) : tokens.mint(principal, List.of(role), ttl);
