@@ -343,7 +343,7 @@ final class ReplicationHarness {
 
     /**
      * A POST as {@code principal} (an admin: every command is allowed, forced promotion and reinit too; the
-     * authorization rules have their own tests), or {@code pgops-admin:local} when null.
+     * authorization rules have their own tests), or {@code pgops-admin@local} when null.
      */
     static HttpResponse<String> post(String url, String json, String principal) {
         return send(HttpRequest.newBuilder(URI.create(url))

@@ -101,7 +101,7 @@ class CommandAuthorizationTest {
     void anOperatorsPlainPromotionIsAccepted() {
         as(TOKENS.forRole(Tokens.OPERATOR)).body(PLAIN).post(PROMOTE).then().statusCode(202);
 
-        assertEquals("pgops-operator:local", ((PromoteRequested) publisher.published.getFirst()).principal());
+        assertEquals("pgops-operator@local", ((PromoteRequested) publisher.published.getFirst()).principal());
     }
 
     @Test
@@ -113,7 +113,7 @@ class CommandAuthorizationTest {
                 .then()
                 .statusCode(202);
 
-        assertEquals("pgops-operator:local", ((PromoteRequested) publisher.published.getFirst()).principal());
+        assertEquals("pgops-operator@local", ((PromoteRequested) publisher.published.getFirst()).principal());
     }
 
     @Test
