@@ -99,7 +99,9 @@ public record S3Layout(S3Location location) {
         return name.matches(ClusterId.PATTERN) ? ClusterId.of(name) : null;
     }
 
-    /** The backup a child prefix {@code <prefix>/<cluster>/<backup-id>/} names, or null (the WAL copy, anything else). */
+    /**
+     * The backup a child prefix {@code <prefix>/<cluster>/<backup-id>/} names, or null (the WAL copy, anything else).
+     */
     public BackupId backupIn(ClusterId cluster, String childPrefix) {
         return backupOf(cluster, childPrefix);
     }

@@ -1,7 +1,6 @@
 package io.pgops.backup.service;
 
 import io.pgops.backup.config.BackupConfig;
-import io.pgops.backup.domain.BackupId;
 import io.pgops.backup.domain.CatalogueEntry;
 import io.pgops.backup.domain.RepositoryLayout;
 import io.pgops.backup.domain.S3Layout;
@@ -26,8 +25,8 @@ import java.util.Optional;
  * <p>With {@code pgops.backup.s3.location} the physical backups live in an S3-compatible bucket instead ({@link
  * S3Backups}: taken in the staging directory, uploaded with the catalogue object last, downloaded again to be
  * verified, drilled or restored); the WAL archive is written under the repository root, which a restore by the
- * service replays, and copied into the bucket ({@link WalShipper}); the logical dumps stay under the root. The client is built once, at start: missing credentials stop the start with
- * where they were looked for (never a key).
+ * service replays, and copied into the bucket ({@link WalShipper}); the logical dumps stay under the root. The
+ * client is built once, at start: missing credentials stop the start with where they were looked for (never a key).
  */
 @Startup
 @ApplicationScoped
@@ -115,11 +114,6 @@ public class Repositories {
     /** Deletes the bucket's copies of WAL archive files retention removed locally; nothing without a bucket. */
     public void deleteWalCopies(ClusterId cluster, List<String> fileNames) {
         s3.ifPresent(r -> r.deleteWal(cluster, fileNames));
-    }
-
-    /** Backups whose upload to the bucket never finished (objects without a catalogue object); none for a directory. */
-    public List<BackupId> unfinished(ClusterId cluster) {
-        return s3.map(r -> r.unfinished(cluster)).orElse(List.of());
     }
 
     @PreDestroy
