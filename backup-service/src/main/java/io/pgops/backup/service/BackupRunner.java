@@ -474,5 +474,6 @@ public class BackupRunner {
     @PreDestroy
     void stop() {
         worker.shutdownNow();
+        RestoreDrill.stopRunning(); // a drill under way started a server of its own: it goes with the service
     }
 }

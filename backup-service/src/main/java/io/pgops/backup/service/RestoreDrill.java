@@ -56,6 +56,9 @@ final class RestoreDrill {
             Files.deleteIfExists(data.resolve("recovery.signal"));
             Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\n");
             pgUser.own(data);
+            // stopped in the finally below, or by the service's shutdown should it come first (stopRunning)
+            started = true;
+            RUNNING.put(data, this);
             Cmd.Result r = pgCtl(
                             data,
                             "start",
@@ -76,7 +79,6 @@ final class RestoreDrill {
                                     "-c cluster_name=pgops-restore-drill"))
                     .timeoutSeconds(660)
                     .tryRun();
-            started = true;
             if (r.exitCode() != 0) {
                 return failed("the restored copy did not start: " + ToolOutput.lastLines(tail(log), 6), t0);
             }
@@ -126,9 +128,7 @@ final class RestoreDrill {
                     "the restore drill failed: " + ex.getMessage() + "\n" + ToolOutput.lastLines(tail(log), 6), t0);
         } finally {
             if (started) {
-                pgCtl(data, "stop", "-w", "-t", "60", "-m", "immediate")
-                        .timeoutSeconds(90)
-                        .tryRun();
+                stop(data);
             }
             if (socketDir != null) {
                 Trees.delete(socketDir);
@@ -158,6 +158,37 @@ final class RestoreDrill {
                 .timeoutSeconds(600)
                 .run()
                 .strip();
+    }
+
+    /** The scratch servers of drills under way, by data directory. */
+    private static final java.util.Map<Path, RestoreDrill> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Stops a drill's scratch server (nothing happens when it never started); not cut short by an interrupt, which the
+     * service's shutdown sends to the drill's thread.
+     */
+    private void stop(Path data) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            pgCtl(data, "stop", "-w", "-t", "60", "-m", "immediate")
+                    .timeoutSeconds(90)
+                    .tryRun();
+        } catch (RuntimeException e) {
+            // logged by the caller's failure, if any; the shutdown's sweep tries again
+        } finally {
+            RUNNING.remove(data);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stops every drill's scratch server still running: the service is shutting down, and what it started must not
+     * outlive it (the drill's own thread, interrupted, may not get to its stop before the JVM exits).
+     */
+    static void stopRunning() {
+        RUNNING.forEach((data, drill) -> drill.stop(data));
     }
 
     private Cmd pgCtl(Path data, String... args) {
