@@ -19,9 +19,6 @@ import io.pgops.events.backup.BackupExpired;
 import io.pgops.events.backup.BackupFailed;
 import io.pgops.events.backup.BackupVerificationFailed;
 import io.pgops.events.backup.BackupVerified;
-import io.pgops.pgtools.Cmd;
-import io.pgops.pgtools.OsUser;
-import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.process.Ports;
@@ -233,7 +230,7 @@ class S3ServiceIT {
         assertTrue(restore.err().contains("WAL archive file(s) downloaded from " + LOCATION), restore.err());
         String rows;
         try {
-            rows = count(restored, port, "s3_wal_rows");
+            rows = RestoredServer.query(restored, port, "SELECT count(*) FROM s3_wal_rows");
         } catch (RuntimeException e) {
             rows = e.getMessage();
         }
@@ -289,33 +286,7 @@ class S3ServiceIT {
 
     @AfterAll
     static void stopTheRestoredServers() {
-        for (Path dir : started) {
-            Cmd.of(PgBinaries.locate().tool("pg_ctl"), "-D", dir.toString(), "-m", "immediate", "-w", "stop")
-                    .as(OsUser.forPostgres())
-                    .timeoutSeconds(60)
-                    .tryRun();
-        }
-    }
-
-    private static String count(Path dataDir, int port, String table) {
-        return Cmd.of(
-                        PgBinaries.locate().tool("psql"),
-                        "-X",
-                        "-A",
-                        "-t",
-                        "-h",
-                        dataDir.toString(),
-                        "-p",
-                        Integer.toString(port),
-                        "-U",
-                        "postgres",
-                        "-d",
-                        "postgres",
-                        "-c",
-                        "SELECT count(*) FROM " + table)
-                .timeoutSeconds(60)
-                .run()
-                .strip();
+        RestoredServer.stopAll(started);
     }
 
     @Test

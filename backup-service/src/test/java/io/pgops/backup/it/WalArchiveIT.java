@@ -158,25 +158,11 @@ class WalArchiveIT {
     }
 
     static String countByBatch(Path dataDir, int port) {
-        return Cmd.of(
-                        PgBinaries.locate().tool("psql"),
-                        "-X",
-                        "-A",
-                        "-t",
-                        "-h",
-                        dataDir.toString(),
-                        "-p",
-                        Integer.toString(port),
-                        "-U",
-                        "postgres",
-                        "-d",
-                        "postgres",
-                        "-c",
-                        "SELECT string_agg(batch || ':' || n, ',' ORDER BY batch) FROM"
-                                + " (SELECT batch, count(*) AS n FROM pitr_rows GROUP BY batch) c")
-                .timeoutSeconds(60)
-                .run()
-                .strip();
+        return RestoredServer.query(
+                dataDir,
+                port,
+                "SELECT string_agg(batch || ':' || n, ',' ORDER BY batch) FROM"
+                        + " (SELECT batch, count(*) AS n FROM pitr_rows GROUP BY batch) c");
     }
 
     static String expected(int batches) {

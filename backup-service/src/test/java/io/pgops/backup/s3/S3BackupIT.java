@@ -270,23 +270,6 @@ class S3BackupIT {
     }
 
     static String count(Path dataDir, int port) {
-        return Cmd.of(
-                        PgBinaries.locate().tool("psql"),
-                        "-X",
-                        "-A",
-                        "-t",
-                        "-h",
-                        dataDir.toString(),
-                        "-p",
-                        Integer.toString(port),
-                        "-U",
-                        "postgres",
-                        "-d",
-                        "postgres",
-                        "-c",
-                        "SELECT count(*) FROM s3_rows")
-                .timeoutSeconds(60)
-                .run()
-                .strip();
+        return io.pgops.backup.it.RestoredServer.query(dataDir, port, "SELECT count(*) FROM s3_rows");
     }
 }

@@ -25,7 +25,7 @@ public final class ClusterRoles {
 
     /**
      * The pgops roles a caller holding {@code roles} has on the request to {@code path} beyond its global ones: for a
-     * path under {@code /clusters/<id>/}, each role it holds as {@code <role>@<id>}; nothing elsewhere. Only a path
+     * path under {@code /clusters/<id>/}, each role it holds as {@code <role>:<id>}; nothing elsewhere. Only a path
      * segment that is a cluster id exactly (no encoding, no matrix parameter) grants anything, so the cluster read
      * here is the one the endpoint acts on.
      *
