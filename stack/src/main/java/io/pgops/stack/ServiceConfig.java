@@ -48,19 +48,26 @@ public final class ServiceConfig {
     }
 
     /**
-     * Kafka, pgops' own database and the stack's token key ({@link Tokens}); holds a password, so it is
-     * written with mode 600.
+     * Kafka ({@code kafkaSettings}: TLS and SASL, {@code kafka.}-less), pgops' own database and the stack's token key
+     * ({@link Tokens}); holds passwords, so it is written with mode 600.
      */
     public static void writeSuite(
-            Path file, String bootstrap, PgNode pgopsDb, Secrets secrets, Tokens tokens, Path caCertificate) {
+            Path file,
+            String bootstrap,
+            Map<String, String> kafkaSettings,
+            PgNode pgopsDb,
+            Secrets secrets,
+            Tokens tokens,
+            Path caCertificate) {
         List<String> lines = new java.util.ArrayList<>(List.of(
-                "# pgops suite connections, written by the local stack (mode 600: holds a password)",
+                "# pgops suite connections, written by the local stack (mode 600: holds passwords)",
                 "kafka.bootstrap.servers=" + bootstrap,
                 "quarkus.datasource.reactive.url=postgresql://127.0.0.1:" + pgopsDb.port() + "/pgops",
                 "quarkus.datasource.username=" + PgTopology.PGOPS_USER,
                 "quarkus.datasource.password=" + secrets.password("pgops-db"),
                 "mp.jwt.verify.publickey.location=" + tokens.keySetFile(),
                 "mp.jwt.verify.issuer=" + Tokens.ISSUER));
+        kafkaSettings.forEach((k, v) -> lines.add("kafka." + k + "=" + v));
         pgopsDbTls(caCertificate).forEach((k, v) -> lines.add(k + "=" + v));
         lines.add("");
         Secrets.writePrivate(file, String.join("\n", lines));

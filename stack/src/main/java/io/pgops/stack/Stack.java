@@ -5,6 +5,7 @@ import io.pgops.pgtools.PgBinaries;
 import io.pgops.stack.StackState.Component;
 import io.pgops.stack.auth.Tokens;
 import io.pgops.stack.kafka.KafkaBroker;
+import io.pgops.stack.postgres.ClusterCa;
 import io.pgops.stack.postgres.PgNode;
 import io.pgops.stack.postgres.PgTopology;
 import io.pgops.stack.postgres.Secrets;
@@ -60,8 +61,8 @@ public final class Stack {
             throw new IllegalStateException("cannot create " + layout.dataDir(), e);
         }
         Secrets secrets = new Secrets(layout.secretsDir());
-        KafkaBroker kafka = startKafka();
         PgTopology pg = new PgTopology(layout.pgBase(), PgBinaries.locate(), OsUser.forPostgres(), secrets);
+        KafkaBroker kafka = startKafka(pg.ca(), secrets);
 
         step("PostgreSQL cluster '" + StackLayout.CLUSTER_ID + "' (primary, sync standby, async standby)");
         List<Integer> ports = StackLayout.NODES.stream().map(this::port).toList();
@@ -100,7 +101,14 @@ public final class Stack {
         writeFile(inventory, ServiceConfig.properties("pgops cluster inventory, written by the local stack", inv));
         Path suite = layout.configDir().resolve("suite.properties");
         ServiceConfig.writeSuite(
-                suite, kafka.bootstrapServers(), db, secrets, Tokens.in(layout.secretsDir()), pg.caCertificate());
+                suite,
+                kafka.secureBootstrapServers(),
+                KafkaBroker.secureClientSettings(
+                        pg.caCertificate(), KAFKA_SERVICES_USER, secrets.password(KAFKA_SERVICES_USER)),
+                db,
+                secrets,
+                Tokens.in(layout.secretsDir()),
+                pg.caCertificate());
 
         if (withServices) {
             Tokens agentCommands = Tokens.agentCommands(layout.secretsDir());
@@ -181,11 +189,20 @@ public final class Stack {
         out.printf("pgops is up in %.1f s (data: %s)%n", (System.nanoTime() - t0) / 1e9, layout.dataDir());
     }
 
-    private KafkaBroker startKafka() {
+    /** The services' Kafka user on the broker's secure listener (TLS + SASL/SCRAM); its password is a secret. */
+    static final String KAFKA_SERVICES_USER = "pgops-services";
+
+    /**
+     * The broker: a plaintext listener for the stack's own tools, and a secure one (TLS with the stack's certificate,
+     * then SASL/SCRAM-SHA-512) that the services use.
+     */
+    private KafkaBroker startKafka(ClusterCa ca, Secrets secrets) {
         step("Kafka (KRaft, single node)");
         int port = port("kafka");
         int controller = port("kafka-controller");
-        KafkaBroker kafka = new KafkaBroker(layout.kafkaDir(), KafkaBroker.locateLibs(layout.repo()), port, controller);
+        int secure = port("kafka-secure");
+        KafkaBroker kafka = new KafkaBroker(layout.kafkaDir(), KafkaBroker.locateLibs(layout.repo()), port, controller)
+                .withSecureListener(new KafkaBroker.SecureListener(secure, ca.serverCertificate(), ca.serverKey()));
         Component existing = state.find("kafka").orElse(null);
         if (existing == null || !Daemons.isOurs(existing.pid(), existing.marker())) {
             kafka.prepare(java);
@@ -199,8 +216,10 @@ public final class Stack {
                     "pgops.component=kafka:" + layout.kafkaDir(),
                     layout.logDir().resolve("kafka.log").toString()));
             record(new Component("kafka-controller", "kafka-controller", controller, 0, "", ""));
+            record(new Component("kafka-secure", "kafka-secure", secure, 0, "", ""));
         }
         kafka.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
+        kafka.addScramUser(KAFKA_SERVICES_USER, secrets.password(KAFKA_SERVICES_USER));
         return kafka;
     }
 

@@ -74,6 +74,7 @@ public record StackLayout(Path repo, Path dataDir, int portBase) {
             case "agent-node3" -> portBase + 88;
             case "kafka" -> portBase + 92;
             case "kafka-controller" -> portBase + 93;
+            case "kafka-secure" -> portBase + 94;
             case "node1" -> portBase + 32;
             case "node2" -> portBase + 33;
             case "node3" -> portBase + 34;

@@ -2,11 +2,9 @@ package io.pgops.kit.health;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -16,10 +14,13 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaReadinessCheck implements HealthCheck {
     private final String bootstrap;
+    private final io.pgops.kit.messaging.KafkaClients clients;
     private Admin admin;
 
-    public KafkaReadinessCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    /** Asks with the service's every {@code kafka.*} setting (TLS and SASL too), as its channels connect. */
+    public KafkaReadinessCheck(io.pgops.kit.messaging.KafkaClients clients) {
+        this.clients = clients;
+        this.bootstrap = clients.bootstrap();
     }
 
     @Override
@@ -46,11 +47,9 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-            admin = Admin.create(p);
+            admin = clients.admin(java.util.Map.of(
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000"));
         }
         return admin;
     }

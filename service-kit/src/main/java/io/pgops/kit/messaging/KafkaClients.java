@@ -94,6 +94,19 @@ public class KafkaClients {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** An admin client; {@code extra} adds or overrides settings (e.g. its timeouts). */
+    public org.apache.kafka.clients.admin.Admin admin(Map<String, String> extra) {
+        Properties p = new Properties();
+        common.forEach((k, v) -> {
+            // only what an admin client knows (no producer or consumer settings: each would be warned about)
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
+        p.putAll(extra);
+        return org.apache.kafka.clients.admin.Admin.create(p);
+    }
+
     private Properties base() {
         Properties p = new Properties();
         common.forEach((k, v) -> {

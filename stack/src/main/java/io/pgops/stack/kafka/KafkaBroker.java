@@ -41,17 +41,37 @@ public final class KafkaBroker {
 
     private final int routedAdvertisedPort;
 
+    /** The listener the services use, TLS and SASL/SCRAM (the routed one then too); null: none. */
+    private final SecureListener secure;
+
+    /**
+     * A listener that takes only TLS connections (the broker's certificate and key, PEM files) that then
+     * authenticate with SASL/SCRAM-SHA-512 as a user {@link #addScramUser} made.
+     */
+    public record SecureListener(int port, Path certificate, Path key) {}
+
+    /** The SASL mechanism of the {@link SecureListener}. */
+    public static final String SCRAM = "SCRAM-SHA-512";
+
     public KafkaBroker(Path dir, Path libs, int port, int controllerPort) {
-        this(dir, libs, port, controllerPort, 0, 0);
+        this(dir, libs, port, controllerPort, 0, 0, null);
     }
 
-    private KafkaBroker(Path dir, Path libs, int port, int controllerPort, int routedPort, int routedAdvertisedPort) {
+    private KafkaBroker(
+            Path dir,
+            Path libs,
+            int port,
+            int controllerPort,
+            int routedPort,
+            int routedAdvertisedPort,
+            SecureListener secure) {
         this.dir = dir;
         this.libs = libs;
         this.port = port;
         this.controllerPort = controllerPort;
         this.routedPort = routedPort;
         this.routedAdvertisedPort = routedAdvertisedPort;
+        this.secure = secure;
     }
 
     /**
@@ -60,7 +80,24 @@ public final class KafkaBroker {
      * relay, so cutting the relay cuts that client alone off from Kafka.
      */
     public KafkaBroker withRoutedListener(int routedPort, int advertisedPort) {
-        return new KafkaBroker(dir, libs, port, controllerPort, routedPort, advertisedPort);
+        return new KafkaBroker(dir, libs, port, controllerPort, routedPort, advertisedPort, secure);
+    }
+
+    /**
+     * This broker with a {@link SecureListener} beside its plaintext one (which stays for the stack's own tools and
+     * the tests' taps); a routed listener then takes TLS and SASL too, as the client it serves is configured for the
+     * secure listener.
+     */
+    public KafkaBroker withSecureListener(SecureListener listener) {
+        return new KafkaBroker(dir, libs, port, controllerPort, routedPort, routedAdvertisedPort, listener);
+    }
+
+    /** The secure listener's bootstrap servers. */
+    public String secureBootstrapServers() {
+        if (secure == null) {
+            throw new IllegalStateException("this broker has no secure listener");
+        }
+        return "127.0.0.1:" + secure.port();
     }
 
     public String bootstrapServers() {
@@ -91,6 +128,11 @@ public final class KafkaBroker {
         Path props = dir.resolve("server.properties");
         try {
             Files.createDirectories(dir.resolve("data"));
+            if (secure != null) {
+                // Kafka's PEM key store: the private key (PKCS#8, unencrypted) then the certificate, in one file
+                io.pgops.stack.postgres.Secrets.writePrivate(
+                        keyStore(), Files.readString(secure.key()) + "\n" + Files.readString(secure.certificate()));
+            }
             Files.writeString(props, serverProperties());
             Files.writeString(dir.resolve("log4j2.properties"), LOG4J);
         } catch (IOException e) {
@@ -129,20 +171,40 @@ public final class KafkaBroker {
         return argv;
     }
 
+    private Path keyStore() {
+        return dir.resolve("broker-keystore.pem");
+    }
+
     private String serverProperties() {
+        String routedProtocol = secure == null ? "PLAINTEXT" : "SASL_SSL";
+        List<String> secured = new ArrayList<>();
+        if (secure != null) {
+            for (String l : routedPort == 0 ? List.of("secure") : List.of("secure", "routed")) {
+                String p = "listener.name." + l + ".";
+                secured.add(p + "sasl.enabled.mechanisms=" + SCRAM);
+                secured.add(p + SCRAM.toLowerCase(java.util.Locale.ROOT)
+                        + ".sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                secured.add(p + "ssl.keystore.type=PEM");
+                secured.add(p + "ssl.keystore.location=" + keyStore());
+            }
+        }
         return String.join(
                         "\n",
                         "process.roles=broker,controller",
                         "node.id=1",
                         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
                         "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
-                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedPort),
+                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedPort)
+                                + (secure == null ? "" : ",SECURE://127.0.0.1:" + secure.port()),
                         "advertised.listeners=PLAINTEXT://127.0.0.1:" + port
-                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedAdvertisedPort),
+                                + (routedPort == 0 ? "" : ",ROUTED://127.0.0.1:" + routedAdvertisedPort)
+                                + (secure == null ? "" : ",SECURE://127.0.0.1:" + secure.port()),
                         "controller.listener.names=CONTROLLER",
                         "inter.broker.listener.name=PLAINTEXT",
                         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-                                + (routedPort == 0 ? "" : ",ROUTED:PLAINTEXT"),
+                                + (routedPort == 0 ? "" : ",ROUTED:" + routedProtocol)
+                                + (secure == null ? "" : ",SECURE:SASL_SSL"),
+                        String.join("\n", secured),
                         "log.dirs=" + dir.resolve("data"),
                         "num.partitions=" + PARTITIONS,
                         "auto.create.topics.enable=false",
@@ -223,6 +285,45 @@ public final class KafkaBroker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Makes (or changes) a SCRAM-SHA-512 user of the secure listener, through the plaintext listener: the password
+     * goes to the broker in a request, never on a command line.
+     */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                            user,
+                            new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                            password)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot make the Kafka user " + user + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * What a client sets ({@code kafka.}-less names) to reach the secure listener as {@code user}: TLS verified
+     * against {@code caCertificate} (the broker's address checked too), SASL/SCRAM with the password. Holds the
+     * password: it goes only into files of mode 600.
+     */
+    public static Map<String, String> secureClientSettings(Path caCertificate, String user, String password) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", SCRAM);
+        m.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
+        m.put("ssl.truststore.type", "PEM");
+        m.put("ssl.truststore.location", caCertificate.toString());
+        return m;
     }
 
     private Admin admin() {

@@ -40,6 +40,16 @@ public final class ClusterCa {
         return caCert;
     }
 
+    /** The loopback server certificate (PEM) every node serves; the Kafka broker's secure listener serves it too. */
+    public Path serverCertificate() {
+        return serverCert;
+    }
+
+    /** The loopback server certificate's key (PEM, PKCS#8, mode 600). */
+    public Path serverKey() {
+        return serverKey;
+    }
+
     /** Makes the CA and the server certificate unless both exist. */
     public ClusterCa ensure() {
         if (Files.exists(caCert) && Files.exists(caKey) && Files.exists(serverCert) && Files.exists(serverKey)) {

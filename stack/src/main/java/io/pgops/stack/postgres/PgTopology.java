@@ -79,6 +79,11 @@ public final class PgTopology {
 
     private final ClusterCa ca;
 
+    /** The stack's CA, made on first use. */
+    public ClusterCa ca() {
+        return ca.ensure();
+    }
+
     /**
      * The CA that signed the managed clusters' server certificate (every node serves TLS, {@code ssl = on}): the
      * inventory's {@code sslrootcert}, with which the services connect {@code sslmode=verify-full}.

@@ -6,6 +6,7 @@ import io.pgops.stack.process.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
@@ -21,31 +22,62 @@ final class TestKafka {
     /** Starts a child process of the stack with its log under the stack's directory. */
     private final BiFunction<List<String>, String, Process> child;
 
+    /** The broker's certificate and key for its secure listener, and the CA clients verify it with. */
+    private final java.util.function.Supplier<io.pgops.stack.postgres.ClusterCa> ca;
+    /** The password of the services' Kafka user. */
+    private final java.util.function.Supplier<String> password;
+
     private KafkaBroker broker;
     private TcpProxy route;
     private Process process;
     private int restarts;
 
-    TestKafka(Path dir, Path repo, String java, BiFunction<List<String>, String, Process> child) {
+    TestKafka(
+            Path dir,
+            Path repo,
+            String java,
+            BiFunction<List<String>, String, Process> child,
+            java.util.function.Supplier<io.pgops.stack.postgres.ClusterCa> ca,
+            java.util.function.Supplier<String> password) {
         this.dir = dir;
         this.repo = repo;
         this.java = java;
         this.child = child;
+        this.ca = ca;
+        this.password = password;
     }
+
+    /** The services' Kafka user on the secure listener (TLS + SASL/SCRAM). */
+    static final String SERVICES_USER = "pgops-services";
 
     /** The broker's bootstrap servers; starts it (and creates pgops' topics) on first use. */
     synchronized String bootstrap() {
         if (broker == null) {
             int routed = Ports.free();
             route = TcpProxy.start(Ports.free(), routed);
+            io.pgops.stack.postgres.ClusterCa tls = ca.get();
             KafkaBroker b = new KafkaBroker(dir, KafkaBroker.locateLibs(repo), Ports.free(), Ports.free())
-                    .withRoutedListener(routed, route.port());
+                    .withRoutedListener(routed, route.port())
+                    .withSecureListener(
+                            new KafkaBroker.SecureListener(Ports.free(), tls.serverCertificate(), tls.serverKey()));
             b.prepare(java);
             process = child.apply(b.command(java), "kafka");
             b.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
+            b.addScramUser(SERVICES_USER, password.get());
             broker = b;
         }
         return broker.bootstrapServers();
+    }
+
+    /** The secure listener's bootstrap servers (TLS + SASL/SCRAM), what the services use. */
+    synchronized String secureBootstrap() {
+        bootstrap();
+        return broker.secureBootstrapServers();
+    }
+
+    /** What a client sets to reach the secure (or the routed) listener as the services' user, {@code kafka.}-less. */
+    Map<String, String> secureClientSettings() {
+        return KafkaBroker.secureClientSettings(ca.get().caCertificate(), SERVICES_USER, password.get());
     }
 
     /** The relay to the routed listener, started with the broker. */

@@ -76,7 +76,8 @@ public final class TestStack {
         agentCommands = Tokens.agentCommands(secrets.dir());
         pg = new PgTopology(dir.resolve("pg"), bin, pgUser, secrets);
         // its methods are called under this stack's lock (always taken first), as is child()
-        kafka = new TestKafka(dir.resolve("kafka"), repo, java, this::child);
+        kafka = new TestKafka(
+                dir.resolve("kafka"), repo, java, this::child, pg::ca, () -> secrets.password(TestKafka.SERVICES_USER));
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pgops-test-stack-stop"));
     }
 
@@ -88,7 +89,10 @@ public final class TestStack {
         return instance;
     }
 
-    /** The broker's bootstrap servers; starts it (and creates pgops' topics) on first use. */
+    /**
+     * The broker's plaintext bootstrap servers, for the tests' own taps and tools; starts it (and creates pgops' topics)
+     * on first use. The services the stack starts use its secure listener ({@link #serviceConfig}).
+     */
     public synchronized String kafkaBootstrap() {
         return kafka.bootstrap();
     }
@@ -494,7 +498,11 @@ public final class TestStack {
         return agentUrls.get("it").get(node);
     }
 
-    /** What a service needs to reach this stack's Kafka and pgops' own database, and to verify its tokens. */
+    /**
+     * What a service needs to reach this stack's Kafka (its secure listener: TLS verified against the stack's CA, then
+     * SASL/SCRAM-SHA-512 as the services' user) and pgops' own database, and to verify its tokens. Holds passwords:
+     * the stack writes it only into files of mode 600.
+     */
     public Map<String, String> serviceConfig() {
         Map<String, String> m = new java.util.HashMap<>(Map.of(
                 "mp.jwt.verify.publickey.location",
@@ -502,7 +510,7 @@ public final class TestStack {
                 "mp.jwt.verify.issuer",
                 Tokens.ISSUER,
                 "kafka.bootstrap.servers",
-                kafkaBootstrap(),
+                kafka.secureBootstrap(),
                 "quarkus.datasource.reactive.url",
                 "postgresql://127.0.0.1:" + pgopsDb().port() + "/pgops",
                 "quarkus.datasource.username",
@@ -510,6 +518,7 @@ public final class TestStack {
                 "quarkus.datasource.password",
                 secrets.password("pgops-db")));
         m.putAll(ServiceConfig.pgopsDbTls(pg.caCertificate()));
+        kafka.secureClientSettings().forEach((k, v) -> m.put("kafka." + k, v));
         return Map.copyOf(m);
     }
 
