@@ -78,17 +78,33 @@ final class ReplicationHarness {
             java.util.function.IntFunction<java.util.Map<String, String>> configOf,
             int isolable) {
         this.cluster = cluster;
+        long t0 = System.nanoTime();
         this.nodes = stack.newCluster(cluster);
+        long t1 = System.nanoTime();
         this.door = stack.frontDoor(
                 cluster, nodes, isolable == 0 ? null : nodes.get(isolable - 1).name());
+        long t2 = System.nanoTime();
+        List<java.util.Map<String, String>> configs = new ArrayList<>();
         for (int i = 1; i <= coordinatorCount; i++) {
-            String name = "coordinator-" + cluster + "-" + i;
-            coordinators.add(stack.startCoordinator(name, cluster, nodes, configOf.apply(i)));
-            coordinatorNames.add(name);
+            coordinatorNames.add("coordinator-" + cluster + "-" + i);
+            configs.add(configOf.apply(i));
         }
+        coordinators.addAll(stack.startCoordinators(coordinatorNames, cluster, nodes, configs));
+        long t3 = System.nanoTime();
         await("a committed topology of " + cluster)
                 .atMost(SETTLE)
                 .until(() -> topology().map(t -> t.path("term").asLong() > 0).orElse(false));
+        long t4 = System.nanoTime();
+        System.out.printf(
+                "cluster %s built in %.1f s: PostgreSQL %.1f s, agents and front door %.1f s, %d coordinator(s) %.1f"
+                        + " s, first topology %.1f s%n",
+                cluster,
+                (t4 - t0) / 1e9,
+                (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9,
+                coordinatorCount,
+                (t3 - t2) / 1e9,
+                (t4 - t3) / 1e9);
     }
 
     /**

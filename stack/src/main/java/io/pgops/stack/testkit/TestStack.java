@@ -459,13 +459,28 @@ public final class TestStack {
     /** As {@link #startCoordinator(String, String, List)}, with extra settings (e.g. inventory tags). */
     public synchronized String startCoordinator(
             String name, String clusterId, List<PgNode> nodes, Map<String, String> extra) {
-        Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
-        config.putAll(extra);
-        config.put("pgops.coordinator.enabled", "true");
-        config.putAll(agentCommands.agentAuthConfig(true));
-        // coordinators of one group must share one inventory: each test cluster has a group of its own
-        config.putIfAbsent("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
-        return startService(name, "replication-service", config);
+        return startCoordinators(List.of(name), clusterId, nodes, List.of(extra))
+                .getFirst();
+    }
+
+    /**
+     * Several coordinators of one cluster, their JVMs started side by side ({@code extras.get(i)}: the settings of
+     * {@code names.get(i)}); their URLs, once each is ready.
+     */
+    public synchronized List<String> startCoordinators(
+            List<String> names, String clusterId, List<PgNode> nodes, List<Map<String, String>> extras) {
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, String> config = new java.util.LinkedHashMap<>(inventory(clusterId, nodes));
+            config.putAll(extras.get(i));
+            config.put("pgops.coordinator.enabled", "true");
+            config.putAll(agentCommands.agentAuthConfig(true));
+            // coordinators of one group must share one inventory: each test cluster has a group of its own
+            config.putIfAbsent("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
+            urls.add(prepareService(names.get(i), "replication-service", config));
+        }
+        launch(names);
+        return urls;
     }
 
     /**
