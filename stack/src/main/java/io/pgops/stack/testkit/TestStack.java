@@ -229,6 +229,23 @@ public final class TestStack {
         return url;
     }
 
+    /**
+     * What a service needs to serve HTTPS only, on {@code port}, with the stack's loopback certificate (verified
+     * against {@link #caCertificate}): a TLS configuration of its own named {@code https} for the HTTP server (no
+     * client of the service takes it up), plain HTTP refused. {@link #startService} then returns an {@code https} URL
+     * and waits for readiness over it.
+     */
+    public Map<String, String> httpsSettings(int port) {
+        io.pgops.stack.postgres.ClusterCa ca = pg.ca();
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("quarkus.tls.https.key-store.pem.0.cert", ca.serverCertificate().toString());
+        m.put("quarkus.tls.https.key-store.pem.0.key", ca.serverKey().toString());
+        m.put("quarkus.http.tls-configuration-name", "https");
+        m.put("quarkus.http.ssl-port", Integer.toString(port));
+        m.put("quarkus.http.insecure-requests", "disabled");
+        return m;
+    }
+
     /** Writes a service's configuration and command line without starting it; its URL. */
     private String prepareService(String name, String module, Map<String, String> config) {
         Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -239,6 +256,10 @@ public final class TestStack {
         all.putAll(config);
         all.putIfAbsent("quarkus.http.port", Integer.toString(Ports.free()));
         int port = Integer.parseInt(all.get("quarkus.http.port"));
+        boolean https = all.containsKey("quarkus.http.ssl-port");
+        if (https) {
+            port = Integer.parseInt(all.get("quarkus.http.ssl-port"));
+        }
         Path file = dir.resolve(name + ".properties");
         Secrets.writePrivate(file, ServiceConfig.properties(name + " under test", all));
         List<String> argv = List.of(
@@ -249,7 +270,7 @@ public final class TestStack {
                 "-Dquarkus.config.locations=" + file.toUri(),
                 "-jar",
                 jar.toString());
-        String url = "http://127.0.0.1:" + port;
+        String url = (https ? "https" : "http") + "://127.0.0.1:" + port;
         serviceArgv.put(name, argv);
         serviceUrls.put(name, url);
         return url;
@@ -264,11 +285,13 @@ public final class TestStack {
             Process p = services.get(name);
             String url = serviceUrls.get(name);
             Path log = dir.resolve(name + ".log");
+            java.net.http.HttpClient client = url.startsWith("https:") ? Http.trusting(caCertificate()) : null;
             Wait.until(name + " to be ready at " + url + " (log: " + log + ")", Duration.ofSeconds(90), () -> {
                 if (!p.isAlive()) {
                     throw new IllegalStateException(name + " exited:\n" + Daemons.tail(log, 20));
                 }
-                return Http.status(url + "/q/health/ready") == 200;
+                String ready = url + "/q/health/ready";
+                return (client == null ? Http.status(ready) : Http.status(client, ready)) == 200;
             });
         }
     }
@@ -335,7 +358,7 @@ public final class TestStack {
 
     /** The CA that signed the test clusters' server certificate ({@code sslrootcert}). */
     public Path caCertificate() {
-        return pg.caCertificate();
+        return pg.ca().caCertificate();
     }
 
     /** Starts a killed service again with the same configuration and port; its URL. */
