@@ -54,7 +54,7 @@ public final class Http {
             ssl.init(null, tmf.getTrustManagers(), null);
             return HttpClient.newBuilder()
                     .sslContext(ssl)
-                    .connectTimeout(Duration.ofSeconds(1))
+                    .connectTimeout(Duration.ofSeconds(2))
                     .build();
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot trust " + caPem + ": " + e.getMessage(), e);

@@ -87,11 +87,32 @@ public class AgentClient {
     private record StatusCredential(String token, long renewAfterNanos) {}
 
     public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json, AgentCommandKeys keys) {
+        this(inventory, config, json, keys, java.util.Optional.empty());
+    }
+
+    /** @param tls how agents on HTTPS are verified; empty: the JVM's trust (an agent on HTTP needs none) */
+    public AgentClient(
+            Inventory inventory,
+            CoordinatorConfig config,
+            ObjectMapper json,
+            AgentCommandKeys keys,
+            java.util.Optional<io.quarkus.tls.TlsConfiguration> tls) {
         this.inventory = inventory;
         this.config = config;
         this.json = tolerant(json);
-        this.clients = new AgentClients(this.json, CONNECT_TIMEOUT);
+        this.clients = new AgentClients(this.json, CONNECT_TIMEOUT, tls);
         this.keys = keys;
+    }
+
+    /** The CDI constructor: agents on HTTPS are verified with the TLS configuration named {@code agents}, if any. */
+    @jakarta.inject.Inject
+    AgentClient(
+            Inventory inventory,
+            CoordinatorConfig config,
+            ObjectMapper json,
+            AgentCommandKeys keys,
+            io.quarkus.tls.TlsConfigurationRegistry registry) {
+        this(inventory, config, json, keys, registry.get(AgentClients.TLS_NAME));
     }
 
     /** An agent operation as called on the REST client: credential and command. */

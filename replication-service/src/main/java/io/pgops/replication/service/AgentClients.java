@@ -26,10 +26,22 @@ final class AgentClients {
     private final ObjectMapper json;
     private final Duration connectTimeout;
     private final Map<Endpoint, AgentApi> clients = new ConcurrentHashMap<>();
+    /** How an agent on HTTPS is verified (the named TLS configuration {@link #TLS_NAME}); none: the JVM's trust. */
+    private final java.util.Optional<io.quarkus.tls.TlsConfiguration> tls;
 
-    AgentClients(ObjectMapper tolerantJson, Duration connectTimeout) {
+    /**
+     * The name of the TLS configuration the agents' HTTPS is verified with, e.g. {@code
+     * quarkus.tls.agents.trust-store.pem.certs=/etc/pgops/tls/agents-ca.crt}.
+     */
+    static final String TLS_NAME = "agents";
+
+    AgentClients(
+            ObjectMapper tolerantJson,
+            Duration connectTimeout,
+            java.util.Optional<io.quarkus.tls.TlsConfiguration> tls) {
         this.json = tolerantJson;
         this.connectTimeout = connectTimeout;
+        this.tls = tls;
     }
 
     /** The cached client of an agent for this read timeout. */
@@ -51,8 +63,9 @@ final class AgentClients {
     private record Endpoint(String base, Duration readTimeout) {}
 
     private AgentApi build(Endpoint e) {
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(e.base()))
+        QuarkusRestClientBuilder b = QuarkusRestClientBuilder.newBuilder();
+        tls.ifPresent(b::tlsConfiguration);
+        return b.baseUri(URI.create(e.base()))
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(e.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .register(new TolerantJson(json))

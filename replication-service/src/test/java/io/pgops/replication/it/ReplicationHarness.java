@@ -41,8 +41,9 @@ final class ReplicationHarness {
     static final double SLOW = Double.parseDouble(System.getProperty("pgops.test.slowness", "1"));
 
     static final Duration SETTLE = scaled(Duration.ofSeconds(90));
+    /** Trusts the stack's CA only: the coordinators serve HTTP, the agents of an HTTPS cluster the stack's certificate. */
     private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            io.pgops.stack.Http.trusting(TestStack.get().caCertificate());
 
     final TestStack stack = TestStack.get();
     final String cluster;
@@ -77,12 +78,22 @@ final class ReplicationHarness {
             int coordinatorCount,
             java.util.function.IntFunction<java.util.Map<String, String>> configOf,
             int isolable) {
+        this(cluster, coordinatorCount, configOf, isolable, false);
+    }
+
+    /** @param https the agents serve HTTPS only, HAProxy checks them over TLS ({@code TestStack.frontDoor}) */
+    ReplicationHarness(
+            String cluster,
+            int coordinatorCount,
+            java.util.function.IntFunction<java.util.Map<String, String>> configOf,
+            int isolable,
+            boolean https) {
         this.cluster = cluster;
         long t0 = System.nanoTime();
         this.nodes = stack.newCluster(cluster);
         long t1 = System.nanoTime();
         this.door = stack.frontDoor(
-                cluster, nodes, isolable == 0 ? null : nodes.get(isolable - 1).name());
+                cluster, nodes, isolable == 0 ? null : nodes.get(isolable - 1).name(), https);
         long t2 = System.nanoTime();
         List<java.util.Map<String, String>> configs = new ArrayList<>();
         for (int i = 1; i <= coordinatorCount; i++) {

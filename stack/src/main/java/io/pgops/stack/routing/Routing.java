@@ -23,8 +23,15 @@ import java.util.Optional;
  */
 public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
 
-    /** A PostgreSQL node and the port of the agent beside it. */
-    public record Backend(PgNode node, int agentPort) {}
+    /**
+     * A PostgreSQL node and the port of the agent beside it; {@code agentCa} the CA its agent's HTTPS is checked
+     * against (null: the agent serves HTTP).
+     */
+    public record Backend(PgNode node, int agentPort, Path agentCa) {
+        public Backend(PgNode node, int agentPort) {
+            this(node, agentPort, null);
+        }
+    }
 
     /** Interval of HAProxy's checks; with fall 2 a dead primary is out within about a second. */
     static final String CHECK_INTERVAL = "500ms";
@@ -84,8 +91,14 @@ public record Routing(Path dir, int writePort, int readPort, int bouncerPort) {
                     .append(" 127.0.0.1:")
                     .append(b.node().port())
                     .append(" check port ")
-                    .append(b.agentPort())
-                    .append('\n');
+                    .append(b.agentPort());
+            if (b.agentCa() != null) {
+                // the check (only) over TLS: the agent's certificate verified against the CA and its name
+                sb.append(" check-ssl verify required ca-file ")
+                        .append(b.agentCa())
+                        .append(" verifyhost localhost");
+            }
+            sb.append('\n');
         }
         sb.append('\n');
     }

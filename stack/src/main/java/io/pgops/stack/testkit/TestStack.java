@@ -50,6 +50,9 @@ public final class TestStack {
     private List<PgNode> cluster;
     private Routing routing;
     private final Map<String, Map<String, String>> agentUrls = new java.util.HashMap<>();
+    /** The clusters whose agents serve HTTPS. */
+    private final java.util.Set<String> httpsClusters = new java.util.HashSet<>();
+
     private final Map<String, Process> services = new java.util.HashMap<>();
     private final Map<String, List<String>> serviceArgv = new java.util.HashMap<>();
     private final Map<String, String> serviceUrls = new java.util.HashMap<>();
@@ -399,12 +402,24 @@ public final class TestStack {
      * one for the whole stack: isolate one cluster at a time.
      */
     public synchronized FrontDoor frontDoor(String clusterId, List<PgNode> nodes, String isolable) {
+        return frontDoor(clusterId, nodes, isolable, false);
+    }
+
+    /**
+     * As {@link #frontDoor(String, List, String)}; with {@code https} the agents serve HTTPS only ({@link
+     * #httpsSettings}), HAProxy checks them over TLS against the stack's CA, and the agents and this cluster's
+     * coordinators verify each other's agents with it ({@link #agentTrust}).
+     */
+    public synchronized FrontDoor frontDoor(String clusterId, List<PgNode> nodes, String isolable, boolean https) {
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
         Map<String, String> urls = new java.util.LinkedHashMap<>();
+        if (https) {
+            httpsClusters.add(clusterId);
+        }
         for (PgNode n : nodes) {
             int port = Ports.free();
             ports.put(n.name(), port);
-            urls.put(n.name(), "http://127.0.0.1:" + port);
+            urls.put(n.name(), (https ? "https" : "http") + "://127.0.0.1:" + port);
         }
         agentUrls.put(clusterId, urls);
         Map<String, String> isolatedConfig = new java.util.LinkedHashMap<>();
@@ -430,10 +445,15 @@ public final class TestStack {
                 config.putAll(isolatedConfig);
             }
             config.putAll(agentSettings(clusterId, n, ports.get(n.name())));
+            if (https) {
+                config.putAll(httpsSettings(ports.get(n.name())));
+                config.put("quarkus.http.port", Integer.toString(Ports.free())); // closed: insecure requests disabled
+                config.putAll(agentTrust(clusterId));
+            }
             String name = "agent-" + n.name();
             prepareService(name, "replication-service", config);
             names.put(n.name(), name);
-            backends.add(new Routing.Backend(n, ports.get(n.name())));
+            backends.add(new Routing.Backend(n, ports.get(n.name()), https ? caCertificate() : null));
         }
         launch(List.copyOf(names.values()));
         Routing r = new Routing(dir.resolve("routing-" + clusterId), Ports.free(), Ports.free(), Ports.free());
@@ -446,6 +466,18 @@ public final class TestStack {
                 Duration.ofSeconds(30),
                 () -> Ports.answers(r.writePort()) && Ports.answers(r.bouncerPort()));
         return new FrontDoor(clusterId, nodes, urls, names, r);
+    }
+
+    /**
+     * How a replication-service verifies the agents of {@code clusterId} when they serve HTTPS: the TLS configuration
+     * named {@code agents} trusting the stack's CA; nothing for agents on HTTP.
+     */
+    public synchronized Map<String, String> agentTrust(String clusterId) {
+        return httpsClusters.contains(clusterId)
+                ? Map.of(
+                        "quarkus.tls.agents.trust-store.pem.certs",
+                        caCertificate().toString())
+                : Map.of();
     }
 
     /** What the agent beside {@code n} needs to act on its node and to take the coordinators' commands. */
@@ -498,6 +530,7 @@ public final class TestStack {
             config.putAll(extras.get(i));
             config.put("pgops.coordinator.enabled", "true");
             config.putAll(agentCommands.agentAuthConfig(true));
+            config.putAll(agentTrust(clusterId));
             // coordinators of one group must share one inventory: each test cluster has a group of its own
             config.putIfAbsent("pgops.coordinator.group", "pgops-coordinators-" + clusterId);
             urls.add(prepareService(names.get(i), "replication-service", config));
