@@ -83,6 +83,32 @@ class ServicesServeHttpsIT {
     }
 
     @Test
+    void theOnCallVerbsReachAServiceOnHttpsWithTheCaNamedInTheirEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "PGOPS_AUDIT_URL", urls.get("audit-service"),
+                "PGOPS_TOKEN", stack.tokens().forRole(Tokens.VIEWER),
+                "PGOPS_CA_FILE", stack.caCertificate().toString()));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = io.pgops.stack.ops.OpsCli.run(
+                new String[] {"audit", "tail", "--json"},
+                new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true),
+                env);
+        assertEquals(0, status, "audit tail over HTTPS with the CA: " + err);
+
+        env.remove("PGOPS_CA_FILE"); // the JVM's trust store does not know the stack's CA
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        int refused = io.pgops.stack.ops.OpsCli.run(
+                new String[] {"audit", "tail", "--json"},
+                new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(err2, true),
+                env);
+        assertEquals(1, refused, "audit tail over HTTPS without the CA: " + err2);
+        assertTrue(err2.toString().contains("does not answer"), err2.toString());
+    }
+
+    @Test
     void aClientThatDoesNotTrustTheCaGetsNoAnswer() {
         HttpClient systemTrust =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -16,16 +16,23 @@ import java.util.function.Function;
  */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-    private static final HttpClient CLIENT =
+    private static final HttpClient SYSTEM_TRUST =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private final Endpoints endpoints;
     private final Function<String, String> tokenForRole;
+    private final HttpClient client;
 
-    /** {@code tokenForRole}: the bearer token to send for a call that needs at least that role. */
-    Api(Endpoints endpoints, Function<String, String> tokenForRole) {
+    /**
+     * {@code tokenForRole}: the bearer token to send for a call that needs at least that role; {@code caFile}: the CA
+     * (PEM) that services on HTTPS are verified with instead of the JVM's trust store, or null.
+     */
+    Api(Endpoints endpoints, Function<String, String> tokenForRole, String caFile) {
         this.endpoints = endpoints;
         this.tokenForRole = tokenForRole;
+        this.client = caFile == null || caFile.isBlank()
+                ? SYSTEM_TRUST
+                : io.pgops.stack.Http.trusting(java.nio.file.Path.of(caFile));
     }
 
     /** A call the server refused or that could not be made: the message is the line to print. */
@@ -61,7 +68,7 @@ final class Api {
         String url = endpoints.url(service) + path;
         HttpResponse<String> r;
         try {
-            r = CLIENT.send(
+            r = client.send(
                     b.uri(URI.create(url))
                             .timeout(timeout)
                             .header("Accept", "application/json")

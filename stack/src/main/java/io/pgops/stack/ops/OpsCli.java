@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * The on-call verbs of {@code bin/pgops}: they call the services' REST APIs with a bearer token, print tables
  * for people and {@code --json} for scripts, and exit non-zero with the server's problem message when a call
  * is refused. The token is {@code --token}, else {@code PGOPS_TOKEN}, else (beside a local stack) one minted
- * with the stack's key for the role the verb needs.
+ * with the stack's key for the role the verb needs. Services on HTTPS ({@code PGOPS_<SERVICE>_URL=https://…}) are
+ * verified with the JVM's trust store, or with the CA in {@code PGOPS_CA_FILE} alone.
  */
 @Command(
         name = "pgops",
@@ -93,16 +94,19 @@ public final class OpsCli {
 
     Api api() {
         String given = token != null ? token : env.get("PGOPS_TOKEN");
-        return new Api(new Endpoints(env, layout), role -> {
-            if (given != null && !given.isBlank()) {
-                return given;
-            }
-            try {
-                return Tokens.in(layout.secretsDir()).mint("pgops-cli", List.of(role), Duration.ofMinutes(10));
-            } catch (RuntimeException e) {
-                throw new Api.Failure(-1, "no token: pass --token or set PGOPS_TOKEN (" + e.getMessage() + ")");
-            }
-        });
+        return new Api(
+                new Endpoints(env, layout),
+                role -> {
+                    if (given != null && !given.isBlank()) {
+                        return given;
+                    }
+                    try {
+                        return Tokens.in(layout.secretsDir()).mint("pgops-cli", List.of(role), Duration.ofMinutes(10));
+                    } catch (RuntimeException e) {
+                        throw new Api.Failure(-1, "no token: pass --token or set PGOPS_TOKEN (" + e.getMessage() + ")");
+                    }
+                },
+                env.get("PGOPS_CA_FILE"));
     }
 
     PrintWriter out() {
