@@ -239,7 +239,7 @@ public final class TestStack {
      * and waits for readiness over it.
      */
     public Map<String, String> httpsSettings(int port) {
-        io.pgops.stack.postgres.ClusterCa ca = pg.ca();
+        io.pgops.stack.postgres.ClusterCa ca = ca();
         Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("quarkus.tls.https.key-store.pem.0.cert", ca.serverCertificate().toString());
         m.put("quarkus.tls.https.key-store.pem.0.key", ca.serverKey().toString());
@@ -362,6 +362,11 @@ public final class TestStack {
     /** The CA that signed the test clusters' server certificate ({@code sslrootcert}). */
     public Path caCertificate() {
         return pg.ca().caCertificate();
+    }
+
+    /** The stack's CA and its loopback server certificate (PEM files), made on first use. */
+    public io.pgops.stack.postgres.ClusterCa ca() {
+        return pg.ca();
     }
 
     /** Starts a killed service again with the same configuration and port; its URL. */
