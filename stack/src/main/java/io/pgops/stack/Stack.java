@@ -220,6 +220,7 @@ public final class Stack {
         }
         kafka.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
         kafka.addScramUser(KAFKA_SERVICES_USER, secrets.password(KAFKA_SERVICES_USER));
+        kafka.grantServices(KAFKA_SERVICES_USER);
         return kafka;
     }
 

@@ -3,6 +3,7 @@ package io.pgops.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgops.stack.postgres.ClusterCa;
@@ -10,6 +11,7 @@ import io.pgops.stack.testkit.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker's secure listener, which every service the test kit and the local stack start uses: TLS verified against
- * the stack's CA, then SASL/SCRAM-SHA-512. The right user gets in; a wrong password, a plaintext client and a client
+ * the stack's CA, then SASL/SCRAM-SHA-512. The right user gets in; a user granted nothing reads and writes no pgops topic; a wrong password, a plaintext client and a client
  * that trusts another CA do not.
  */
 class KafkaSecureListenerIT {
@@ -63,6 +65,35 @@ class KafkaSecureListenerIT {
                 s.get("bootstrap.servers").equals(STACK.kafkaBootstrap()),
                 "the services use the secure listener, not the plaintext one");
         assertEquals(null, describe(s));
+    }
+
+    @Test
+    void aUserGrantedNothingNeitherReadsNorWritesPgopsTopics() throws Exception {
+        Map<String, Object> s = new HashMap<>(STACK.kafkaUserWithoutGrants("outsider"));
+        s.put("request.timeout.ms", 5000);
+        s.put("default.api.timeout.ms", 10000);
+        s.put("max.block.ms", 10000);
+        s.put("enable.idempotence", false); // else the missing cluster grant would be what refuses it
+        s.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        s.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(s)) {
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    io.pgops.events.Topics.REPLICATION_COMMANDS, "local", "{}"))
+                            .get(15, TimeUnit.SECONDS));
+            assertInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class, e.getCause());
+        }
+        s.put("group.id", "outsider");
+        s.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        s.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(s)) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(io.pgops.events.Topics.TOPOLOGY, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            assertThrows(
+                    org.apache.kafka.common.errors.AuthorizationException.class,
+                    () -> consumer.poll(java.time.Duration.ofSeconds(10)));
+        }
     }
 
     @Test

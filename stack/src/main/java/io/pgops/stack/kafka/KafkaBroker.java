@@ -179,6 +179,11 @@ public final class KafkaBroker {
         String routedProtocol = secure == null ? "PLAINTEXT" : "SASL_SSL";
         List<String> secured = new ArrayList<>();
         if (secure != null) {
+            // with a secure listener the broker authorises: its users get what the ACLs grant them
+            // (grantServices); the plaintext listeners (controller, inter-broker, the stack's own tools and the
+            // tests' taps, on loopback) are ANONYMOUS, a super user
+            secured.add("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            secured.add("super.users=User:ANONYMOUS");
             for (String l : routedPort == 0 ? List.of("secure") : List.of("secure", "routed")) {
                 String p = "listener.name." + l + ".";
                 secured.add(p + "sasl.enabled.mechanisms=" + SCRAM);
@@ -302,6 +307,59 @@ public final class KafkaBroker {
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot make the Kafka user " + user + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * What the services' user may do, and no more: read, write and describe pgops' topics (prefix {@code pgops.}),
+     * use consumer groups and transactional ids (the coordinators' fenced producers), write idempotently and describe
+     * the cluster (the readiness check). Any other user of the secure listener may do nothing until granted.
+     */
+    public void grantServices(String user) {
+        String principal = "User:" + user;
+        List<org.apache.kafka.common.acl.AclBinding> acls = new ArrayList<>();
+        java.util.function.BiConsumer<
+                        org.apache.kafka.common.resource.ResourcePattern, org.apache.kafka.common.acl.AclOperation>
+                allow = (resource, op) -> acls.add(new org.apache.kafka.common.acl.AclBinding(
+                resource,
+                new org.apache.kafka.common.acl.AccessControlEntry(
+                        principal, "*", op, org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+        var topics = new org.apache.kafka.common.resource.ResourcePattern(
+                org.apache.kafka.common.resource.ResourceType.TOPIC,
+                "pgops.",
+                org.apache.kafka.common.resource.PatternType.PREFIXED);
+        for (var op : List.of(
+                org.apache.kafka.common.acl.AclOperation.READ,
+                org.apache.kafka.common.acl.AclOperation.WRITE,
+                org.apache.kafka.common.acl.AclOperation.DESCRIBE,
+                org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS)) {
+            allow.accept(topics, op);
+        }
+        var groups = new org.apache.kafka.common.resource.ResourcePattern(
+                org.apache.kafka.common.resource.ResourceType.GROUP,
+                "*",
+                org.apache.kafka.common.resource.PatternType.LITERAL);
+        allow.accept(groups, org.apache.kafka.common.acl.AclOperation.READ);
+        allow.accept(groups, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
+        var transactions = new org.apache.kafka.common.resource.ResourcePattern(
+                org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID,
+                "*",
+                org.apache.kafka.common.resource.PatternType.LITERAL);
+        allow.accept(transactions, org.apache.kafka.common.acl.AclOperation.WRITE);
+        allow.accept(transactions, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
+        var cluster = new org.apache.kafka.common.resource.ResourcePattern(
+                org.apache.kafka.common.resource.ResourceType.CLUSTER,
+                "kafka-cluster",
+                org.apache.kafka.common.resource.PatternType.LITERAL);
+        allow.accept(cluster, org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE);
+        allow.accept(cluster, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
+        try (Admin admin = admin()) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot grant " + principal + " its ACLs: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -64,6 +64,7 @@ final class TestKafka {
             process = child.apply(b.command(java), "kafka");
             b.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
             b.addScramUser(SERVICES_USER, password.get());
+            b.grantServices(SERVICES_USER);
             broker = b;
         }
         return broker.bootstrapServers();
@@ -78,6 +79,16 @@ final class TestKafka {
     /** What a client sets to reach the secure (or the routed) listener as the services' user, {@code kafka.}-less. */
     Map<String, String> secureClientSettings() {
         return KafkaBroker.secureClientSettings(ca.get().caCertificate(), SERVICES_USER, password.get());
+    }
+
+    /** A further user of the secure listener, granted nothing; what a client sets to connect as it. */
+    synchronized Map<String, String> userWithoutGrants(String user, String userPassword) {
+        bootstrap();
+        broker.addScramUser(user, userPassword);
+        Map<String, String> m = new java.util.LinkedHashMap<>(
+                KafkaBroker.secureClientSettings(ca.get().caCertificate(), user, userPassword));
+        m.put("bootstrap.servers", broker.secureBootstrapServers());
+        return m;
     }
 
     /** The relay to the routed listener, started with the broker. */

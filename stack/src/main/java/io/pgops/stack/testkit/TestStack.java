@@ -101,6 +101,14 @@ public final class TestStack {
     }
 
     /**
+     * A user of the broker's secure listener that was granted nothing (as a system that subscribes to pgops' topics
+     * would be before an operator grants it reads): what a client sets ({@code kafka.}-less) to connect as it.
+     */
+    public synchronized Map<String, String> kafkaUserWithoutGrants(String user) {
+        return kafka.userWithoutGrants(user, secrets.password("kafka-" + user));
+    }
+
+    /**
      * The broker's bootstrap servers through a relay a test can cut ({@link #isolation}): a client configured with
      * it reaches Kafka only through the relay.
      */
