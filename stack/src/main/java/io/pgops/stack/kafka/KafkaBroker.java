@@ -2,6 +2,7 @@ package io.pgops.stack.kafka;
 
 import io.pgops.events.Topics;
 import io.pgops.pgtools.Cmd;
+import io.pgops.stack.postgres.Secrets;
 import io.pgops.stack.process.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,17 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * A single-node Apache Kafka broker in KRaft mode, run from the jars kafka-dist copied out of Maven
@@ -130,7 +141,7 @@ public final class KafkaBroker {
             Files.createDirectories(dir.resolve("data"));
             if (secure != null) {
                 // Kafka's PEM key store: the private key (PKCS#8, unencrypted) then the certificate, in one file
-                io.pgops.stack.postgres.Secrets.writePrivate(
+                Secrets.writePrivate(
                         keyStore(), Files.readString(secure.key()) + "\n" + Files.readString(secure.certificate()));
             }
             Files.writeString(props, serverProperties());
@@ -298,11 +309,8 @@ public final class KafkaBroker {
      */
     public void addScramUser(String user, String password) {
         try (Admin admin = admin()) {
-            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
-                            user,
-                            new org.apache.kafka.clients.admin.ScramCredentialInfo(
-                                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
-                            password)))
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -320,42 +328,23 @@ public final class KafkaBroker {
      */
     public void grantServices(String user) {
         String principal = "User:" + user;
-        List<org.apache.kafka.common.acl.AclBinding> acls = new ArrayList<>();
-        java.util.function.BiConsumer<
-                        org.apache.kafka.common.resource.ResourcePattern, org.apache.kafka.common.acl.AclOperation>
-                allow = (resource, op) -> acls.add(new org.apache.kafka.common.acl.AclBinding(
-                resource,
-                new org.apache.kafka.common.acl.AccessControlEntry(
-                        principal, "*", op, org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
-        var topics = new org.apache.kafka.common.resource.ResourcePattern(
-                org.apache.kafka.common.resource.ResourceType.TOPIC,
-                "pgops.",
-                org.apache.kafka.common.resource.PatternType.PREFIXED);
-        for (var op : List.of(
-                org.apache.kafka.common.acl.AclOperation.READ,
-                org.apache.kafka.common.acl.AclOperation.WRITE,
-                org.apache.kafka.common.acl.AclOperation.DESCRIBE,
-                org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS)) {
+        List<AclBinding> acls = new ArrayList<>();
+        java.util.function.BiConsumer<ResourcePattern, AclOperation> allow = (resource, op) ->
+                acls.add(new AclBinding(resource, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+        var topics = new ResourcePattern(ResourceType.TOPIC, "pgops.", PatternType.PREFIXED);
+        for (var op :
+                List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)) {
             allow.accept(topics, op);
         }
-        var groups = new org.apache.kafka.common.resource.ResourcePattern(
-                org.apache.kafka.common.resource.ResourceType.GROUP,
-                "*",
-                org.apache.kafka.common.resource.PatternType.LITERAL);
-        allow.accept(groups, org.apache.kafka.common.acl.AclOperation.READ);
-        allow.accept(groups, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
-        var transactions = new org.apache.kafka.common.resource.ResourcePattern(
-                org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID,
-                "*",
-                org.apache.kafka.common.resource.PatternType.LITERAL);
-        allow.accept(transactions, org.apache.kafka.common.acl.AclOperation.WRITE);
-        allow.accept(transactions, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
-        var cluster = new org.apache.kafka.common.resource.ResourcePattern(
-                org.apache.kafka.common.resource.ResourceType.CLUSTER,
-                "kafka-cluster",
-                org.apache.kafka.common.resource.PatternType.LITERAL);
-        allow.accept(cluster, org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE);
-        allow.accept(cluster, org.apache.kafka.common.acl.AclOperation.DESCRIBE);
+        var groups = new ResourcePattern(ResourceType.GROUP, "*", PatternType.LITERAL);
+        allow.accept(groups, AclOperation.READ);
+        allow.accept(groups, AclOperation.DESCRIBE);
+        var transactions = new ResourcePattern(ResourceType.TRANSACTIONAL_ID, "*", PatternType.LITERAL);
+        allow.accept(transactions, AclOperation.WRITE);
+        allow.accept(transactions, AclOperation.DESCRIBE);
+        var cluster = new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL);
+        allow.accept(cluster, AclOperation.IDEMPOTENT_WRITE);
+        allow.accept(cluster, AclOperation.DESCRIBE);
         try (Admin admin = admin()) {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -2,6 +2,7 @@ package io.pgops.stack.testkit;
 
 import io.pgops.pgtools.Cmd;
 import io.pgops.stack.kafka.KafkaBroker;
+import io.pgops.stack.postgres.ClusterCa;
 import io.pgops.stack.process.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The test stack's Kafka broker (same jars and settings as the local stack), started on first use, and what a
@@ -23,9 +25,9 @@ final class TestKafka {
     private final BiFunction<List<String>, String, Process> child;
 
     /** The broker's certificate and key for its secure listener, and the CA clients verify it with. */
-    private final java.util.function.Supplier<io.pgops.stack.postgres.ClusterCa> ca;
+    private final Supplier<ClusterCa> ca;
     /** The password of the services' Kafka user. */
-    private final java.util.function.Supplier<String> password;
+    private final Supplier<String> password;
 
     private KafkaBroker broker;
     private TcpProxy route;
@@ -37,8 +39,8 @@ final class TestKafka {
             Path repo,
             String java,
             BiFunction<List<String>, String, Process> child,
-            java.util.function.Supplier<io.pgops.stack.postgres.ClusterCa> ca,
-            java.util.function.Supplier<String> password) {
+            Supplier<ClusterCa> ca,
+            Supplier<String> password) {
         this.dir = dir;
         this.repo = repo;
         this.java = java;
@@ -55,7 +57,7 @@ final class TestKafka {
         if (broker == null) {
             int routed = Ports.free();
             route = TcpProxy.start(Ports.free(), routed);
-            io.pgops.stack.postgres.ClusterCa tls = ca.get();
+            ClusterCa tls = ca.get();
             KafkaBroker b = new KafkaBroker(dir, KafkaBroker.locateLibs(repo), Ports.free(), Ports.free())
                     .withRoutedListener(routed, route.port())
                     .withSecureListener(
