@@ -17,8 +17,11 @@ import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.rest.AgentApi;
 import io.pgops.replication.rest.AgentApi.Command;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +90,7 @@ public class AgentClient {
     private record StatusCredential(String token, long renewAfterNanos) {}
 
     public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json, AgentCommandKeys keys) {
-        this(inventory, config, json, keys, java.util.Optional.empty());
+        this(inventory, config, json, keys, Optional.empty());
     }
 
     /** @param tls how agents on HTTPS are verified; empty: the JVM's trust (an agent on HTTP needs none) */
@@ -96,7 +99,7 @@ public class AgentClient {
             CoordinatorConfig config,
             ObjectMapper json,
             AgentCommandKeys keys,
-            java.util.Optional<io.quarkus.tls.TlsConfiguration> tls) {
+            Optional<TlsConfiguration> tls) {
         this.inventory = inventory;
         this.config = config;
         this.json = tolerant(json);
@@ -105,13 +108,13 @@ public class AgentClient {
     }
 
     /** The CDI constructor: agents on HTTPS are verified with the TLS configuration named {@code agents}, if any. */
-    @jakarta.inject.Inject
+    @Inject
     AgentClient(
             Inventory inventory,
             CoordinatorConfig config,
             ObjectMapper json,
             AgentCommandKeys keys,
-            io.quarkus.tls.TlsConfigurationRegistry registry) {
+            TlsConfigurationRegistry registry) {
         this(inventory, config, json, keys, registry.get(AgentClients.TLS_NAME));
     }
 

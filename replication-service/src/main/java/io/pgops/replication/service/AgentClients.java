@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgops.replication.rest.AgentApi;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.tls.TlsConfiguration;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ContextResolver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
@@ -27,7 +29,7 @@ final class AgentClients {
     private final Duration connectTimeout;
     private final Map<Endpoint, AgentApi> clients = new ConcurrentHashMap<>();
     /** How an agent on HTTPS is verified (the named TLS configuration {@link #TLS_NAME}); none: the JVM's trust. */
-    private final java.util.Optional<io.quarkus.tls.TlsConfiguration> tls;
+    private final Optional<TlsConfiguration> tls;
 
     /**
      * The name of the TLS configuration the agents' HTTPS is verified with, e.g. {@code
@@ -35,10 +37,7 @@ final class AgentClients {
      */
     static final String TLS_NAME = "agents";
 
-    AgentClients(
-            ObjectMapper tolerantJson,
-            Duration connectTimeout,
-            java.util.Optional<io.quarkus.tls.TlsConfiguration> tls) {
+    AgentClients(ObjectMapper tolerantJson, Duration connectTimeout, Optional<TlsConfiguration> tls) {
         this.json = tolerantJson;
         this.connectTimeout = connectTimeout;
         this.tls = tls;

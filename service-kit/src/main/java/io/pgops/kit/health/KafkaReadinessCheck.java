@@ -1,7 +1,9 @@
 package io.pgops.kit.health;
 
+import io.pgops.kit.messaging.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,11 +16,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaReadinessCheck implements HealthCheck {
     private final String bootstrap;
-    private final io.pgops.kit.messaging.KafkaClients clients;
+    private final KafkaClients clients;
     private Admin admin;
 
     /** Asks with the service's every {@code kafka.*} setting (TLS and SASL too), as its channels connect. */
-    public KafkaReadinessCheck(io.pgops.kit.messaging.KafkaClients clients) {
+    public KafkaReadinessCheck(KafkaClients clients) {
         this.clients = clients;
         this.bootstrap = clients.bootstrap();
     }
@@ -47,7 +49,7 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = clients.admin(java.util.Map.of(
+            admin = clients.admin(Map.of(
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000"));
         }

@@ -587,7 +587,7 @@ public final class TestStack {
      * SASL/SCRAM-SHA-512 as the services' user) and pgops' own database, and to verify its tokens. Holds passwords:
      * the stack writes it only into files of mode 600.
      */
-    public Map<String, String> serviceConfig() {
+    public synchronized Map<String, String> serviceConfig() {
         Map<String, String> m = new java.util.HashMap<>(Map.of(
                 "mp.jwt.verify.publickey.location",
                 tokens.keySetFile().toString(),
