@@ -2,6 +2,8 @@ package io.pgops.replication.it;
 
 import static io.pgops.replication.it.ReplicationHarness.json;
 import static io.pgops.replication.it.ReplicationHarness.post;
+import static io.pgops.replication.it.ReplicationHarness.scaled;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,20 @@ class AgentsOverHttpsIT {
             h.awaitSettledOn(h.name(1));
             String primaryAgent = h.door.agentUrls().get(h.name(1));
             assertTrue(primaryAgent.startsWith("https://127.0.0.1:"), primaryAgent);
-            assertEquals(200, ReplicationHarness.get(primaryAgent + "/primary").statusCode(), "/primary over TLS");
+            // the topology settles before the primary's first lease grant reaches its agent: until then 503
+            String[] lastAnswer = {""};
+            try {
+                await("/primary of " + h.name(1) + " over TLS to answer 200")
+                        .atMost(scaled(Duration.ofSeconds(30)))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            HttpResponse<String> r = ReplicationHarness.get(primaryAgent + "/primary");
+                            lastAnswer[0] = r.statusCode() + " " + r.body();
+                            return r.statusCode() == 200;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("/primary over TLS last answered " + lastAnswer[0], e);
+            }
 
             HttpRequest health = HttpRequest.newBuilder(URI.create(primaryAgent + "/health"))
                     .timeout(Duration.ofSeconds(5))
