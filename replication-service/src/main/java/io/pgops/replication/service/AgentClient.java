@@ -17,7 +17,6 @@ import io.pgops.replication.domain.AgentReport;
 import io.pgops.replication.domain.RejoinOutcome;
 import io.pgops.replication.rest.AgentApi;
 import io.pgops.replication.rest.AgentApi.Command;
-import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,25 +88,7 @@ public class AgentClient {
 
     private record StatusCredential(String token, long renewAfterNanos) {}
 
-    public AgentClient(Inventory inventory, CoordinatorConfig config, ObjectMapper json, AgentCommandKeys keys) {
-        this(inventory, config, json, keys, Optional.empty());
-    }
-
-    /** @param tls how agents on HTTPS are verified; empty: the JVM's trust (an agent on HTTP needs none) */
-    public AgentClient(
-            Inventory inventory,
-            CoordinatorConfig config,
-            ObjectMapper json,
-            AgentCommandKeys keys,
-            Optional<TlsConfiguration> tls) {
-        this.inventory = inventory;
-        this.config = config;
-        this.json = tolerant(json);
-        this.clients = new AgentClients(this.json, CONNECT_TIMEOUT, tls);
-        this.keys = keys;
-    }
-
-    /** The CDI constructor: agents on HTTPS are verified with the TLS configuration named {@code agents}, if any. */
+    /** Agents on HTTPS are verified with the TLS configuration named {@code agents}, if any; else the JVM's trust. */
     @Inject
     AgentClient(
             Inventory inventory,
@@ -115,7 +96,11 @@ public class AgentClient {
             ObjectMapper json,
             AgentCommandKeys keys,
             TlsConfigurationRegistry registry) {
-        this(inventory, config, json, keys, registry.get(AgentClients.TLS_NAME));
+        this.inventory = inventory;
+        this.config = config;
+        this.json = tolerant(json);
+        this.clients = new AgentClients(this.json, CONNECT_TIMEOUT, registry.get(AgentClients.TLS_NAME));
+        this.keys = keys;
     }
 
     /** An agent operation as called on the REST client: credential and command. */

@@ -485,7 +485,7 @@ public final class TestStack {
      * How a replication-service verifies the agents of {@code clusterId} when they serve HTTPS: the TLS configuration
      * named {@code agents} trusting the stack's CA; nothing for agents on HTTP.
      */
-    public synchronized Map<String, String> agentTrust(String clusterId) {
+    private Map<String, String> agentTrust(String clusterId) {
         return httpsClusters.contains(clusterId)
                 ? Map.of(
                         "quarkus.tls.agents.trust-store.pem.certs",
